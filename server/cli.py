@@ -1,0 +1,332 @@
+"""The `conventio` command line: every use case usable from the shell."""
+import getpass
+import json
+import sys
+from datetime import datetime, timezone
+from functools import wraps
+
+import click
+
+from workflows.config import Settings
+from workflows.errors import ConventioError
+from workflows.services import open_conventio
+from workflows.services.actors import Actor
+
+
+def shell_actor():
+    """Whoever runs the CLI has the database in hand: they act as an administrator."""
+    return Actor(f"shell:{getpass.getuser()}", frozenset({"admin"}), display_name="Console")
+
+
+def _app(ctx):
+    if ctx.obj is None:
+        ctx.obj = open_conventio(Settings.from_env())
+    return ctx.obj
+
+
+def handles_errors(command):
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ConventioError as exc:
+            click.echo(f"Erreur : {exc.message}", err=True)
+            for problem in exc.details.get("problems", []) if isinstance(exc.details, dict) else []:
+                click.echo(f"  - {_describe_problem(problem)}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def _describe_problem(problem):
+    parts = [problem.get("file") or "modèle"]
+    if problem.get("line"):
+        parts.append(f"ligne {problem['line']}")
+    element = " ".join(f"« {v} »" for v in (problem.get("element_id"), problem.get("element_name")) if v)
+    if element:
+        parts.append(f"élément {element}")
+    return ", ".join(parts) + f" : {problem.get('reason')}"
+
+
+def _json_option(function):
+    return click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")(function)
+
+
+def _parse_json(text, what="--data"):
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"JSON invalide ({exc})", param_hint=what)
+    if not isinstance(value, dict):
+        raise click.BadParameter("un objet JSON est attendu ({...})", param_hint=what)
+    return value
+
+
+def _print(rows, as_json, columns):
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("(aucun)")
+        return
+    widths = {c: max(len(label), *(len(str(r.get(c) if r.get(c) is not None else "")) for r in rows))
+              for c, label in columns}
+    click.echo("  ".join(label.ljust(widths[c]) for c, label in columns))
+    for row in rows:
+        click.echo("  ".join(str(row.get(c) if row.get(c) is not None else "").ljust(widths[c])
+                             for c, _ in columns))
+
+
+@click.group()
+@click.pass_context
+def main(ctx):
+    """Conventio : moteur de workflow BPMN des conventions et achats des collectivités."""
+    ctx.call_on_close(lambda: ctx.obj.close() if ctx.obj is not None else None)
+
+
+# --- database -----------------------------------------------------------------------
+@main.group()
+def db():
+    """Base de données."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@handles_errors
+def db_upgrade(ctx):
+    """Applique les migrations (crée la base si besoin)."""
+    from workflows.store.migrate import current_revision
+    app = _app(ctx)
+    click.echo(f"Base à jour (révision {current_revision(app.db)}) : {app.settings.database_url}")
+
+
+# --- models -------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.pass_context
+@handles_errors
+def deploy(ctx, paths):
+    """Déploie les modèles BPMN/DMN (par défaut le dossier bpmn/)."""
+    from workflows.services.deploy import deploy_paths
+    app = _app(ctx)
+    results = deploy_paths(app, paths or [str(app.settings.bpmn_dir)], shell_actor())
+    for item in results:
+        state = "déployé" if item.created else "inchangé"
+        click.echo(f"{item.process_id} v{item.version} : {state}")
+
+
+@main.group()
+def processes():
+    """Modèles de processus déployés."""
+
+
+@processes.command("list")
+@_json_option
+@click.pass_context
+@handles_errors
+def processes_list(ctx, as_json):
+    from workflows.services.deploy import list_definitions
+    rows = list_definitions(_app(ctx))
+    _print(rows, as_json, [("process_id", "PROCESSUS"), ("version", "VERSION"), ("name", "NOM"),
+                           ("deployed_at", "DÉPLOYÉ LE")])
+
+
+# --- instances ----------------------------------------------------------------------
+@main.group()
+def instances():
+    """Instances de processus."""
+
+
+@instances.command("start")
+@click.argument("process_id")
+@click.option("--data", default="{}", help="Données de départ (objet JSON).")
+@click.option("--territory", default=None, help="Territoire de l’instance.")
+@click.option("--version", type=int, default=None, help="Version du modèle (la dernière par défaut).")
+@click.option("--as", "username", default=None, help="Utilisateur qui démarre.")
+@_json_option
+@click.pass_context
+@handles_errors
+def instances_start(ctx, process_id, data, territory, version, username, as_json):
+    from workflows.services.instances import start_instance
+    from workflows.services.users import get_actor
+    app = _app(ctx)
+    actor = get_actor(app, username) if username else shell_actor()
+    result = start_instance(app, process_id, _parse_json(data), actor, territory=territory, version=version)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"Instance n° {result['id']} démarrée ({result['process_id']} v{result['version']}) : "
+                   f"{result['status']}")
+
+
+@instances.command("list")
+@click.option("--status", default=None)
+@click.option("--process", "process_id", default=None)
+@_json_option
+@click.pass_context
+@handles_errors
+def instances_list(ctx, status, process_id, as_json):
+    from workflows.services.instances import list_instances
+    rows = list_instances(_app(ctx), shell_actor(), status=status, process_id=process_id)
+    _print(rows, as_json, [("id", "N°"), ("process_id", "PROCESSUS"), ("status", "ÉTAT"),
+                           ("territory", "TERRITOIRE"), ("started_at", "DÉMARRÉE LE"),
+                           ("next_timer_at", "PROCHAIN MINUTEUR")])
+
+
+@instances.command("show")
+@click.argument("instance_id", type=int)
+@_json_option
+@click.pass_context
+@handles_errors
+def instances_show(ctx, instance_id, as_json):
+    from workflows.services.instances import get_instance
+    result = get_instance(_app(ctx), instance_id, shell_actor())
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Instance n° {result['id']} — {result['title']} ({result['process_id']} v{result['version']})")
+    click.echo(f"État : {result['status']}" + (f" — {result['error']}" if result["error"] else ""))
+    click.echo("Tâches ouvertes :")
+    for task in result["open_tasks"] or [{"name": "(aucune)"}]:
+        click.echo(f"  {task.get('id', '')}  {task['name']}  {task.get('role_label') or ''}")
+    for waiting in result["waiting"]:
+        click.echo(f"  en attente : {waiting['name']} (échéance {waiting['due_at'] or '—'})")
+    click.echo("Historique :")
+    for entry in result["history"]:
+        click.echo(f"  {entry['at']}  {entry['actor']}  {entry['summary']}")
+
+
+# --- tasks --------------------------------------------------------------------------
+@main.group()
+def tasks():
+    """Tâches humaines."""
+
+
+@tasks.command("list")
+@click.option("--instance", "instance_id", type=int, default=None)
+@click.option("--role", default=None)
+@_json_option
+@click.pass_context
+@handles_errors
+def tasks_list(ctx, instance_id, role, as_json):
+    from workflows.services.tasks import list_tasks
+    rows = list_tasks(_app(ctx), shell_actor(), instance_id=instance_id, role=role)
+    _print(rows, as_json, [("id", "TÂCHE"), ("instance_id", "INSTANCE"), ("name", "NOM"),
+                           ("role", "RÔLE"), ("due_at", "ÉCHÉANCE")])
+
+
+@tasks.command("show")
+@click.argument("task_id")
+@click.pass_context
+@handles_errors
+def tasks_show(ctx, task_id):
+    from workflows.services.tasks import get_task
+    click.echo(json.dumps(get_task(_app(ctx), task_id, shell_actor()), ensure_ascii=False, indent=2))
+
+
+@tasks.command("complete")
+@click.argument("task_id")
+@click.option("--data", default="{}", help="Données du formulaire (objet JSON).")
+@click.option("--as", "username", required=True, help="Utilisateur qui agit.")
+@click.pass_context
+@handles_errors
+def tasks_complete(ctx, task_id, data, username):
+    from workflows.services.tasks import complete_task
+    from workflows.services.users import get_actor
+    app = _app(ctx)
+    result = complete_task(app, task_id, _parse_json(data), get_actor(app, username))
+    click.echo(f"Tâche terminée. Instance n° {result['instance_id']} : {result['status']}")
+    for task in result["next_tasks"]:
+        click.echo(f"  à faire : {task['id']}  {task['name']}  {task['role'] or ''}")
+
+
+# --- timers and audit ---------------------------------------------------------------
+@main.group()
+def timers():
+    """Minuteurs BPMN (délais légaux, relances)."""
+
+
+@timers.command("run-due")
+@click.option("--now", default=None, help="Instant de référence ISO 8601 (par défaut : maintenant).")
+@click.pass_context
+@handles_errors
+def timers_run_due(ctx, now):
+    from workflows.services.timers import run_due_timers
+    moment = None
+    if now:
+        try:
+            moment = datetime.fromisoformat(now)
+        except ValueError:
+            raise click.BadParameter("date ISO 8601 attendue", param_hint="--now")
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    report = run_due_timers(_app(ctx), now=moment)
+    click.echo(f"{report['fired']} minuteur(s) déclenché(s) dans {len(report['instances'])} instance(s).")
+    for failure in report["failed"]:
+        click.echo(f"Échec, instance n° {failure['instance_id']} : {failure['error']}", err=True)
+    if report["failed"]:
+        sys.exit(1)
+
+
+@main.group()
+def audit():
+    """Journal d’audit."""
+
+
+@audit.command("verify")
+@click.pass_context
+@handles_errors
+def audit_verify(ctx):
+    from workflows.store.audit import verify
+    with _app(ctx).db.sessions() as session:
+        report = verify(session)
+    if report.ok:
+        click.echo(f"Journal intègre : {report.entries} entrée(s) vérifiée(s).")
+        return
+    click.echo(f"Journal altéré à l’entrée n° {report.broken_id} : {report.reason}", err=True)
+    sys.exit(1)
+
+
+# --- users --------------------------------------------------------------------------
+@main.group()
+def users():
+    """Comptes utilisateurs locaux."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="Rôle (répétable).")
+@click.option("--territory", "territories", multiple=True, help="Territoire (répétable).")
+@click.option("--name", "display_name", default=None, help="Nom affiché.")
+@click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l’entrée standard.")
+@click.pass_context
+@handles_errors
+def users_add(ctx, username, roles, territories, display_name, password_stdin):
+    from workflows.services.users import add_user
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    add_user(_app(ctx), username, roles, territories, password, display_name, by=shell_actor())
+    click.echo(f"Utilisateur « {username} » créé ({', '.join(roles)}).")
+
+
+@users.command("list")
+@_json_option
+@click.pass_context
+@handles_errors
+def users_list(ctx, as_json):
+    from workflows.services.users import list_users
+    rows = [dict(u, roles=",".join(u["roles"]), territories=",".join(u["territories"]))
+            for u in list_users(_app(ctx))]
+    _print(rows, as_json, [("username", "IDENTIFIANT"), ("display_name", "NOM"), ("roles", "RÔLES"),
+                           ("territories", "TERRITOIRES"), ("active", "ACTIF")])
+
+
+@users.command("disable")
+@click.argument("username")
+@click.pass_context
+@handles_errors
+def users_disable(ctx, username):
+    from workflows.services.users import set_active
+    set_active(_app(ctx), username, False, shell_actor())
+    click.echo(f"Utilisateur « {username} » désactivé.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The only package that imports SpiffWorkflow.
+
+Everything outside sees plain data: parsed definitions, TaskView, stored rows.
+"""
+from collections import OrderedDict
+
+from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
+from .instance import Definition, ExecutionFailed, FormRejected, Instance, TaskNotReady, TaskView
+from .sandbox import restricted_script_engine
+from .serialization import TOP, StateChanges, StoredState, specs_from_json
+
+
+class Engine:
+    """Parses models, loads definitions (cached by content hash) and runs instances."""
+
+    def __init__(self, functions=None, cache_size=256):
+        self.script_engine = restricted_script_engine(functions)
+        self._definitions = OrderedDict()
+        self._cache_size = cache_size
+
+    def parse(self, sources):
+        return parse_model_set(sources)
+
+    def definition(self, content_hash, process_id, load_spec_json, forms):
+        """The runnable definition; `load_spec_json()` is only called when not cached."""
+        cached = self._definitions.get(content_hash)
+        if cached is None:
+            spec, subprocess_specs = specs_from_json(load_spec_json())
+            cached = Definition(process_id, spec, subprocess_specs, forms)
+            self._definitions[content_hash] = cached
+            if len(self._definitions) > self._cache_size:
+                self._definitions.popitem(last=False)
+        else:
+            self._definitions.move_to_end(content_hash)
+        return cached
+
+    def start(self, definition, data):
+        return Instance.start(definition, data, self.script_engine)
+
+    def restore(self, definition, stored):
+        return Instance.restore(definition, stored, self.script_engine)
+
+
+__all__ = ["Engine", "Definition", "Instance", "TaskView", "ParsedProcess", "Problem", "ModelSetRefused",
+           "TaskNotReady", "FormRejected", "ExecutionFailed", "StateChanges", "StoredState", "TOP",
+           "is_model_file"]

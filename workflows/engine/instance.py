@@ -1,0 +1,276 @@
+"""A running process instance: SpiffWorkflow behind a small, plain-data interface."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition, TimerEventDefinition,
+)
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..roles import role_for_lane
+from .forms import validate_form_data
+from .serialization import StateTracker, restore_workflow
+
+STATE_NAMES = {TaskState.READY: "ready", TaskState.WAITING: "waiting", TaskState.STARTED: "started",
+               TaskState.COMPLETED: "completed", TaskState.CANCELLED: "cancelled",
+               TaskState.ERROR: "error", TaskState.FUTURE: "future", TaskState.LIKELY: "likely",
+               TaskState.MAYBE: "maybe"}
+
+
+class TaskNotReady(Exception):
+    """The task is unknown, done, cancelled or not a human task."""
+
+
+class FormRejected(Exception):
+    def __init__(self, errors):
+        super().__init__("données invalides")
+        self.errors = errors
+
+
+class ExecutionFailed(Exception):
+    """A script, expression or decision of the model failed."""
+
+    def __init__(self, message, task_name=None):
+        super().__init__(message)
+        self.task_name = task_name
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as the rest of Conventio sees it: plain data, no SpiffWorkflow object."""
+    id: str
+    process_id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    role: str | None
+    form: dict | None
+    data: dict
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+    documents: tuple
+    instructions: str | None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What an instance needs of its deployed process definition."""
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    forms: dict
+
+
+def _utc(timestamp):
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+def _due_after(start, duration):
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(duration)
+        return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    except Exception:
+        return None
+
+
+class Instance:
+    """Wraps a BpmnWorkflow with its definition and what was last saved of it."""
+
+    def __init__(self, definition, workflow, tracker):
+        self.definition = definition
+        self.workflow = workflow
+        self.tracker = tracker
+        self.error = None
+
+    @classmethod
+    def start(cls, definition, data, script_engine):
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=script_engine)
+        # workflow.set_data() does not reach task data: the start data goes on the first task.
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        instance = cls(definition, workflow, StateTracker())
+        instance.run()
+        return instance
+
+    @classmethod
+    def restore(cls, definition, stored, script_engine):
+        workflow, tracker = restore_workflow(definition.spec, definition.subprocess_specs, stored,
+                                             script_engine)
+        return cls(definition, workflow, tracker)
+
+    # --- reading -----------------------------------------------------------------
+    @property
+    def status(self):
+        if self.error:
+            return "error"
+        if self.workflow.is_completed():
+            return "completed"
+        return "running"
+
+    @property
+    def data(self):
+        if self.workflow.is_completed():
+            return dict(self.workflow.data) or self._last_task_data()
+        return self._last_task_data()
+
+    def _last_task_data(self):
+        last = self.workflow.last_task
+        return dict(last.data) if last is not None else {}
+
+    def ready_human_tasks(self):
+        return [self.view(t) for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def view(self, task):
+        spec = task.task_spec
+        process_id = task.workflow.spec.name
+        properties = (getattr(spec, "extensions", None) or {}).get("properties") or {}
+        created = _utc(task.last_state_change)
+        due = _due_after(created, properties["dueIn"]) if "dueIn" in properties else None
+        documents = tuple(d.strip() for d in properties.get("documents", "").split(",") if d.strip())
+        return TaskView(
+            id=str(task.id), process_id=process_id, bpmn_id=spec.bpmn_id or spec.name,
+            name=spec.bpmn_name or spec.bpmn_id or spec.name, lane=spec.lane,
+            role=role_for_lane(spec.lane), form=self.definition.forms.get(f"{process_id}:{spec.name}"),
+            data=dict(task.data), state=STATE_NAMES.get(task.state, str(task.state)),
+            created_at=created, due_at=due, documents=documents,
+            instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
+        )
+
+    def find_task(self, task_id):
+        try:
+            return self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            return None
+
+    def waiting_timers(self):
+        """[(task id, due datetime UTC)] of every timer waiting to fire."""
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition):
+                due = _timer_due(definition, task)
+                if due is not None:
+                    timers.append((str(task.id), due))
+        return timers
+
+    def next_timer_due(self):
+        return min((due for _id, due in self.waiting_timers()), default=None)
+
+    # --- acting ------------------------------------------------------------------
+    def complete(self, task_id, data):
+        """Complete a ready human task with validated data, then run to the next wait."""
+        task = self.find_task(task_id)
+        if task is None or not task.task_spec.manual or task.state != TaskState.READY:
+            raise TaskNotReady(task_id)
+        view = self.view(task)
+        errors = validate_form_data(view.form, data)
+        if errors:
+            raise FormRejected(errors)
+        task.data.update(data)
+        self._guarded(task.run, task)
+        self.run()
+        return view
+
+    def run(self):
+        self._guarded(self.workflow.do_engine_steps)
+
+    def fire_due_timers(self, now):
+        """Fire every timer due at `now` (UTC); return how many fired."""
+        due = [task_id for task_id, at in self.waiting_timers() if at <= now]
+        for task_id in due:
+            # Spiff compares with the wall clock itself; marking the timer fired lets
+            # the caller's `now` decide (tests and catch-up after downtime alike).
+            self.find_task(task_id)._set_internal_data(event_fired=True)
+        if due:
+            self._guarded(self.workflow.refresh_timers)
+            self.run()
+        return len(due)
+
+    def deliver_message(self, name, payload, correlations=None):
+        """Deliver a BPMN message; return True when one of the instance's waiting events caught it."""
+        waiting = [t for t in self.workflow.get_tasks(state=TaskState.WAITING) if _catches_message(t, name)]
+        if not waiting:
+            return False
+        event = BpmnEvent(MessageEventDefinition(name), payload, correlations or {})
+        self._guarded(lambda: self.workflow.catch(event))
+        self.run()
+        return any(task.state != TaskState.WAITING for task in waiting)
+
+    def waiting_messages(self):
+        return sorted({e.name for e in self.workflow.waiting_events() if e.event_type == "MessageEventDefinition"})
+
+    def outgoing_messages(self):
+        """Messages thrown by the instance since last asked (taken off the workflow)."""
+        events = [e for e in self.workflow.get_events() if isinstance(e.event_definition, MessageEventDefinition)]
+        return [(e.event_definition.name, e.payload, dict(e.correlations or {})) for e in events]
+
+    def changes(self):
+        """What the last steps changed, as plain rows for the store."""
+        changes = self.tracker.collect(self.workflow)
+        changes.upserts = [self._row(row) for row in changes.upserts]
+        return changes
+
+    def _row(self, row):
+        task, spec = row.task, row.task.task_spec
+        due = None
+        if task.state == TaskState.WAITING and isinstance(getattr(spec, "event_definition", None),
+                                                          TimerEventDefinition):
+            due = _timer_due(spec.event_definition, task)
+        elif task.state == TaskState.READY and spec.manual:
+            due = self.view(task).due_at
+        return {
+            "id": row.task_id, "workflow_key": row.workflow_key, "seq": row.seq,
+            "state": STATE_NAMES.get(task.state, str(task.state)), "manual": bool(spec.manual),
+            "process_id": task.workflow.spec.name, "spec_name": spec.name, "bpmn_id": spec.bpmn_id,
+            "name": spec.bpmn_name, "lane": spec.lane, "role": role_for_lane(spec.lane),
+            "created_at": _utc(task.last_state_change), "due_at": due, "body": row.body,
+        }
+
+    def _guarded(self, action, task=None):
+        try:
+            action()
+        except SpiffWorkflowException as exc:
+            failing = getattr(exc, "task", None) or task
+            name = None
+            if failing is not None:
+                name = failing.task_spec.bpmn_name or failing.task_spec.bpmn_id
+            self.error = _french_error(exc, name)
+            raise ExecutionFailed(self.error, name) from exc
+
+
+def _french_error(exc, task_name):
+    where = f"l’étape « {task_name} »" if task_name else "le modèle"
+    detail = str(exc).strip() or type(exc).__name__
+    return f"Échec de {where} : {detail}"
+
+
+def _catches_message(task, name):
+    definition = getattr(task.task_spec, "event_definition", None)
+    return isinstance(definition, MessageEventDefinition) and definition.name == name
+
+
+def _timer_due(definition, task):
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    try:
+        if isinstance(definition, CycleTimerEventDefinition):
+            return None
+        parsed = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value
+        if isinstance(parsed, datetime):
+            return parsed.astimezone(timezone.utc)
+    except Exception:
+        return None
+    return None
+
+
+def utc_now():
+    return datetime.now(timezone.utc)
+
+

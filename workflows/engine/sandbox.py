@@ -1,0 +1,117 @@
+"""The restricted environment in which model scripts and expressions run.
+
+Models are uploaded by users: their scripts must not import, open files, reach the
+network or climb from an object to the interpreter through dunder attributes. Plain
+`exec` with a trimmed `__builtins__` is not a sandbox (SpiffArena's mistake); every
+source is compiled by RestrictedPython, whose AST transformer refuses imports and
+underscore names and routes attribute, item and iteration access through guards.
+"""
+from functools import lru_cache
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+SAFE_EXTRA_BUILTINS = {
+    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    for name in (
+        "dict", "list", "set", "frozenset", "min", "max", "sum", "any", "all", "enumerate",
+        "sorted", "reversed", "map", "filter", "abs", "round", "len", "range", "zip",
+    )
+}
+
+
+class ScriptRefused(Exception):
+    """The source uses something the sandbox forbids; the message says what."""
+
+
+def _inplace(op, left, right):
+    operations = {
+        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
+    }
+    if op not in operations:
+        raise ScriptRefused(f"opérateur {op} non autorisé")
+    return operations[op](left, right)
+
+
+def _restricted_builtins():
+    builtins = dict(safe_builtins)
+    builtins.update(SAFE_EXTRA_BUILTINS)
+    return builtins
+
+
+RESTRICTED_GLOBALS = {
+    "__builtins__": _restricted_builtins(),
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_write_": full_write_guard,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_inplacevar_": _inplace,
+}
+
+
+@lru_cache(maxsize=4096)
+def compile_script(source):
+    result = compile_restricted_exec(source, filename="<script>")
+    if result.errors:
+        raise ScriptRefused("; ".join(result.errors))
+    return result.code
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source):
+    result = compile_restricted_eval(source.strip(), filename="<expression>")
+    if result.errors:
+        raise ScriptRefused("; ".join(result.errors))
+    return result.code
+
+
+def check_source(source, is_expression):
+    """Raise ScriptRefused when the sandbox would refuse this source."""
+    (compile_expression if is_expression else compile_script)(source)
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Spiff's task-data environment, executing restricted code only."""
+
+    def __init__(self, functions=None):
+        super().__init__(dict(functions or {}))
+
+    def _globals_for(self, context, external_context):
+        scope = dict(RESTRICTED_GLOBALS)
+        scope.update(self.globals)
+        scope.update(external_context or {})
+        return scope
+
+    def evaluate(self, expression, context, external_context=None):
+        scope = self._globals_for(context, external_context)
+        scope.update(context)
+        return eval(compile_expression(expression), scope)
+
+    def execute(self, script, context, external_context=None):
+        self.check_for_overwrite(context, external_context or {})
+        context.update(self._globals_for(context, external_context))
+        try:
+            exec(compile_script(script), context)
+        finally:
+            self._remove_sandbox_names(context, external_context)
+        return True
+
+    def _remove_sandbox_names(self, context, external_context):
+        for name in list(context):
+            if name in RESTRICTED_GLOBALS or name in self.globals or callable(context[name]) \
+                    or (external_context and name in external_context):
+                context.pop(name)
+
+
+def restricted_script_engine(functions=None):
+    return PythonScriptEngine(environment=RestrictedEnvironment(functions))

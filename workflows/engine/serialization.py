@@ -1,0 +1,190 @@
+"""Serialize specs once, and an instance's state as separate task rows.
+
+SpiffWorkflow's own serializer writes the whole workflow (specs and every task) as
+one document. Conventio stores the process definition once per content hash and an
+instance as a small header per (sub)workflow plus one row per task, so that a step
+rewrites only what it changed: finished tasks are never written again.
+"""
+import json
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import SimpleTaskConverter
+from SpiffWorkflow.bpmn.serializer.helpers import DefaultRegistry
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+TOP = ""  # workflow key of the top-level workflow; a sub-workflow's key is its parent task id
+# Tasks in these states may change without a state transition (data edited while
+# ready, timers noting their due time, a multi-instance parent counting children).
+ALWAYS_REWRITTEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
+def _build_registry():
+    config = dict(SPIFF_CONFIG)
+    # Full data per task: Spiff's default stores a delta against the parent, which
+    # would tie a stored row to a parent row that later steps rewrite.
+    config[Task] = SimpleTaskConverter
+    registry = DefaultRegistry()
+    converters = {cls: converter(cls, registry) for cls, converter in config.items()}
+    return registry, converters
+
+
+REGISTRY, CONVERTERS = _build_registry()
+SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
+
+
+def dumps(value):
+    return json.dumps(value, separators=(",", ":"))
+
+
+def spec_to_dict(spec):
+    return REGISTRY.convert(spec)
+
+
+def specs_from_json(spec_json):
+    """Return (spec, subprocess_specs) from a stored definition."""
+    stored = json.loads(spec_json)
+    spec = REGISTRY.restore(stored["spec"])
+    subprocess_specs = {name: REGISTRY.restore(value) for name, value in stored["subprocess_specs"].items()}
+    return spec, subprocess_specs
+
+
+@dataclass
+class TaskRow:
+    workflow_key: str
+    task_id: str
+    seq: int
+    task: object
+    body: str
+
+
+@dataclass
+class StateChanges:
+    headers: dict = field(default_factory=dict)      # workflow key -> header JSON
+    removed_workflows: list = field(default_factory=list)
+    upserts: list = field(default_factory=list)      # [TaskRow]
+    deletes: list = field(default_factory=list)      # [task id]
+
+    def is_empty(self):
+        return not (self.headers or self.removed_workflows or self.upserts or self.deletes)
+
+
+@dataclass
+class StoredState:
+    """An instance's state as the database holds it (plain strings)."""
+    headers: dict                 # workflow key -> header JSON
+    tasks: list                   # [(workflow key, task id, seq, body JSON)] in seq order
+
+
+def _fingerprint(task):
+    children = task._children
+    return (task._state, task.last_state_change, len(children), children[-1] if children else None,
+            task.triggered)
+
+
+def _workflows(workflow):
+    yield TOP, workflow
+    for key, sub in workflow.subprocesses.items():
+        yield str(key), sub
+
+
+def _header(workflow, key):
+    header = {
+        "data": REGISTRY.convert(REGISTRY.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "root": str(workflow.task_tree.id),
+    }
+    if key == TOP:
+        header["bpmn_events"] = REGISTRY.convert(workflow.bpmn_events)
+    else:
+        header["parent_task_id"] = str(workflow.parent_task_id)
+        header["spec"] = workflow.spec.name
+    return dumps(header)
+
+
+class StateTracker:
+    """Remembers what was last saved for one instance and finds what a step changed."""
+
+    def __init__(self):
+        self.fingerprints = {}   # task id (UUID) -> fingerprint as last saved
+        self.headers = {}        # workflow key -> header JSON as last saved
+        self.next_seq = 0
+
+    def collect(self, workflow):
+        changes = StateChanges()
+        seen = set()
+        for key, wf in _workflows(workflow):
+            header = _header(wf, key)
+            if self.headers.get(key) != header:
+                changes.headers[key] = header
+                self.headers[key] = header
+            for task_id, task in wf.tasks.items():
+                seen.add(task_id)
+                self._collect_task(key, task_id, task, changes)
+        for key in [k for k in self.headers if k != TOP and UUID(k) not in workflow.subprocesses]:
+            changes.removed_workflows.append(key)
+            del self.headers[key]
+        for task_id in [t for t in self.fingerprints if t not in seen]:
+            changes.deletes.append(str(task_id))
+            del self.fingerprints[task_id]
+        return changes
+
+    def _collect_task(self, key, task_id, task, changes):
+        fingerprint = _fingerprint(task)
+        previous = self.fingerprints.get(task_id)
+        if previous == fingerprint and not task._state & ALWAYS_REWRITTEN:
+            return
+        if previous is None:
+            seq, self.next_seq = self.next_seq, self.next_seq + 1
+        else:
+            seq = None  # unchanged position
+        self.fingerprints[task_id] = fingerprint
+        changes.upserts.append(TaskRow(key, str(task_id), seq, task, dumps(REGISTRY.convert(task))))
+
+
+def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_class=BpmnWorkflow):
+    """Rebuild a workflow from stored rows; return (workflow, tracker primed with them)."""
+    tasks_by_key = {}
+    for key, task_id, _seq, body in stored.tasks:
+        tasks_by_key.setdefault(key, {})[task_id] = json.loads(body)
+    headers = {key: json.loads(value) for key, value in stored.headers.items()}
+    top_header = headers.pop(TOP)
+    workflow = workflow_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+    workflow.tasks = {UUID(tid): REGISTRY.restore(dct, workflow=workflow)
+                      for tid, dct in tasks_by_key.get(TOP, {}).items()}
+    workflow.task_tree = workflow.tasks.get(UUID(top_header["root"]))
+    converter = CONVERTERS[BpmnWorkflow]
+    converter.set_default_attributes(workflow, top_header)
+    subprocesses = {key: dict(header, tasks=tasks_by_key.get(key, {})) for key, header in headers.items()}
+    converter.subprocesses_from_dict(subprocesses, workflow)
+    workflow.bpmn_events = REGISTRY.restore(top_header.get("bpmn_events", []))
+    tracker = StateTracker()
+    for _key, wf in _workflows(workflow):
+        for task_id, task in wf.tasks.items():
+            tracker.fingerprints[task_id] = _fingerprint(task)
+    tracker.headers = dict(stored.headers)
+    tracker.next_seq = 1 + max((seq for _k, _t, seq, _b in stored.tasks), default=-1)
+    return workflow, tracker
+
+
+def full_json(workflow):
+    """SpiffWorkflow's whole-workflow JSON: the round-trip reference and the naive baseline."""
+    return SERIALIZER.serialize_json(workflow)
+
+
+def from_full_json(text, script_engine):
+    workflow = SERIALIZER.deserialize_json(text)
+    workflow.script_engine = script_engine
+    return workflow
+
+
+__all__ = ["TOP", "StateTracker", "StateChanges", "StoredState", "TaskRow", "restore_workflow",
+           "spec_to_dict", "specs_from_json", "full_json", "from_full_json", "BpmnSubWorkflow"]

@@ -1,0 +1,42 @@
+"""The roles that act in the chain, and how BPMN lane names map to them.
+
+A lane may be named by the role's code ("director") or its French label
+("Direction"); any other lane name is a role of its own, so that models drawn
+elsewhere still route their tasks.
+"""
+import unicodedata
+
+ROLE_LABELS = {
+    "director": "Direction",
+    "legal": "Service juridique",
+    "dgs": "DGS",
+    "buyer": "Commande publique",
+    "finance": "Finances",
+    "president": "Président",
+    "assembly": "Secrétariat des assemblées",
+    "prescriber": "Prescripteur",
+    "mediation": "Lieu de médiation",
+    "anct": "ANCT",
+    "elected": "Élus",
+    "admin": "Administration de Conventio",
+}
+
+
+def _normalize(text):
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_BY_NAME = {**{_normalize(code): code for code in ROLE_LABELS},
+            **{_normalize(label): code for code, label in ROLE_LABELS.items()}}
+
+
+def role_for_lane(lane):
+    """The role code that acts in `lane`; None for a task outside any lane."""
+    if not lane:
+        return None
+    return _BY_NAME.get(_normalize(lane), lane)
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role)

@@ -1,0 +1,28 @@
+"""The use cases the server, the CLI and the jobs call, taking and returning plain values."""
+from dataclasses import dataclass
+
+from ..config import Settings
+from ..engine import Engine
+from ..store.db import Database, open_database
+from ..store.migrate import upgrade
+from .cache import InstanceCache
+
+
+@dataclass
+class Conventio:
+    """What every use case needs: settings, database, engine, and the warm instances."""
+    settings: Settings
+    db: Database
+    engine: Engine
+    cache: InstanceCache
+
+    def close(self):
+        self.db.dispose()
+
+
+def open_conventio(settings=None, migrate=True):
+    settings = settings or Settings.from_env()
+    db = open_database(settings.database_url, settings.sqlite_synchronous)
+    if migrate:
+        upgrade(db)
+    return Conventio(settings, db, Engine(), InstanceCache(settings.instance_cache_size))

@@ -1,0 +1,97 @@
+"""Deploying process models: every definition stored once per content hash, versioned."""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..engine import ModelSetRefused, is_model_file
+from ..errors import Conflict, ModelRejected
+from ..store.models import ProcessDefinition
+from .steps import Step
+
+FORM_SUFFIX = ".json"
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    name: str
+    version: int
+    content_hash: str
+    created: bool
+
+
+def collect_sources(paths):
+    """{relative name: bytes} of the model and form files under `paths` (files or folders)."""
+    sources = {}
+    for path in map(Path, paths):
+        if not path.exists():
+            raise ModelRejected(f"Chemin introuvable : {path}", {"problems": [
+                {"file": str(path), "reason": "chemin introuvable"}]})
+        root = path if path.is_dir() else path.parent
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if not path.is_dir():
+            files += sorted(p for p in root.rglob(f"*{FORM_SUFFIX}") if p.is_file())
+        for file in files:
+            name = file.relative_to(root).as_posix()
+            if is_model_file(name) or name.endswith(FORM_SUFFIX):
+                sources[name] = file.read_bytes()
+    return sources
+
+
+def deploy_paths(app, paths, actor):
+    return deploy_sources(app, collect_sources(paths), actor)
+
+
+def deploy_sources(app, sources, actor):
+    """Check and store a model set; all of it or nothing. Returns [Deployed]."""
+    try:
+        parsed = app.engine.parse(sources)
+    except ModelSetRefused as exc:
+        raise ModelRejected(str(exc), {"problems": [p.to_dict() for p in exc.problems]}) from exc
+    try:
+        with Step(app) as step:
+            results = [_store(step, process, actor) for process in parsed]
+            step.commit()
+    except IntegrityError as exc:
+        raise Conflict("Un déploiement concurrent a eu lieu ; recommencez.") from exc
+    return results
+
+
+def _store(step, process, actor):
+    session = step.session
+    existing = session.execute(select(ProcessDefinition).where(
+        ProcessDefinition.process_id == process.process_id,
+        ProcessDefinition.content_hash == process.content_hash)).scalar_one_or_none()
+    if existing is not None:
+        return Deployed(process.process_id, existing.name, existing.version, existing.content_hash, False)
+    version = 1 + (session.execute(select(func.max(ProcessDefinition.version)).where(
+        ProcessDefinition.process_id == process.process_id)).scalar() or 0)
+    session.add(ProcessDefinition(
+        process_id=process.process_id, version=version, name=process.name,
+        content_hash=process.content_hash, spec_json=process.spec_json,
+        forms_json=json.dumps(process.forms, ensure_ascii=False, sort_keys=True),
+        sources_json=json.dumps(process.sources, ensure_ascii=False, sort_keys=True),
+        deployed_at=step.now, deployed_by=actor.username))
+    step.record("deploiement", actor, f"Déploiement de « {process.process_id} » version {version}",
+                payload={"process_id": process.process_id, "version": version,
+                         "empreinte": process.content_hash, "fichiers": sorted(process.sources)})
+    return Deployed(process.process_id, process.name, version, process.content_hash, True)
+
+
+def list_definitions(app):
+    with app.db.sessions() as session:
+        rows = session.execute(select(ProcessDefinition).order_by(
+            ProcessDefinition.process_id, ProcessDefinition.version)).scalars().all()
+        return [{"process_id": r.process_id, "name": r.name, "version": r.version,
+                 "content_hash": r.content_hash, "deployed_at": r.deployed_at.isoformat(),
+                 "deployed_by": r.deployed_by} for r in rows]
+
+
+def latest_definition(session, process_id, version=None):
+    query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+    if version is not None:
+        query = query.where(ProcessDefinition.version == version)
+    return session.execute(query.order_by(ProcessDefinition.version.desc()).limit(1)).scalar_one_or_none()

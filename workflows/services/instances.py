@@ -1,0 +1,105 @@
+"""Starting instances and reading their state."""
+import json
+
+from sqlalchemy import select
+
+from ..engine import ExecutionFailed
+from ..errors import Forbidden, InstanceFailed, InvalidData, NotFound
+from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
+from .deploy import latest_definition
+from .persistence import aware, definition_for
+from .steps import Step
+from .tasks import task_summary
+
+
+def start_instance(app, process_id, data, actor, territory=None, title=None, version=None):
+    """Start the latest (or given) version of a process; return the instance as plain data."""
+    if not isinstance(data, dict):
+        raise InvalidData("Les données de départ doivent être un objet JSON.", {"": "objet JSON attendu"})
+    if territory is not None and not actor.sees_territory(territory):
+        raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
+    with Step(app) as step:
+        definition_row = latest_definition(step.session, process_id, version)
+        if definition_row is None:
+            raise NotFound(f"Processus « {process_id} » non déployé"
+                           + (f" en version {version}." if version else "."))
+        definition = definition_for(app, step.session, definition_row.id)
+        try:
+            instance = app.engine.start(definition, data)
+        except ExecutionFailed as exc:
+            raise InstanceFailed(f"Démarrage impossible. {exc}", {"etape": exc.task_name}) from exc
+        row = ProcessInstance(
+            definition_id=definition_row.id, process_id=process_id, territory=territory,
+            title=title or definition_row.name, status=instance.status, started_by=actor.username,
+            started_at=step.now, updated_at=step.now)
+        step.add(row, instance)
+        step.save(row, instance)
+        step.record("demarrage", actor, f"Démarrage de « {process_id} » v{definition_row.version}",
+                    role=actor.main_role(), payload={"donnees": data}, instance_id=row.id)
+        step.commit()
+        return instance_summary(row, definition_row.version)
+
+
+def instance_summary(row, definition_version=None):
+    return {
+        "id": row.id, "process_id": row.process_id, "version": definition_version,
+        "title": row.title, "territory": row.territory, "status": row.status, "error": row.error,
+        "started_by": row.started_by, "started_at": aware(row.started_at).isoformat(),
+        "updated_at": aware(row.updated_at).isoformat(),
+        "completed_at": aware(row.completed_at).isoformat() if row.completed_at else None,
+        "next_timer_at": aware(row.next_timer_at).isoformat() if row.next_timer_at else None,
+    }
+
+
+def _visible_row(session, instance_id, actor):
+    row = session.get(ProcessInstance, instance_id)
+    if row is None or not actor.sees_territory(row.territory):
+        raise NotFound(f"Instance n° {instance_id} introuvable.")
+    return row
+
+
+def get_instance(app, instance_id, actor):
+    """State, open tasks, waiting timers and history of one instance."""
+    with app.db.sessions() as session:
+        row = _visible_row(session, instance_id, actor)
+        definition = definition_for(app, session, row.definition_id)
+        version = session.get(ProcessDefinition, row.definition_id).version
+        tasks = session.execute(select(TaskRecord).where(TaskRecord.instance_id == row.id)
+                                .order_by(TaskRecord.seq)).scalars().all()
+        history = session.execute(select(AuditEntry).where(AuditEntry.instance_id == row.id)
+                                  .order_by(AuditEntry.id)).scalars().all()
+        summary = instance_summary(row, version)
+        summary["open_tasks"] = [task_summary(t, definition, row) for t in tasks
+                                 if t.manual and t.state == "ready"]
+        summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state,
+                               "due_at": aware(t.due_at).isoformat() if t.due_at else None}
+                              for t in tasks if t.state == "waiting"]
+        summary["data"] = _current_data(tasks)
+        summary["history"] = [{"at": aware(e.at).isoformat(), "actor": e.actor, "role": e.role,
+                               "action": e.action, "summary": e.summary, "task_id": e.task_id}
+                              for e in history]
+        summary["completed_tasks"] = [{"id": t.id, "name": t.name or t.bpmn_id, "bpmn_id": t.bpmn_id,
+                                       "process_id": t.process_id}
+                                      for t in tasks if t.state == "completed" and t.bpmn_id]
+        return summary
+
+
+def _current_data(tasks):
+    """The data of the most recently changed live task: what the process knows now."""
+    live = [t for t in tasks if t.state in ("ready", "waiting", "started")] or \
+        [t for t in tasks if t.state == "completed"]
+    if not live:
+        return {}
+    latest = max(live, key=lambda t: t.created_at)
+    return json.loads(latest.body).get("data", {})
+
+
+def list_instances(app, actor, status=None, process_id=None):
+    with app.db.sessions() as session:
+        query = select(ProcessInstance).order_by(ProcessInstance.id)
+        if status:
+            query = query.where(ProcessInstance.status == status)
+        if process_id:
+            query = query.where(ProcessInstance.process_id == process_id)
+        rows = session.execute(query).scalars().all()
+        return [instance_summary(r) for r in rows if actor.sees_territory(r.territory)]

@@ -1,0 +1,93 @@
+"""Human tasks: the inbox, one task with its form, and completing it."""
+import json
+
+from sqlalchemy import select
+
+from ..engine import FormRejected, TaskNotReady
+from ..errors import Conflict, Forbidden, InvalidData, NotFound
+from ..roles import role_label
+from ..store.models import ProcessInstance, TaskRecord
+from .persistence import aware, definition_for
+from .steps import run_guarded
+
+
+def task_summary(record, definition, instance_row, with_form=False):
+    summary = {
+        "id": record.id, "instance_id": record.instance_id, "process_id": record.process_id,
+        "bpmn_id": record.bpmn_id, "name": record.name or record.bpmn_id, "lane": record.lane,
+        "role": record.role, "role_label": role_label(record.role) if record.role else None,
+        "state": record.state, "territory": instance_row.territory,
+        "created_at": aware(record.created_at).isoformat(),
+        "due_at": aware(record.due_at).isoformat() if record.due_at else None,
+    }
+    if with_form:
+        summary["form"] = definition.forms.get(f"{record.process_id}:{record.spec_name}")
+        summary["data"] = json.loads(record.body).get("data", {})
+    return summary
+
+
+def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False):
+    """Ready human tasks the actor may see, oldest first."""
+    with app.db.sessions() as session:
+        query = (select(TaskRecord, ProcessInstance).join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+                 .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True))
+                 .order_by(TaskRecord.created_at, TaskRecord.id))
+        if instance_id is not None:
+            query = query.where(TaskRecord.instance_id == instance_id)
+        if role is not None:
+            query = query.where(TaskRecord.role == role)
+        results = []
+        for record, row in session.execute(query).all():
+            if not actor.sees_territory(row.territory):
+                continue
+            if not include_all_roles and not actor.may_act_in(record.role):
+                continue
+            results.append(task_summary(record, definition_for(app, session, row.definition_id), row))
+        return results
+
+
+def get_task(app, task_id, actor):
+    with app.db.sessions() as session:
+        record, row = _task_and_instance(session, task_id, actor)
+        return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True)
+
+
+def _task_and_instance(session, task_id, actor):
+    record = session.get(TaskRecord, str(task_id))
+    row = session.get(ProcessInstance, record.instance_id) if record is not None else None
+    if record is None or not record.manual or not actor.sees_territory(row.territory):
+        raise NotFound(f"Tâche {task_id} introuvable.")
+    return record, row
+
+
+def complete_task(app, task_id, data, actor):
+    """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes."""
+    if not isinstance(data, dict):
+        raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
+    with app.db.sessions() as session:
+        record, _row = _task_and_instance(session, task_id, actor)
+        instance_id = record.instance_id
+
+    def body(step):
+        row, instance = step.open(instance_id)
+        record = step.session.get(TaskRecord, str(task_id))
+        if record is None:
+            raise Conflict("Cette tâche n’existe plus dans l’instance.")
+        if not actor.may_act_in(record.role):
+            raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », "
+                            f"que vous n’avez pas.")
+        try:
+            view = instance.complete(task_id, data)
+        except TaskNotReady as exc:
+            raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.") from exc
+        except FormRejected as exc:
+            raise InvalidData("Données invalides : " + ", ".join(
+                f"{field or 'formulaire'} ({message})" for field, message in exc.errors.items()),
+                exc.errors) from exc
+        step.save(row, instance)
+        step.record("completion", actor, f"« {view.name} » terminée", role=record.role,
+                    payload={"avant": view.data, "soumis": data}, instance_id=instance_id, task_id=str(task_id))
+        return {"instance_id": instance_id, "task_id": str(task_id), "status": instance.status,
+                "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()]}
+
+    return run_guarded(app, instance_id, actor, body)

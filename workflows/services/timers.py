@@ -1,0 +1,46 @@
+"""Firing due BPMN timers; the CLI and the jobs call the same function."""
+from sqlalchemy import select
+
+from ..errors import InstanceFailed, NotFound
+from ..store.models import ProcessInstance
+from .actors import SYSTEM
+from .persistence import db_time
+from .steps import run_guarded, utc_now
+
+
+def due_instances(app, now, limit):
+    with app.db.sessions() as session:
+        return session.execute(
+            select(ProcessInstance.id).where(ProcessInstance.status == "running",
+                                             ProcessInstance.next_timer_at <= db_time(now))
+            .order_by(ProcessInstance.next_timer_at).limit(limit)).scalars().all()
+
+
+def fire_instance_timers(app, instance_id, now):
+    """Fire the due timers of one instance; 0 when another process already fired them."""
+    def body(step):
+        row, instance = step.open(instance_id)
+        fired = instance.fire_due_timers(now)
+        if fired:
+            step.save(row, instance)
+            step.record("minuteur", SYSTEM, f"{fired} minuteur(s) échu(s) déclenché(s)", instance_id=instance_id)
+        return fired
+    return run_guarded(app, instance_id, SYSTEM, body)
+
+
+def run_due_timers(app, now=None, limit=1000):
+    """Fire every due timer once; return {"fired": n, "instances": [...], "failed": [...]}."""
+    now = now or utc_now()
+    report = {"fired": 0, "instances": [], "failed": []}
+    for instance_id in due_instances(app, now, limit):
+        try:
+            fired = fire_instance_timers(app, instance_id, now)
+        except NotFound:
+            continue
+        except InstanceFailed as exc:
+            report["failed"].append({"instance_id": instance_id, "error": exc.message})
+            continue
+        if fired:
+            report["fired"] += fired
+            report["instances"].append(instance_id)
+    return report

@@ -1,0 +1,73 @@
+"""Local user accounts (LDAP users are mirrored here at login by the server)."""
+import json
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import Conflict, InvalidData, NotFound
+from ..roles import ROLE_LABELS
+from ..store.models import UserAccount
+from .actors import Actor
+from .steps import Step
+
+
+def _actor(account):
+    return Actor(account.username, frozenset(json.loads(account.roles)),
+                 frozenset(json.loads(account.territories)), account.display_name)
+
+
+def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
+    username = (username or "").strip()
+    if not username:
+        raise InvalidData("Identifiant vide.", {"username": "champ obligatoire"})
+    unknown = [r for r in roles if r not in ROLE_LABELS]
+    if unknown:
+        raise InvalidData(f"Rôle(s) inconnu(s) : {', '.join(unknown)}. Rôles possibles : "
+                          f"{', '.join(ROLE_LABELS)}.", {"role": "rôle inconnu"})
+    with Step(app) as step:
+        if step.session.get(UserAccount, username) is not None:
+            raise Conflict(f"L’utilisateur « {username} » existe déjà.")
+        step.session.add(UserAccount(
+            username=username, display_name=display_name or username,
+            roles=json.dumps(sorted(set(roles))), territories=json.dumps(sorted(set(territories))),
+            password_hash=generate_password_hash(password) if password else None, active=True))
+        if by is not None:
+            step.record("utilisateur", by, f"Création de l’utilisateur « {username} »",
+                        payload={"roles": sorted(roles), "territoires": sorted(territories)})
+        step.commit()
+    return get_actor(app, username)
+
+
+def get_actor(app, username):
+    """The active user `username` as an Actor; NotFound otherwise."""
+    with app.db.sessions() as session:
+        account = session.get(UserAccount, username)
+        if account is None or not account.active:
+            raise NotFound(f"Utilisateur « {username} » inconnu ou désactivé.")
+        return _actor(account)
+
+
+def authenticate(app, username, password):
+    with app.db.sessions() as session:
+        account = session.get(UserAccount, username)
+        if account is None or not account.active or not account.password_hash \
+                or not check_password_hash(account.password_hash, password):
+            return None
+        return _actor(account)
+
+
+def list_users(app):
+    with app.db.sessions() as session:
+        return [{"username": a.username, "display_name": a.display_name, "roles": json.loads(a.roles),
+                 "territories": json.loads(a.territories), "active": a.active}
+                for a in session.execute(select(UserAccount).order_by(UserAccount.username)).scalars()]
+
+
+def set_active(app, username, active, by):
+    with Step(app) as step:
+        account = step.session.get(UserAccount, username)
+        if account is None:
+            raise NotFound(f"Utilisateur « {username} » inconnu.")
+        account.active = active
+        step.record("utilisateur", by, f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}")
+        step.commit()

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, Alembic migrations, the database and the unit of work."""

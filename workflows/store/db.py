@@ -1,0 +1,64 @@
+"""Database engines for SQLite (embedded default) and PostgreSQL."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine          # reads
+    write_engine: Engine    # steps: on SQLite every transaction takes the write lock first
+    sessions: sessionmaker
+    write_sessions: sessionmaker
+
+    @property
+    def is_sqlite(self):
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self):
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+
+def _sqlite_engine(url, immediate, synchronous):
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):
+        # Let SQLAlchemy (not pysqlite) decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        # A deferred transaction that reads then writes fails with SQLITE_BUSY when another
+        # writer committed in between; steps take the write lock up front instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def open_database(url, sqlite_synchronous="FULL"):
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = _sqlite_engine(url, immediate=False, synchronous=sqlite_synchronous)
+        write_engine = _sqlite_engine(url, immediate=True, synchronous=sqlite_synchronous)
+    else:
+        engine = write_engine = create_engine(url, pool_pre_ping=True)
+    return Database(
+        url=url, engine=engine, write_engine=write_engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        write_sessions=sessionmaker(write_engine, expire_on_commit=False),
+    )

@@ -1,0 +1,147 @@
+"""SQLAlchemy 2 models: definitions, instances stored as headers and task rows, audit."""
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ProcessDefinition(Base):
+    """One version of a process: stored once per content hash."""
+    __tablename__ = "process_definition"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version", name="uq_definition_version"),
+        UniqueConstraint("process_id", "content_hash", name="uq_definition_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
+    forms_json: Mapped[str] = mapped_column(Text)
+    sources_json: Mapped[str] = mapped_column(Text, deferred=True)
+    deployed_at: Mapped[datetime] = mapped_column(DateTime)
+    deployed_by: Mapped[str] = mapped_column(String(255))
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(255), index=True)
+    territory: Mapped[str | None] = mapped_column(String(100), index=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # Optimistic concurrency: every committed step increments it, and a step only
+    # commits when the version it started from is still the stored one.
+    version: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    started_by: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class WorkflowHeader(Base):
+    """The small per-(sub)workflow part of an instance's state (data, events, root)."""
+    __tablename__ = "workflow_header"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    workflow_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class TaskRecord(Base):
+    """One task of an instance's tree, with the columns inbox queries need."""
+    __tablename__ = "task_record"
+    __table_args__ = (
+        Index("ix_task_instance_seq", "instance_id", "seq"),
+        Index("ix_task_inbox", "state", "manual", "role"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
+    workflow_key: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))
+    manual: Mapped[bool] = mapped_column(Boolean)
+    process_id: Mapped[str] = mapped_column(String(255))
+    spec_name: Mapped[str] = mapped_column(String(255))
+    bpmn_id: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(500))
+    lane: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class MessageSubscription(Base):
+    """Which running instance waits for which BPMN message."""
+    __tablename__ = "message_subscription"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
+
+
+class PendingMessage(Base):
+    """A message thrown while no instance waited for it; delivered when one does."""
+    __tablename__ = "pending_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    correlations: Mapped[str] = mapped_column(Text)
+    sender_instance_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Append-only journal; each entry's hash covers its content and the previous hash."""
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    summary: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """A single row locked by every append, so that the chain never forks."""
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+
+    username: Mapped[str] = mapped_column(String(255), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(500))
+    roles: Mapped[str] = mapped_column(Text)          # JSON list of role codes
+    territories: Mapped[str] = mapped_column(Text)    # JSON list of territory codes
+    password_hash: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(20), default="local")
