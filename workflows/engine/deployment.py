@@ -56,6 +56,7 @@ class ParsedProcess:
     spec_json: str
     forms: dict
     sources: dict
+    warnings: list = field(default_factory=list)
     content_hash: str = field(default="")
 
 
@@ -124,8 +125,29 @@ def _add_file(parser, name, content, problems):
         problems.append(Problem(name, f"modèle illisible ({type(exc).__name__} : {exc})"))
 
 
+# The parser speaks English; users read French. The original stays in brackets.
+KNOWN_REASONS = (
+    ("No start event found", "aucun événement de début"),
+    ("Cancel Events may only be used with transactions",
+     "un événement d’annulation n’est permis que dans une transaction"),
+    ("No DMN Diagram available", "table de décision DMN introuvable"),
+    ("Cannot resolve dataOutputAssociation", "association de données de sortie introuvable"),
+    ("Cannot resolve dataInputAssociation", "association de données d’entrée introuvable"),
+    ("Duplicate process ID", "identifiant de processus en double"),
+    ("was not found", "élément introuvable"),
+    ("Element '{", "non conforme au schéma BPMN 2.0"),
+)
+
+
+def french_reason(message):
+    for marker, french in KNOWN_REASONS:
+        if marker in message:
+            return f"{french} (moteur : {message})"
+    return f"modèle invalide (moteur : {message})"
+
+
 def _problem_from_validation(exc, default_file):
-    reason = str(getattr(exc, "error_msg", None) or exc).strip()
+    reason = french_reason(str(getattr(exc, "error_msg", None) or exc).strip())
     return Problem(getattr(exc, "file_name", None) or default_file, reason,
                    getattr(exc, "id", None) or None, getattr(exc, "name", None) or None,
                    getattr(exc, "line_number", None) or None)
@@ -151,9 +173,9 @@ def _parse_process(parser, process_id, sources, problems):
     spec_dicts = {pid: spec_to_dict(s) for pid, s in all_specs.items()}
     for pid, spec_dict in spec_dicts.items():
         _check_sandbox(spec_dict, all_specs[pid].file, problems)
-    forms = {}
-    for pid, s in all_specs.items():
-        forms.update(_collect_forms(s, sources, problems))
+    forms, warnings = {}, []
+    for s in all_specs.values():
+        forms.update(_collect_forms(s, sources, problems, warnings))
     if len(problems) > before:
         return None
     spec_json = json.dumps({"spec": spec_dicts[process_id],
@@ -162,7 +184,7 @@ def _parse_process(parser, process_id, sources, problems):
     files = sorted({s.file for s in all_specs.values() if s.file} | _dmn_files(sources))
     used_sources = {f: sources[f].decode("utf-8") for f in files if f in sources}
     process = ParsedProcess(process_id, process_parser.get_name() or process_id, spec,
-                            subprocess_specs, spec_json, forms, used_sources)
+                            subprocess_specs, spec_json, forms, used_sources, warnings)
     process.content_hash = _content_hash(process)
     return process
 
@@ -209,17 +231,17 @@ def _sources_in(node):
             yield from _sources_in(item)
 
 
-def _collect_forms(spec, sources, problems):
+def _collect_forms(spec, sources, problems, warnings):
     forms = {}
     for task_spec in spec.task_specs.values():
         properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
-        schema = _form_schema(properties, spec.file, sources, task_spec, problems)
+        schema = _form_schema(properties, spec.file, sources, task_spec, problems, warnings)
         if schema is not None:
             forms[f"{spec.name}:{task_spec.name}"] = schema
     return forms
 
 
-def _form_schema(properties, filename, sources, task_spec, problems):
+def _form_schema(properties, filename, sources, task_spec, problems, warnings):
     def refuse(reason):
         problems.append(Problem(filename, reason, task_spec.bpmn_id, task_spec.bpmn_name))
 
@@ -229,7 +251,10 @@ def _form_schema(properties, filename, sources, task_spec, problems):
         relative = properties["formJsonSchemaFilename"]
         path = posixpath.normpath(posixpath.join(posixpath.dirname(filename or ""), relative))
         if path not in sources:
-            refuse(f"formulaire « {relative} » introuvable à côté du modèle")
+            # Models drawn elsewhere may name forms they do not ship: deployable, but said.
+            warnings.append(Problem(filename, f"formulaire « {relative} » introuvable : la tâche "
+                                              f"acceptera des données sans contrôle",
+                                    task_spec.bpmn_id, task_spec.bpmn_name).describe())
             return None
         text, origin = sources[path].decode("utf-8"), path
     else:

@@ -6,6 +6,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition,
 )
@@ -152,11 +153,9 @@ class Instance:
         """[(task id, due datetime UTC)] of every timer waiting to fire."""
         timers = []
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition):
-                due = _timer_due(definition, task)
-                if due is not None:
-                    timers.append((str(task.id), due))
+            due = _timer_due(task)
+            if due is not None:
+                timers.append((str(task.id), due))
         return timers
 
     def next_timer_due(self):
@@ -219,9 +218,8 @@ class Instance:
     def _row(self, row):
         task, spec = row.task, row.task.task_spec
         due = None
-        if task.state == TaskState.WAITING and isinstance(getattr(spec, "event_definition", None),
-                                                          TimerEventDefinition):
-            due = _timer_due(spec.event_definition, task)
+        if task.state == TaskState.WAITING:
+            due = _timer_due(task)
         elif task.state == TaskState.READY and spec.manual:
             due = self.view(task).due_at
         return {
@@ -255,9 +253,19 @@ def _catches_message(task, name):
     return isinstance(definition, MessageEventDefinition) and definition.name == name
 
 
-def _timer_due(definition, task):
+def _timer_definition(task_spec):
+    """The timer a waiting task waits for, also inside an event-based gateway's set."""
+    definition = getattr(task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        timers = [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+        return timers[0] if timers else None
+    return definition if isinstance(definition, TimerEventDefinition) else None
+
+
+def _timer_due(task):
+    definition = _timer_definition(task.task_spec)
     value = task._get_internal_data("event_value")
-    if value is None:
+    if definition is None or value is None:
         return None
     try:
         if isinstance(definition, CycleTimerEventDefinition):

@@ -107,6 +107,7 @@ def _header(workflow, key):
     else:
         header["parent_task_id"] = str(workflow.parent_task_id)
         header["spec"] = workflow.spec.name
+        header["typename"] = REGISTRY.typenames[BpmnSubWorkflow]
     return dumps(header)
 
 
@@ -185,6 +186,3 @@ def from_full_json(text, script_engine):
     workflow.script_engine = script_engine
     return workflow
 
-
-__all__ = ["TOP", "StateTracker", "StateChanges", "StoredState", "TaskRow", "restore_workflow",
-           "spec_to_dict", "specs_from_json", "full_json", "from_full_json", "BpmnSubWorkflow"]

@@ -21,6 +21,7 @@ class Deployed:
     version: int
     content_hash: str
     created: bool
+    warnings: tuple = ()
 
 
 def collect_sources(paths):
@@ -66,7 +67,8 @@ def _store(step, process, actor):
         ProcessDefinition.process_id == process.process_id,
         ProcessDefinition.content_hash == process.content_hash)).scalar_one_or_none()
     if existing is not None:
-        return Deployed(process.process_id, existing.name, existing.version, existing.content_hash, False)
+        return Deployed(process.process_id, existing.name, existing.version, existing.content_hash, False,
+                        tuple(process.warnings))
     version = 1 + (session.execute(select(func.max(ProcessDefinition.version)).where(
         ProcessDefinition.process_id == process.process_id)).scalar() or 0)
     session.add(ProcessDefinition(
@@ -78,7 +80,8 @@ def _store(step, process, actor):
     step.record("deploiement", actor, f"Déploiement de « {process.process_id} » version {version}",
                 payload={"process_id": process.process_id, "version": version,
                          "empreinte": process.content_hash, "fichiers": sorted(process.sources)})
-    return Deployed(process.process_id, process.name, version, process.content_hash, True)
+    return Deployed(process.process_id, process.name, version, process.content_hash, True,
+                    tuple(process.warnings))
 
 
 def list_definitions(app):

@@ -72,12 +72,14 @@ class Step:
         self.opened[row.id] = (row, instance)
 
     def save(self, row, instance):
+        # Taken off before saving: a routed message must not stay pending in the stored state.
+        outgoing = instance.outgoing_messages()
         save_instance(self.session, row, instance, self.now)
         try:
             self.session.flush()
         except StaleDataError as exc:
             raise Conflict("L’instance a été modifiée entre-temps ; rechargez et recommencez.") from exc
-        self._route_messages(row.id, instance.outgoing_messages())
+        self._route_messages(row.id, outgoing)
         self._deliver_pending(row, instance)
 
     def record(self, action, actor, summary, *, role=None, payload=None, instance_id=None, task_id=None):
@@ -106,9 +108,10 @@ class Step:
                                                 sender_instance_id=sender, created_at=self.now))
             else:
                 row, instance = self.opened[receiver]
+                more = instance.outgoing_messages()
                 save_instance(self.session, row, instance, self.now)
                 self.session.flush()
-                queue.extend((receiver, m) for m in instance.outgoing_messages())
+                queue.extend((receiver, m) for m in more)
 
     def _deliver(self, sender_id, name, payload, correlations):
         candidates = self.session.execute(
@@ -139,28 +142,5 @@ class Step:
                 self.session.execute(delete(PendingMessage).where(PendingMessage.id == message.id))
                 self.record("message", SYSTEM, f"Message « {message.name} » en attente remis",
                             payload={"message": message.name}, instance_id=row.id)
-                save_instance(self.session, row, instance, self.now)
-                self.session.flush()
-                return self._deliver_pending(row, instance)
-
-
-def run_guarded(app, instance_id, actor, body):
-    """Run `body(step)` in a Step; on a model failure keep nothing and note the failure."""
-    try:
-        with Step(app) as step:
-            result = body(step)
-            step.commit()
-            return result
-    except ExecutionFailed as exc:
-        if instance_id is not None:
-            record_failure(app, instance_id, actor, str(exc))
-        raise InstanceFailed(str(exc), {"etape": exc.task_name}) from exc
-
-
-def record_failure(app, instance_id, actor, message):
-    """Note on the instance, in a transaction of its own, why its last step was refused."""
-    with Step(app) as step:
-        row = step.lock_row(instance_id)
-        row.error = message
-        step.record("echec", actor, message, instance_id=instance_id)
-        step.commit()
+                self.save(row, instance)  # routes what it threw, then looks for more pending
+                return

@@ -1,0 +1,26 @@
+"""Helpers shared by the tests."""
+import os
+from pathlib import Path
+
+from workflows.config import Settings
+from workflows.services.actors import Actor
+from workflows.services.deploy import deploy_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+# CI clones the repository with shared/ beside it; a developer's checkout has it one level up.
+CONFORMANCE = Path(os.environ.get("CONVENTIO_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance"))
+
+ADMIN = Actor("admin", frozenset({"admin"}), display_name="Administrateur")
+
+
+def actor(username, *roles, territories=()):
+    return Actor(username, frozenset(roles), frozenset(territories), username)
+
+
+def sqlite_settings(tmp_path):
+    return Settings.from_env(env={}, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'conventio.db'}")
+
+
+def deploy_xml(app, files, by=ADMIN):
+    """Deploy {name: xml text} and return the Deployed list."""
+    return deploy_sources(app, {name: text.encode() for name, text in files.items()}, by)
