@@ -23,13 +23,12 @@ def app(settings):
 
 
 def _postgres_admin_connection():
-    import psycopg2
+    import psycopg
     try:
-        connection = psycopg2.connect(POSTGRES_URL, connect_timeout=3)
-    except psycopg2.OperationalError as exc:
+        connection = psycopg.connect(POSTGRES_URL, connect_timeout=3, autocommit=True)
+    except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL injoignable ({POSTGRES_URL}) : démarrez-le "
                     f"(pg_ctlcluster 15 main start) ou réglez CONVENTIO_TEST_POSTGRES_URL. {exc}")
-    connection.autocommit = True
     return connection
 
 

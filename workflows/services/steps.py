@@ -144,3 +144,25 @@ class Step:
                             payload={"message": message.name}, instance_id=row.id)
                 self.save(row, instance)  # routes what it threw, then looks for more pending
                 return
+
+
+def run_guarded(app, instance_id, actor, body):
+    """Run `body(step)` in a Step; on a model failure keep nothing and note the failure."""
+    try:
+        with Step(app) as step:
+            result = body(step)
+            step.commit()
+            return result
+    except ExecutionFailed as exc:
+        if instance_id is not None:
+            record_failure(app, instance_id, actor, str(exc))
+        raise InstanceFailed(str(exc), {"etape": exc.task_name}) from exc
+
+
+def record_failure(app, instance_id, actor, message):
+    """Note on the instance, in a transaction of its own, why its last step was refused."""
+    with Step(app) as step:
+        row = step.lock_row(instance_id)
+        row.error = message
+        step.record("echec", actor, message, instance_id=instance_id)
+        step.commit()
