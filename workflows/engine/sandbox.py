@@ -6,6 +6,7 @@ network or climb from an object to the interpreter through dunder attributes. Pl
 source is compiled by RestrictedPython, whose AST transformer refuses imports and
 underscore names and routes attribute, item and iteration access through guards.
 """
+import ast
 from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
@@ -27,8 +28,25 @@ SAFE_EXTRA_BUILTINS = {
 }
 
 
+# Absent from the restricted builtins anyway; named here so that a model using them is
+# refused at deployment rather than failing on its first run.
+FORBIDDEN_NAMES = frozenset({
+    "open", "eval", "exec", "compile", "globals", "locals", "vars", "dir", "getattr", "setattr",
+    "delattr", "input", "breakpoint", "help", "memoryview", "type", "object", "super", "classmethod",
+    "staticmethod", "property", "exit", "quit",
+})
+
+
 class ScriptRefused(Exception):
     """The source uses something the sandbox forbids; the message says what."""
+
+
+def _refuse_forbidden_nodes(source, mode):
+    for node in ast.walk(ast.parse(source, mode=mode)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptRefused(f"ligne {node.lineno} : import interdit")
+        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            raise ScriptRefused(f"ligne {node.lineno} : « {node.id} » interdit")
 
 
 def _inplace(op, left, right):
@@ -61,6 +79,7 @@ RESTRICTED_GLOBALS = {
 
 @lru_cache(maxsize=4096)
 def compile_script(source):
+    _refuse_forbidden_nodes(source, "exec")
     result = compile_restricted_exec(source, filename="<script>")
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
@@ -69,6 +88,7 @@ def compile_script(source):
 
 @lru_cache(maxsize=4096)
 def compile_expression(source):
+    _refuse_forbidden_nodes(source.strip(), "eval")
     result = compile_restricted_eval(source.strip(), filename="<expression>")
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))

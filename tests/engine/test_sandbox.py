@@ -1,0 +1,97 @@
+"""Model scripts run restricted: the classic escapes are refused at deployment or fail cleanly."""
+import pytest
+from sqlalchemy import func, select
+
+from bpmn_builder import definitions, flow, process, script_task, sequence, user_task
+from helpers import ADMIN, deploy_xml
+from workflows.errors import InstanceFailed, ModelRejected
+from workflows.services.instances import get_instance, start_instance
+from workflows.services.tasks import complete_task, list_tasks
+from workflows.store.models import ProcessInstance
+
+REFUSED_AT_DEPLOYMENT = [
+    "import os",
+    "from subprocess import run",
+    "x = __import__('os').system('id')",
+    "x = ().__class__.__bases__[0].__subclasses__()",
+    "x = open('/etc/passwd').read()",
+    "x = (lambda: 0).__globals__",
+    "x = eval('1+1')",
+    "exec('y = 1')",
+    "x = [c for c in ().__class__.__mro__]",
+    "x = type.__subclasses__(type)",
+    "x = _secret",
+    "x = __builtins__",
+    "x = getattr((), '__cl' + 'ass__')",
+    "x = globals()",
+    "x = type(1).__mro__",
+    "f = [open][0]",
+]
+
+FAILING_AT_RUN_TIME = [
+    "x = '{0.__class__}'.format(1)",
+    "x = 'a'.format_map({})",
+    "x = {}['clef']",
+    "x = [1][5]",
+]
+
+
+def scripted(script):
+    return sequence("scripted", ("run", script_task("run", script, "Calcul")),
+                    ("after", user_task("after", "Suite")))
+
+
+@pytest.mark.parametrize("script", REFUSED_AT_DEPLOYMENT)
+def test_escape_is_refused_at_deployment_naming_the_script_task(app, script):
+    with pytest.raises(ModelRejected) as refused:
+        deploy_xml(app, {"evil.bpmn": scripted(script)})
+    problem = refused.value.details["problems"][0]
+    assert problem["element_id"] == "run" and "bac à sable" in problem["reason"]
+
+
+@pytest.mark.parametrize("script", FAILING_AT_RUN_TIME)
+def test_escape_that_compiles_fails_the_step_and_creates_nothing(app, script):
+    deploy_xml(app, {"evil.bpmn": scripted(script)})
+    with pytest.raises(InstanceFailed) as failed:
+        start_instance(app, "scripted", {}, ADMIN)
+    assert "Calcul" in failed.value.message
+    with app.db.sessions() as session:
+        assert session.execute(select(func.count()).select_from(ProcessInstance)).scalar() == 0
+
+
+def test_gateway_conditions_are_restricted_too(app):
+    body = ('<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="choice" default="f_no"/>'
+            '<bpmn:endEvent id="yes"/><bpmn:endEvent id="no"/>'
+            + flow("f0", "start", "choice") + flow("f_yes", "choice", "yes", "().__class__ is tuple")
+            + flow("f_no", "choice", "no"))
+    with pytest.raises(ModelRejected) as refused:
+        deploy_xml(app, {"gw.bpmn": definitions(process("gw", body))})
+    assert "bac à sable" in refused.value.details["problems"][0]["reason"]
+
+
+def test_plain_scripts_still_compute(app):
+    deploy_xml(app, {"ok.bpmn": scripted(
+        "total = sum([montant * 1.04 for montant in [100, 200]])\nlabels = sorted(['b', 'a'])\n"
+        "n = len(labels)\nn += 1")})
+    started = start_instance(app, "scripted", {}, ADMIN)
+    state = get_instance(app, started["id"], ADMIN)
+    assert state["data"]["total"] == pytest.approx(312.0)
+    assert (state["data"]["labels"], state["data"]["n"]) == (["a", "b"], 3)
+
+
+def test_a_failing_script_after_a_completion_keeps_the_task_ready_and_notes_the_error(app):
+    model = sequence("late", ("ask", user_task("ask", "Saisir")),
+                     ("run", script_task("run", "x = 1 / diviseur", "Division")),
+                     ("after", user_task("after", "Suite")))
+    deploy_xml(app, {"late.bpmn": model})
+    started = start_instance(app, "late", {}, ADMIN)
+    task = list_tasks(app, ADMIN, instance_id=started["id"])[0]
+    with pytest.raises(InstanceFailed) as failed:
+        complete_task(app, task["id"], {"diviseur": 0}, ADMIN)
+    assert "Division" in failed.value.message and "ZeroDivisionError" in failed.value.message
+    state = get_instance(app, started["id"], ADMIN)
+    assert [t["id"] for t in state["open_tasks"]] == [task["id"]]
+    assert "Division" in state["error"]
+    complete_task(app, task["id"], {"diviseur": 4}, ADMIN)
+    state = get_instance(app, started["id"], ADMIN)
+    assert state["data"]["x"] == 0.25 and state["error"] is None
