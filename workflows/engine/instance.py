@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition,
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from ..roles import role_for_lane
@@ -196,8 +197,9 @@ class Instance:
         waiting = [t for t in self.workflow.get_tasks(state=TaskState.WAITING) if _catches_message(t, name)]
         if not waiting:
             return False
-        event = BpmnEvent(MessageEventDefinition(name), payload, correlations or {})
-        self._guarded(lambda: self.workflow.catch(event))
+        # Event definitions only match their own class: the Spiff parser's, not the base one.
+        event = BpmnEvent(SpiffMessageEventDefinition(name), payload, correlations or {})
+        self._guarded(lambda: self.workflow.send_event(event))
         self.run()
         return any(task.state != TaskState.WAITING for task in waiting)
 
