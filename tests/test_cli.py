@@ -1,0 +1,80 @@
+"""The command line, each command a separate process sharing the state through the database."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bpmn_builder import definitions, flow, process, user_task
+
+CONVENTIO = Path(sys.executable).with_name("conventio")
+
+MODEL = definitions(process("approbation", "\n".join([
+    '<bpmn:startEvent id="start"/>',
+    user_task("draft", "Rédiger la convention", {"formJsonSchema": json.dumps(
+        {"type": "object", "required": ["objet"], "properties": {"objet": {"type": "string", "minLength": 1}}})}),
+    user_task("approve", "Approuver la convention"),
+    '<bpmn:endEvent id="end"/>',
+    flow("f1", "start", "draft"), flow("f2", "draft", "approve"), flow("f3", "approve", "end")]),
+    lanes={"Service juridique": ["draft"], "Direction": ["approve"]}))
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = dict(os.environ, CONVENTIO_DATA_DIR=str(tmp_path / "data"))
+    env.pop("CONVENTIO_DATABASE_URL", None)
+
+    def run(*args, stdin=None, ok=True):
+        done = subprocess.run([str(CONVENTIO), *args], capture_output=True, text=True, env=env,
+                              input=stdin, cwd=tmp_path, timeout=120)
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "approbation.bpmn").write_text(MODEL)
+    return run
+
+
+def test_a_whole_approval_from_the_shell(cli, tmp_path):
+    assert "révision 0001" in cli("db", "upgrade").stdout
+    assert cli("deploy", str(tmp_path / "models")).stdout.strip() == "approbation v1 : déployé"
+    assert cli("deploy", str(tmp_path / "models")).stdout.strip() == "approbation v1 : inchangé"
+    assert json.loads(cli("processes", "list", "--json").stdout)[0]["version"] == 1
+    cli("users", "add", "marie", "--role", "legal", "--territory", "cap-nord", "--password-stdin", stdin="s3cret\n")
+    cli("users", "add", "paul", "--role", "director", "--territory", "cap-nord")
+
+    started = json.loads(cli("instances", "start", "approbation", "--data", '{"collectivite": "CAP Nord"}',
+                             "--territory", "cap-nord", "--json").stdout)
+    tasks = json.loads(cli("tasks", "list", "--instance", str(started["id"]), "--json").stdout)
+    assert [(t["name"], t["role"]) for t in tasks] == [("Rédiger la convention", "legal")]
+    draft = tasks[0]["id"]
+
+    refused = cli("tasks", "complete", draft, "--data", "{}", "--as", "marie", ok=False)
+    assert refused.returncode == 1 and refused.stderr.startswith("Erreur : Données invalides : objet")
+    wrong_role = cli("tasks", "complete", draft, "--data", '{"objet": "Pass"}', "--as", "paul", ok=False)
+    assert wrong_role.returncode == 1 and "Service juridique" in wrong_role.stderr
+    assert "à faire" in cli("tasks", "complete", draft, "--data", '{"objet": "Pass"}', "--as", "marie").stdout
+    again = cli("tasks", "complete", draft, "--data", '{"objet": "Pass"}', "--as", "marie", ok=False)
+    assert again.returncode == 1 and "plus à faire" in again.stderr
+
+    approve = json.loads(cli("tasks", "list", "--role", "director", "--json").stdout)[0]["id"]
+    assert "completed" in cli("tasks", "complete", approve, "--as", "paul").stdout
+    shown = json.loads(cli("instances", "show", str(started["id"]), "--json").stdout)
+    assert shown["status"] == "completed" and shown["data"]["objet"] == "Pass"
+    assert [h["action"] for h in shown["history"]] == ["demarrage", "completion", "completion"]
+    assert json.loads(cli("instances", "list", "--json").stdout)[0]["status"] == "completed"
+    assert "Journal intègre : 6 entrée(s)" in cli("audit", "verify").stdout
+
+
+def test_errors_are_one_line_and_non_zero(cli, tmp_path):
+    (tmp_path / "bad.bpmn").write_text(MODEL.replace('<bpmn:startEvent id="start"/>', ""))
+    bad = cli("deploy", str(tmp_path / "bad.bpmn"), ok=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("Erreur : Modèle refusé : bad.bpmn")
+    unknown = cli("instances", "start", "nowhere", ok=False)
+    assert (unknown.returncode, unknown.stderr.strip()) == (1, "Erreur : Processus « nowhere » non déployé.")
+    not_json = cli("instances", "start", "nowhere", "--data", "{oops", ok=False)
+    assert not_json.returncode == 2 and "JSON invalide" in not_json.stderr
+    nobody = cli("tasks", "complete", "x", "--as", "personne", ok=False)
+    assert nobody.returncode == 1 and "« personne » inconnu" in nobody.stderr
