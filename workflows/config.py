@@ -13,6 +13,7 @@ class Settings:
     bpmn_dir: Path
     sqlite_synchronous: str = "FULL"
     instance_cache_size: int = 500
+    spec_cache: bool = True
     secret_key: str = ""
 
     @classmethod
@@ -25,6 +26,7 @@ class Settings:
             bpmn_dir=Path(env.get("CONVENTIO_BPMN_DIR", PROJECT_ROOT / "bpmn")),
             sqlite_synchronous=env.get("CONVENTIO_SQLITE_SYNCHRONOUS", "FULL").upper(),
             instance_cache_size=int(env.get("CONVENTIO_INSTANCE_CACHE", "500")),
+            spec_cache=env.get("CONVENTIO_SPEC_CACHE", "1") != "0",
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
         )
         return replace(settings, **overrides)

@@ -13,10 +13,11 @@ from .serialization import TOP, StateChanges, StoredState, specs_from_json
 class Engine:
     """Parses models, loads definitions (cached by content hash) and runs instances."""
 
-    def __init__(self, functions=None, cache_size=256):
+    def __init__(self, functions=None, cache_size=256, spec_cache=None):
         self.script_engine = restricted_script_engine(functions)
         self._definitions = OrderedDict()
         self._cache_size = cache_size
+        self._spec_cache = spec_cache
 
     def parse(self, sources):
         return parse_model_set(sources)
@@ -25,7 +26,7 @@ class Engine:
         """The runnable definition; `load_spec_json()` is only called when not cached."""
         cached = self._definitions.get(content_hash)
         if cached is None:
-            spec, subprocess_specs = specs_from_json(load_spec_json())
+            spec, subprocess_specs = self._load_specs(content_hash, load_spec_json)
             cached = Definition(process_id, spec, subprocess_specs, forms)
             self._definitions[content_hash] = cached
             if len(self._definitions) > self._cache_size:
@@ -33,6 +34,20 @@ class Engine:
         else:
             self._definitions.move_to_end(content_hash)
         return cached
+
+    def _load_specs(self, content_hash, load_spec_json):
+        if self._spec_cache is not None:
+            specs = self._spec_cache.load(content_hash)
+            if specs is not None:
+                return specs
+        specs = specs_from_json(load_spec_json())
+        if self._spec_cache is not None:
+            self._spec_cache.store(content_hash, specs)
+        return specs
+
+    def clear(self):
+        """Forget the loaded definitions (a fresh process starts without them)."""
+        self._definitions.clear()
 
     def start(self, definition, data):
         return Instance.start(definition, data, self.script_engine)

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
@@ -17,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..roles import role_for_lane
 from .forms import validate_form_data
 from .serialization import StateTracker, restore_workflow
+from .workflow import ConventioWorkflow
 
 STATE_NAMES = {TaskState.READY: "ready", TaskState.WAITING: "waiting", TaskState.STARTED: "started",
                TaskState.COMPLETED: "completed", TaskState.CANCELLED: "cancelled",
@@ -92,7 +92,7 @@ class Instance:
 
     @classmethod
     def start(cls, definition, data, script_engine):
-        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=script_engine)
+        workflow = ConventioWorkflow(definition.spec, definition.subprocess_specs, script_engine=script_engine)
         # workflow.set_data() does not reach task data: the start data goes on the first task.
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)

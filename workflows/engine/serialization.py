@@ -13,10 +13,13 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import SimpleTaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers import DefaultRegistry
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+
+from .workflow import ConventioWorkflow
 
 TOP = ""  # workflow key of the top-level workflow; a sub-workflow's key is its parent task id
 # Tasks in these states may change without a state transition (data edited while
@@ -29,6 +32,7 @@ def _build_registry():
     # Full data per task: Spiff's default stores a delta against the parent, which
     # would tie a stored row to a parent row that later steps rewrite.
     config[Task] = SimpleTaskConverter
+    config[ConventioWorkflow] = config[BpmnWorkflow]
     registry = DefaultRegistry()
     converters = {cls: converter(cls, registry) for cls, converter in config.items()}
     return registry, converters
@@ -151,20 +155,52 @@ class StateTracker:
         changes.upserts.append(TaskRow(key, str(task_id), seq, task, dumps(REGISTRY.convert(task))))
 
 
-def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_class=BpmnWorkflow):
+def _restore_task(body, workflow):
+    """A task from its stored JSON, like Spiff's converter but without its generic walk.
+
+    Task data holding typed values (dates, events) keeps the converter's path; plain
+    JSON data, the usual case, is used as it is.
+    """
+    dct = json.loads(body)
+    task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+    if task_spec is None or body.count('"typename"') > 1:
+        task = REGISTRY.restore(dct, workflow=workflow)
+        del workflow.tasks[task.id]  # the converter registered it; the caller builds the dict
+        return task
+    task = Task.__new__(Task)
+    task.id = UUID(dct["id"])
+    task.workflow = workflow
+    task._parent = UUID(dct["parent"]) if dct["parent"] is not None else None
+    task._children = [UUID(child) for child in dct["children"]]
+    task._state = dct["state"]
+    task.triggered = dct["triggered"]
+    task.task_spec = task_spec
+    task.thread_id = Task.thread_id_pool
+    task.data = dct["data"]
+    task.internal_data = dct["internal_data"]
+    task.last_state_change = dct["last_state_change"]
+    if isinstance(task_spec, CatchingEvent) and task._state & TaskState.DEFINITE_MASK:
+        workflow.event_manager.add_task(task)
+    return task
+
+
+def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_class=ConventioWorkflow):
     """Rebuild a workflow from stored rows; return (workflow, tracker primed with them)."""
     tasks_by_key = {}
     for key, task_id, _seq, body in stored.tasks:
-        tasks_by_key.setdefault(key, {})[task_id] = json.loads(body)
+        tasks_by_key.setdefault(key, {})[task_id] = body
     headers = {key: json.loads(value) for key, value in stored.headers.items()}
     top_header = headers.pop(TOP)
     workflow = workflow_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
-    workflow.tasks = {UUID(tid): REGISTRY.restore(dct, workflow=workflow)
-                      for tid, dct in tasks_by_key.get(TOP, {}).items()}
+    workflow.tasks = {}
+    for body in tasks_by_key.pop(TOP, {}).values():
+        task = _restore_task(body, workflow)
+        workflow.tasks[task.id] = task
     workflow.task_tree = workflow.tasks.get(UUID(top_header["root"]))
     converter = CONVERTERS[BpmnWorkflow]
     converter.set_default_attributes(workflow, top_header)
-    subprocesses = {key: dict(header, tasks=tasks_by_key.get(key, {})) for key, header in headers.items()}
+    subprocesses = {key: dict(header, tasks={tid: json.loads(body) for tid, body in tasks_by_key.get(key, {}).items()})
+                    for key, header in headers.items()}
     converter.subprocesses_from_dict(subprocesses, workflow)
     workflow.bpmn_events = REGISTRY.restore(top_header.get("bpmn_events", []))
     tracker = StateTracker()

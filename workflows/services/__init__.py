@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..engine import Engine
+from ..engine.spec_cache import SpecCache
 from ..store.db import Database, open_database
 from ..store.migrate import upgrade
 from .cache import InstanceCache
@@ -25,4 +26,5 @@ def open_conventio(settings=None, migrate=True):
     db = open_database(settings.database_url, settings.sqlite_synchronous)
     if migrate:
         upgrade(db)
-    return Conventio(settings, db, Engine(), InstanceCache(settings.instance_cache_size))
+    spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None
+    return Conventio(settings, db, Engine(spec_cache=spec_cache), InstanceCache(settings.instance_cache_size))

@@ -1,0 +1,61 @@
+"""BpmnWorkflow with task look-ups that do not walk the task tree.
+
+SpiffWorkflow finds tasks by walking the tree depth first from the root, several times
+per step: the cost grows with the instance's history, and the walk silently stops at a
+depth of 1000 (long loops then stall). Every task is also in the workflow's `tasks`
+dict, so a flat pass over it answers the same filters at a small, depth-free cost.
+"""
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.util.task import TaskState
+
+# Keyword filters a flat pass answers exactly; anything else (first_task, end_at_spec,
+# breadth-first order...) keeps SpiffWorkflow's own tree walk.
+FLAT_FILTERS = frozenset({"state", "manual", "spec_name", "spec_class", "lane", "catches_event",
+                          "updated_ts", "skip_subprocesses", "task_filter"})
+
+
+class FlatTaskIterator:
+    def __init__(self, workflow, skip_subprocesses=False, task_filter=None, **filters):
+        self._filter = task_filter or BpmnTaskFilter(**filters)
+        mask = self._filter.state
+        # The state mask is the cheap, selective part of a filter: apply it first.
+        self._tasks = iter([t for t in _all_tasks(workflow, skip_subprocesses) if t._state & mask])
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        matches = self._filter.matches
+        for task in self._tasks:
+            if matches(task):
+                return task
+        raise StopIteration
+
+
+def _all_tasks(workflow, skip_subprocesses):
+    yield from workflow.tasks.values()
+    if not skip_subprocesses:
+        for subprocess in workflow.subprocesses.values():
+            yield from subprocess.tasks.values()
+
+
+class ConventioWorkflow(BpmnWorkflow):
+    """The top-level workflow of an instance (sub-workflows keep Spiff's classes)."""
+
+    def get_tasks_iterator(self, first_task=None, **kwargs):
+        if first_task is None and FLAT_FILTERS.issuperset(kwargs):
+            return FlatTaskIterator(self, **kwargs)
+        return super().get_tasks_iterator(first_task, **kwargs)
+
+    def is_completed(self):
+        if not self.completed:
+            # Newest tasks are the likeliest to be unfinished: look at them first.
+            unfinished = any(task._state & TaskState.NOT_FINISHED_MASK for task in reversed(self.tasks.values()))
+            self.completed = not unfinished
+        return self.completed
+
+    def update_waiting_tasks(self):
+        # Spiff walks the whole tree after every completed task to find waiting ones.
+        for task in [t for t in self.tasks.values() if t._state == TaskState.WAITING]:
+            task.task_spec._update(task)
