@@ -125,37 +125,33 @@ class StateTracker:
 
     def collect(self, workflow):
         changes = StateChanges()
-        seen = set()
+        fingerprints, present = self.fingerprints, set()
         for key, wf in _workflows(workflow):
             header = _header(wf, key)
             if self.headers.get(key) != header:
                 changes.headers[key] = header
                 self.headers[key] = header
+            present.update(wf.tasks)
             for task_id, task in wf.tasks.items():
-                seen.add(task_id)
-                self._collect_task(key, task_id, task, changes)
+                fingerprint = _fingerprint(task)
+                previous = fingerprints.get(task_id)
+                if previous == fingerprint and not task._state & ALWAYS_REWRITTEN:
+                    continue
+                fingerprints[task_id] = fingerprint
+                seq = None  # an existing row keeps its position
+                if previous is None:
+                    seq, self.next_seq = self.next_seq, self.next_seq + 1
+                changes.upserts.append(TaskRow(key, str(task_id), seq, task, dumps(REGISTRY.convert(task))))
         for key in [k for k in self.headers if k != TOP and UUID(k) not in workflow.subprocesses]:
             changes.removed_workflows.append(key)
             del self.headers[key]
-        for task_id in [t for t in self.fingerprints if t not in seen]:
+        for task_id in fingerprints.keys() - present:
             changes.deletes.append(str(task_id))
-            del self.fingerprints[task_id]
+            del fingerprints[task_id]
         return changes
 
-    def _collect_task(self, key, task_id, task, changes):
-        fingerprint = _fingerprint(task)
-        previous = self.fingerprints.get(task_id)
-        if previous == fingerprint and not task._state & ALWAYS_REWRITTEN:
-            return
-        if previous is None:
-            seq, self.next_seq = self.next_seq, self.next_seq + 1
-        else:
-            seq = None  # unchanged position
-        self.fingerprints[task_id] = fingerprint
-        changes.upserts.append(TaskRow(key, str(task_id), seq, task, dumps(REGISTRY.convert(task))))
 
-
-def _restore_task(body, workflow):
+def _restore_task(body, workflow, uuids):
     """A task from its stored JSON, like Spiff's converter but without its generic walk.
 
     Task data holding typed values (dates, events) keeps the converter's path; plain
@@ -168,10 +164,10 @@ def _restore_task(body, workflow):
         del workflow.tasks[task.id]  # the converter registered it; the caller builds the dict
         return task
     task = Task.__new__(Task)
-    task.id = UUID(dct["id"])
+    task.id = _uuid(uuids, dct["id"])
     task.workflow = workflow
-    task._parent = UUID(dct["parent"]) if dct["parent"] is not None else None
-    task._children = [UUID(child) for child in dct["children"]]
+    task._parent = _uuid(uuids, dct["parent"]) if dct["parent"] is not None else None
+    task._children = [_uuid(uuids, child) for child in dct["children"]]
     task._state = dct["state"]
     task.triggered = dct["triggered"]
     task.task_spec = task_spec
@@ -184,6 +180,14 @@ def _restore_task(body, workflow):
     return task
 
 
+def _uuid(known, text):
+    """Each id appears up to three times (task, parent, child): build its UUID once."""
+    value = known.get(text)
+    if value is None:
+        value = known[text] = UUID(text)
+    return value
+
+
 def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_class=ConventioWorkflow):
     """Rebuild a workflow from stored rows; return (workflow, tracker primed with them)."""
     tasks_by_key = {}
@@ -192,9 +196,9 @@ def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_cla
     headers = {key: json.loads(value) for key, value in stored.headers.items()}
     top_header = headers.pop(TOP)
     workflow = workflow_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
-    workflow.tasks = {}
+    workflow.tasks, uuids = {}, {}
     for body in tasks_by_key.pop(TOP, {}).values():
-        task = _restore_task(body, workflow)
+        task = _restore_task(body, workflow, uuids)
         workflow.tasks[task.id] = task
     workflow.task_tree = workflow.tasks.get(UUID(top_header["root"]))
     converter = CONVERTERS[BpmnWorkflow]
