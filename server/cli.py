@@ -112,6 +112,8 @@ def deploy(ctx, paths):
     for item in results:
         state = "déployé" if item.created else "inchangé"
         click.echo(f"{item.process_id} v{item.version} : {state}")
+        for warning in item.warnings:
+            click.echo(f"  avertissement : {warning}", err=True)
 
 
 @main.group()

@@ -147,15 +147,19 @@ class Step:
 
 
 def run_guarded(app, instance_id, actor, body):
-    """Run `body(step)` in a Step; on a model failure keep nothing and note the failure."""
+    """Run `body(step)` in a Step; on a model failure keep nothing and note the failure.
+
+    `instance_id` may be a callable, for a body that finds its instance itself.
+    """
     try:
         with Step(app) as step:
             result = body(step)
             step.commit()
             return result
     except ExecutionFailed as exc:
-        if instance_id is not None:
-            record_failure(app, instance_id, actor, str(exc))
+        failed_id = instance_id() if callable(instance_id) else instance_id
+        if failed_id is not None:
+            record_failure(app, failed_id, actor, str(exc))
         raise InstanceFailed(str(exc), {"etape": exc.task_name}) from exc
 
 

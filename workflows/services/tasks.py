@@ -64,18 +64,18 @@ def complete_task(app, task_id, data, actor):
     """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes."""
     if not isinstance(data, dict):
         raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
-    with app.db.sessions() as session:
-        record, _row = _task_and_instance(session, task_id, actor)
-        instance_id = record.instance_id
+    instance_ids = []
 
     def body(step):
-        row, instance = step.open(instance_id)
         record = step.session.get(TaskRecord, str(task_id))
-        if record is None:
-            raise Conflict("Cette tâche n’existe plus dans l’instance.")
+        if record is None or not record.manual:
+            raise NotFound(f"Tâche {task_id} introuvable.")
+        instance_ids.append(record.instance_id)
+        row, instance = step.open(record.instance_id)
+        if not actor.sees_territory(row.territory):
+            raise NotFound(f"Tâche {task_id} introuvable.")
         if not actor.may_act_in(record.role):
-            raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », "
-                            f"que vous n’avez pas.")
+            raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », que vous n’avez pas.")
         try:
             view = instance.complete(task_id, data)
         except TaskNotReady as exc:
@@ -86,8 +86,8 @@ def complete_task(app, task_id, data, actor):
                 exc.errors) from exc
         step.save(row, instance)
         step.record("completion", actor, f"« {view.name} » terminée", role=record.role,
-                    payload={"avant": view.data, "soumis": data}, instance_id=instance_id, task_id=str(task_id))
-        return {"instance_id": instance_id, "task_id": str(task_id), "status": instance.status,
+                    payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
+        return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
                 "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()]}
 
-    return run_guarded(app, instance_id, actor, body)
+    return run_guarded(app, lambda: instance_ids[0] if instance_ids else None, actor, body)
