@@ -1,0 +1,136 @@
+"""How many booklets each public receives: dated rules kept in data, overridable per territory.
+
+The defaults come from ``data/allocation_rules.json`` (PLIE job seekers 3 booklets of
+10; seniors 1 booklet of 5, renewable). A territory overrides a public's rule by a
+record carrying its code.
+"""
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from .calendar import format_date
+from .errors import DataFileError, DomainError
+from .passes import BOOKLET_SIZES
+
+FORMAT = "conventio.allocation-rules/1"
+DEFAULT_FILE = "allocation_rules.json"
+
+
+@dataclass(frozen=True)
+class AllocationRule:
+    public: str
+    label: str
+    booklets: int
+    booklet_size: int
+    renewable: bool
+    pic: bool
+    territory: str | None
+    effective_from: date
+    source: str
+
+    @property
+    def passes(self) -> int:
+        return self.booklets * self.booklet_size
+
+
+@lru_cache(maxsize=1)
+def default_allocation_rules() -> tuple[AllocationRule, ...]:
+    return load_allocation_rules()
+
+
+def load_allocation_rules() -> tuple[AllocationRule, ...]:
+    """Load and validate the package's own allocation file."""
+    text = resources.files(__package__).joinpath("data", DEFAULT_FILE).read_text("utf-8")
+    return allocation_rules_from_json(text, DEFAULT_FILE)
+
+
+def allocation_rules_from_json(text: str, name: str) -> tuple[AllocationRule, ...]:
+    """Validate an allocation document read by the caller (a territory's own rules)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataFileError(f"{name} : JSON illisible ({error}).") from None
+    return parse_allocation_rules(document, name)
+
+
+def parse_allocation_rules(document: object, name: str = DEFAULT_FILE) -> tuple[AllocationRule, ...]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DataFileError(f"{name} : format attendu « {FORMAT} ».")
+    raw_rules = document.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise DataFileError(f"{name} : la liste « rules » est absente ou vide.")
+    rules = tuple(_parse_rule(raw, f"{name}, règle n° {i}") for i, raw in enumerate(raw_rules, 1))
+    keys = [(r.public, r.territory, r.effective_from) for r in rules]
+    if len(set(keys)) != len(keys):
+        raise DataFileError(f"{name} : deux règles pour le même public, le même territoire "
+                            "et la même date d'effet.")
+    return rules
+
+
+def _parse_rule(raw: object, where: str) -> AllocationRule:
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{where} : objet JSON attendu.")
+    for key in ("public", "label", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise DataFileError(f"{where} : « {key} » est obligatoire.")
+    booklets, size = raw.get("booklets"), raw.get("booklet_size")
+    if isinstance(booklets, bool) or not isinstance(booklets, int) or booklets < 1:
+        raise DataFileError(f"{where} : nombre de carnets invalide {booklets!r}.")
+    if size not in BOOKLET_SIZES:
+        raise DataFileError(f"{where} : taille de carnet {size!r} (5 ou 10 attendu).")
+    for key in ("renewable", "pic"):
+        if not isinstance(raw.get(key), bool):
+            raise DataFileError(f"{where} : « {key} » doit valoir true ou false.")
+    territory = raw.get("territory")
+    if territory is not None and (not isinstance(territory, str) or not territory.strip()):
+        raise DataFileError(f"{where} : territoire invalide {territory!r}.")
+    try:
+        effective_from = date.fromisoformat(raw.get("effective_from"))
+    except (TypeError, ValueError):
+        raise DataFileError(f"{where} : date d'effet invalide {raw.get('effective_from')!r}.") from None
+    return AllocationRule(raw["public"], raw["label"], booklets, size, raw["renewable"],
+                          raw["pic"], territory, effective_from, raw["source"])
+
+
+def allocation_for(
+    public: str,
+    on: date,
+    territory: str | None = None,
+    rules: Sequence[AllocationRule] | None = None,
+) -> AllocationRule:
+    """The rule in force on ``on`` for a public; a territory's own rule wins over the general one."""
+    rules = default_allocation_rules() if rules is None else rules
+    in_force = [r for r in rules if r.public == public and r.effective_from <= on]
+    local = [r for r in in_force if territory is not None and r.territory == territory]
+    general = [r for r in in_force if r.territory is None]
+    candidates = local or general
+    if not candidates:
+        raise DomainError(f"Aucune règle d'attribution pour le public « {public} » au "
+                          f"{format_date(on)}.")
+    return max(candidates, key=lambda r: r.effective_from)
+
+
+def pic_publics(rules: Sequence[AllocationRule] | None = None) -> frozenset[str]:
+    """Publics counted as far from employment (PIC) for the ANCT convention."""
+    rules = default_allocation_rules() if rules is None else rules
+    return frozenset(r.public for r in rules if r.pic)
+
+
+def allocation_error(
+    rule: AllocationRule, booklet_sizes: Sequence[int], previous_allocations: int = 0
+) -> str | None:
+    """None when handing these booklets respects the rule, else a French message."""
+    if previous_allocations and not rule.renewable:
+        return (f"{rule.label} : la dotation n'est pas renouvelable et cette personne l'a "
+                "déjà reçue.")
+    if len(booklet_sizes) > rule.booklets:
+        return (f"{rule.label} : {len(booklet_sizes)} carnets remis, {rule.booklets} au plus "
+                "par dotation.")
+    wrong = [size for size in booklet_sizes if size != rule.booklet_size]
+    if wrong:
+        return (f"{rule.label} : carnets de {rule.booklet_size} pass attendus, carnet(s) de "
+                f"{', '.join(map(str, wrong))} remis.")
+    return None

@@ -1,0 +1,235 @@
+"""Buying the passes under the Code de la commande publique (amounts HT).
+
+Every legal number comes from the dated table of ``thresholds.py``; the date that
+decides is the launch of the consultation (sending of the notice, or the first
+request for quotes when there is no notice).
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+
+from .calendar import format_date
+from .money import format_eur, format_percent, to_money, to_rate
+from .thresholds import BuyerKind, PurchaseKind, ThresholdRecord, ThresholdTable, load_thresholds
+
+# APTIC's fee was 4 % HT of face value. A commercial assumption, not law: the buyer
+# confirms it, so every estimate shows it.
+DEFAULT_ISSUER_FEE_RATE = Decimal("0.04")
+
+
+@lru_cache(maxsize=1)
+def default_thresholds() -> ThresholdTable:
+    return load_thresholds()
+
+
+# --- Estimated value ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderEstimate:
+    face_value: Decimal
+    fee_rate: Decimal
+    fees: Decimal
+    estimated_value: Decimal
+    assumption: str
+
+
+def estimate_pass_order(
+    face_value: Decimal | int | str, fee_rate: Decimal | str = DEFAULT_ISSUER_FEE_RATE
+) -> OrderEstimate:
+    """Estimated value of a pass order (CCP R2121-1): face value plus the issuer's fees.
+
+    Count the whole need over the whole contract duration, not one delivery.
+    """
+    face = to_money(face_value)
+    rate = to_rate(fee_rate)
+    fees = to_money(face * rate)
+    assumption = (f"Hypothèse à confirmer par l'acheteur : frais de l'émetteur de "
+                  f"{format_percent(rate)} HT de la valeur faciale, soit {format_eur(fees)} "
+                  f"pour {format_eur(face)} de pass.")
+    return OrderEstimate(face, rate, fees, face + fees, assumption)
+
+
+# --- Procedure --------------------------------------------------------------------------
+
+
+class Procedure(Enum):
+    NO_COMPETITION = "sans_publicite"
+    ADAPTED = "mapa"
+    FORMAL = "appel_offres"
+
+    @property
+    def label(self) -> str:
+        return {
+            "sans_publicite": "marché sans publicité ni mise en concurrence préalables",
+            "mapa": "marché à procédure adaptée (MAPA)",
+            "appel_offres": "procédure formalisée (appel d'offres)",
+        }[self.value]
+
+
+class Publicity(Enum):
+    NONE = "aucune"
+    ADAPTED = "adaptee"
+    NATIONAL = "boamp_ou_jal"
+    EUROPEAN = "boamp_et_joue"
+
+    @property
+    def label(self) -> str:
+        return {
+            "aucune": "aucune publicité obligatoire",
+            "adaptee": "publicité adaptée au montant et à l'objet du marché",
+            "boamp_ou_jal": ("avis au BOAMP ou dans un journal d'annonces légales, "
+                             "et sur le profil d'acheteur"),
+            "boamp_et_joue": "avis au BOAMP et au JOUE, et sur le profil d'acheteur",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class ProcedureDecision:
+    procedure: Procedure
+    publicity: Publicity
+    estimated_value: Decimal
+    purchase_kind: PurchaseKind
+    buyer_kind: BuyerKind
+    launched_on: date
+    standstill_required: bool
+    award_notice_required: bool
+    essential_data_required: bool
+    records: tuple[ThresholdRecord, ...]
+    warnings: tuple[str, ...]
+    explanation: str
+
+
+def choose_procedure(
+    estimated_value: Decimal | int | str,
+    purchase_kind: PurchaseKind,
+    buyer_kind: BuyerKind,
+    launched_on: date,
+    table: ThresholdTable | None = None,
+) -> ProcedureDecision:
+    """Procedure, publicity and obligations for a purchase (CCP R2122-8, R2123-1,
+    R2124-1, R2131-12, R2182-1, R2183-1, R2196-1).
+
+    Below the dispense threshold: no publicity nor competition; from it up to the EU
+    threshold: MAPA; from the EU threshold: formal procedure.
+    """
+    table = table or default_thresholds()
+    value = to_money(estimated_value)
+
+    def record(rule: str) -> ThresholdRecord:
+        return table.lookup(rule, launched_on, purchase_kind, buyer_kind)
+
+    dispense, formal, data = (record("no_competition_below"),
+                              record("formal_procedure_from"), record("essential_data_from"))
+    purchase_kind, buyer_kind = PurchaseKind(purchase_kind), BuyerKind(buyer_kind)
+    national = _optional(table, "national_publicity_from", launched_on, purchase_kind, buyer_kind)
+    procedure, publicity = _procedure_and_publicity(value, dispense, formal, national)
+    used = tuple(r for r in (dispense, formal, national, data) if r is not None)
+    is_formal = procedure is Procedure.FORMAL
+    explanation = (f"{format_eur(value)} HT ({purchase_kind.label}, {buyer_kind.label}, "
+                   f"consultation lancée le {format_date(launched_on)}) : {procedure.label} ; "
+                   f"{publicity.label}. Seuil de dispense {format_eur(dispense.amount)}, "
+                   f"seuil européen {format_eur(formal.amount)}.")
+    return ProcedureDecision(
+        procedure, publicity, value, purchase_kind, buyer_kind, launched_on,
+        standstill_required=is_formal,
+        award_notice_required=is_formal,
+        essential_data_required=value >= data.amount,
+        records=used,
+        warnings=tuple(_unconfirmed_warning(r) for r in used if not r.confirmed),
+        explanation=explanation,
+    )
+
+
+def _procedure_and_publicity(value, dispense, formal, national) -> tuple[Procedure, Publicity]:
+    # "Inférieure à" the dispense threshold (R2122-8); "égale ou supérieure" to the
+    # EU threshold (R2124-1) and to 90,000 for the BOAMP/JAL notice (R2131-12).
+    if value < dispense.amount:
+        return Procedure.NO_COMPETITION, Publicity.NONE
+    if value >= formal.amount:
+        return Procedure.FORMAL, Publicity.EUROPEAN
+    if national is not None and value >= national.amount:
+        return Procedure.ADAPTED, Publicity.NATIONAL
+    return Procedure.ADAPTED, Publicity.ADAPTED
+
+
+def _unconfirmed_warning(record: ThresholdRecord) -> str:
+    warning = f"Valeur non confirmée ({record.source})."
+    return f"{warning} {record.note}" if record.note else warning
+
+
+def _optional(table, rule, on, purchase_kind, buyer_kind) -> ThresholdRecord | None:
+    matching = [r for r in table.records
+                if r.applies_to(rule, None, purchase_kind, buyer_kind) and r.effective_from <= on]
+    return max(matching, key=lambda r: r.effective_from) if matching else None
+
+
+# --- Time limits ------------------------------------------------------------------------
+
+
+def minimum_bid_days(
+    notice_sent_on: date,
+    *,
+    electronic: bool = True,
+    prior_information_notice: bool = False,
+    urgency: bool = False,
+    purchase_kind: PurchaseKind = PurchaseKind.SUPPLIES_SERVICES,
+    buyer_kind: BuyerKind = BuyerKind.LOCAL_AUTHORITY,
+    table: ThresholdTable | None = None,
+) -> int:
+    """Minimum days to receive bids in an open tender (CCP R2161-2, R2161-3).
+
+    35 days; 30 when bids can be sent electronically; 15 after a prior information
+    notice or in duly justified urgency (the reductions do not add up).
+    """
+    if prior_information_notice or urgency:
+        variant = "reduced"
+    else:
+        variant = "electronic" if electronic else "standard"
+    table = table or default_thresholds()
+    return table.lookup("open_tender_min_days", notice_sent_on, purchase_kind, buyer_kind,
+                        variant).days
+
+
+def earliest_bid_deadline(notice_sent_on: date, **options) -> date:
+    """First date the bid deadline may fall on: the notice date plus the minimum days.
+
+    The day the notice is sent does not count; the deadline may close at the end of
+    the returned day at the earliest. Options are those of :func:`minimum_bid_days`.
+    """
+    return notice_sent_on + timedelta(days=minimum_bid_days(notice_sent_on, **options))
+
+
+def earliest_signature_date(
+    letters_sent_on: date,
+    *,
+    electronic: bool = True,
+    purchase_kind: PurchaseKind = PurchaseKind.SUPPLIES_SERVICES,
+    buyer_kind: BuyerKind = BuyerKind.LOCAL_AUTHORITY,
+    table: ThresholdTable | None = None,
+) -> date:
+    """First day the contract may be signed after the rejection letters (CCP R2182-1).
+
+    Standstill of 11 days, 16 when the letters are not sent electronically, counted
+    date to date with the sending day included: letters sent on 28 December on paper,
+    signature possible on 13 January (CE, 2 août 2011, n° 347526).
+    """
+    table = table or default_thresholds()
+    variant = "electronic" if electronic else "paper"
+    days = table.lookup("standstill_days", letters_sent_on, purchase_kind, buyer_kind, variant).days
+    return letters_sent_on + timedelta(days=days)
+
+
+def award_notice_deadline(
+    signed_on: date,
+    *,
+    purchase_kind: PurchaseKind = PurchaseKind.SUPPLIES_SERVICES,
+    buyer_kind: BuyerKind = BuyerKind.LOCAL_AUTHORITY,
+    table: ThresholdTable | None = None,
+) -> date:
+    """Last day to send the award notice of a contract above the EU thresholds (CCP R2183-1)."""
+    table = table or default_thresholds()
+    days = table.lookup("award_notice_max_days", signed_on, purchase_kind, buyer_kind).days
+    return signed_on + timedelta(days=days)
