@@ -145,3 +145,12 @@ class UserAccount(Base):
     password_hash: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(20), default="local")
+
+
+class TaskClaim(Base):
+    """Who took a ready task from their role's queue; released or removed when done."""
+    __tablename__ = "task_claim"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("task_record.id", ondelete="CASCADE"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
