@@ -78,3 +78,24 @@ def test_errors_are_one_line_and_non_zero(cli, tmp_path):
     assert not_json.returncode == 2 and "JSON invalide" in not_json.stderr
     nobody = cli("tasks", "complete", "x", "--as", "personne", ok=False)
     assert nobody.returncode == 1 and "« personne » inconnu" in nobody.stderr
+
+
+def test_timers_fire_from_the_shell_at_the_given_time(cli, tmp_path):
+    timed = definitions(process("delai", "\n".join([
+        '<bpmn:startEvent id="start"/>',
+        '<bpmn:intermediateCatchEvent id="wait" name="Délai de recours"><bpmn:timerEventDefinition>'
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">"2031-01-06T00:00:00+00:00"</bpmn:timeDate>'
+        '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+        user_task("final", "Constater le caractère définitif"), '<bpmn:endEvent id="end"/>',
+        flow("f1", "start", "wait"), flow("f2", "wait", "final"), flow("f3", "final", "end")])))
+    (tmp_path / "models" / "delai.bpmn").write_text(timed)
+    cli("deploy", str(tmp_path / "models" / "delai.bpmn"))
+    cli("instances", "start", "delai")
+    listed = json.loads(cli("instances", "list", "--json").stdout)
+    assert listed[0]["next_timer_at"] == "2031-01-06T00:00:00+00:00"
+    assert cli("timers", "run-due", "--now", "2031-01-05T23:00:00+00:00").stdout.startswith("0 minuteur")
+    assert cli("timers", "run-due", "--now", "2031-01-06T00:00:01+00:00").stdout.startswith("1 minuteur")
+    assert cli("timers", "run-due", "--now", "2031-01-07T00:00:00+00:00").stdout.startswith("0 minuteur")
+    assert json.loads(cli("tasks", "list", "--json").stdout)[0]["name"] == "Constater le caractère définitif"
+    bad = cli("timers", "run-due", "--now", "demain", ok=False)
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
