@@ -38,7 +38,10 @@ def cli(tmp_path):
 
 
 def test_a_whole_approval_from_the_shell(cli, tmp_path):
-    assert "révision 0001" in cli("db", "upgrade").stdout
+    from alembic.script import ScriptDirectory
+    from workflows.store.migrate import alembic_config
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert f"Base à jour (révision {head})" in cli("db", "upgrade").stdout
     assert cli("deploy", str(tmp_path / "models")).stdout.strip() == "approbation v1 : déployé"
     assert cli("deploy", str(tmp_path / "models")).stdout.strip() == "approbation v1 : inchangé"
     assert json.loads(cli("processes", "list", "--json").stdout)[0]["version"] == 1
