@@ -21,8 +21,9 @@ def test_each_decision_is_journaled_with_who_what_and_data(any_app):
     instance_id, task_id = journal_with_three_entries(any_app)
     with any_app.db.sessions() as session:
         entries = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
-        assert [e.action for e in entries] == ["deploiement", "demarrage", "completion"]
+        assert [e.action for e in entries] == ["deploiement", "demarrage", "decision"]
         completion = entries[-1]
+        assert completion.summary == "« Approuver » : décision « approuver »"
         assert (completion.actor, completion.instance_id, completion.task_id) == ("admin", instance_id, task_id)
         assert '"soumis": {"decision": "approuver"}' in completion.payload
         assert '"montant": 208000' in completion.payload   # the data as it was before

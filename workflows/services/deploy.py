@@ -77,7 +77,7 @@ def _store(step, process, actor):
         forms_json=json.dumps(process.forms, ensure_ascii=False, sort_keys=True),
         sources_json=json.dumps(process.sources, ensure_ascii=False, sort_keys=True),
         deployed_at=step.now, deployed_by=actor.username))
-    step.record("deploiement", actor, f"Déploiement de « {process.process_id} » version {version}",
+    step.record("deploiement", f"Déploiement de « {process.process_id} » version {version}", actor,
                 payload={"process_id": process.process_id, "version": version,
                          "empreinte": process.content_hash, "fichiers": sorted(process.sources)})
     return Deployed(process.process_id, process.name, version, process.content_hash, True,

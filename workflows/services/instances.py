@@ -34,7 +34,7 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
             started_at=step.now, updated_at=step.now)
         step.add(row, instance)
         step.save(row, instance)
-        step.record("demarrage", actor, f"Démarrage de « {process_id} » v{definition_row.version}",
+        step.record("demarrage", f"Démarrage de « {process_id} » v{definition_row.version}", actor,
                     role=actor.main_role(), payload={"donnees": data}, instance_id=row.id)
         step.commit()
         return instance_summary(row, definition_row.version)

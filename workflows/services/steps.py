@@ -82,7 +82,7 @@ class Step:
         self._route_messages(row.id, outgoing)
         self._deliver_pending(row, instance)
 
-    def record(self, action, actor, summary, *, role=None, payload=None, instance_id=None, task_id=None):
+    def record(self, action, summary, actor, *, role=None, payload=None, instance_id=None, task_id=None):
         self.journal.append(dict(action=action, actor=actor.username, role=role, summary=summary,
                                  payload=payload, instance_id=instance_id, task_id=task_id))
 
@@ -124,7 +124,7 @@ class Step:
                 # Not caught (correlation mismatch): drop the object rather than trust it.
                 del self.opened[candidate]
                 continue
-            self.record("message", SYSTEM, f"Message « {name} » reçu de l’instance n° {sender_id}",
+            self.record("message", f"Message « {name} » reçu de l’instance n° {sender_id}", SYSTEM,
                         payload={"message": name, "contenu": payload}, instance_id=candidate)
             return candidate
         return None
@@ -140,7 +140,7 @@ class Step:
             if instance.deliver_message(message.name, json.loads(message.payload),
                                         json.loads(message.correlations)):
                 self.session.execute(delete(PendingMessage).where(PendingMessage.id == message.id))
-                self.record("message", SYSTEM, f"Message « {message.name} » en attente remis",
+                self.record("message", f"Message « {message.name} » en attente remis", SYSTEM,
                             payload={"message": message.name}, instance_id=row.id)
                 self.save(row, instance)  # routes what it threw, then looks for more pending
                 return
@@ -168,5 +168,5 @@ def record_failure(app, instance_id, actor, message):
     with Step(app) as step:
         row = step.lock_row(instance_id)
         row.error = message
-        step.record("echec", actor, message, instance_id=instance_id)
+        step.record("echec", message, actor, instance_id=instance_id)
         step.commit()

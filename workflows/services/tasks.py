@@ -60,6 +60,13 @@ def _task_and_instance(session, task_id, actor):
     return record, row
 
 
+def _journal_action(task_name, data):
+    """An approval form carries a `decision`: it is journaled as a decision, not a mere completion."""
+    if "decision" in data:
+        return "decision", f"« {task_name} » : décision « {data['decision']} »"
+    return "completion", f"« {task_name} » terminée"
+
+
 def complete_task(app, task_id, data, actor):
     """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes."""
     if not isinstance(data, dict):
@@ -85,7 +92,7 @@ def complete_task(app, task_id, data, actor):
                 f"{field or 'formulaire'} ({message})" for field, message in exc.errors.items()),
                 exc.errors) from exc
         step.save(row, instance)
-        step.record("completion", actor, f"« {view.name} » terminée", role=record.role,
+        step.record(*_journal_action(view.name, data), actor, role=record.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
                 "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()]}

@@ -23,7 +23,7 @@ def fire_instance_timers(app, instance_id, now):
         fired = instance.fire_due_timers(now)
         if fired:
             step.save(row, instance)
-            step.record("minuteur", SYSTEM, f"{fired} minuteur(s) échu(s) déclenché(s)", instance_id=instance_id)
+            step.record("minuteur", f"{fired} minuteur(s) échu(s) déclenché(s)", SYSTEM, instance_id=instance_id)
         return fired
     return run_guarded(app, instance_id, SYSTEM, body)
 

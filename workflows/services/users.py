@@ -32,7 +32,7 @@ def add_user(app, username, roles, territories, password=None, display_name=None
             roles=json.dumps(sorted(set(roles))), territories=json.dumps(sorted(set(territories))),
             password_hash=generate_password_hash(password) if password else None, active=True))
         if by is not None:
-            step.record("utilisateur", by, f"Création de l’utilisateur « {username} »",
+            step.record("utilisateur", f"Création de l’utilisateur « {username} »", by,
                         payload={"roles": sorted(roles), "territoires": sorted(territories)})
         step.commit()
     return get_actor(app, username)
@@ -69,5 +69,5 @@ def set_active(app, username, active, by):
         if account is None:
             raise NotFound(f"Utilisateur « {username} » inconnu.")
         account.active = active
-        step.record("utilisateur", by, f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}")
+        step.record("utilisateur", f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}", by)
         step.commit()
