@@ -88,7 +88,6 @@ class Instance:
         self.definition = definition
         self.workflow = workflow
         self.tracker = tracker
-        self.error = None
 
     @classmethod
     def start(cls, definition, data, script_engine):
@@ -109,19 +108,11 @@ class Instance:
     # --- reading -----------------------------------------------------------------
     @property
     def status(self):
-        if self.error:
-            return "error"
-        if self.workflow.is_completed():
-            return "completed"
-        return "running"
+        return "completed" if self.workflow.is_completed() else "running"
 
     @property
     def data(self):
-        if self.workflow.is_completed():
-            return dict(self.workflow.data) or self._last_task_data()
-        return self._last_task_data()
-
-    def _last_task_data(self):
+        """The data of the last task run: what the process knows now."""
         last = self.workflow.last_task
         return dict(last.data) if last is not None else {}
 
@@ -240,8 +231,7 @@ class Instance:
             name = None
             if failing is not None:
                 name = failing.task_spec.bpmn_name or failing.task_spec.bpmn_id
-            self.error = _french_error(exc, name)
-            raise ExecutionFailed(self.error, name) from exc
+            raise ExecutionFailed(_french_error(exc, name), name) from exc
 
 
 def _french_error(exc, task_name):
