@@ -1,0 +1,1 @@
+"""Python code that writes the .docx templates (see ../build.py)."""

@@ -1,0 +1,145 @@
+"""The shape every context builder shares.
+
+A builder turns the plain instance data of a process (JSON-like: strings, numbers,
+ISO dates, lists, dicts) into the context of one template. It declares the keys it
+requires, so missing input fails early with every missing key named, and the keys
+it provides, so `checks.check_templates` can compare them with the variables the
+template uses without rendering anything.
+"""
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Mapping
+
+from ..errors import InvalidData, MissingData
+from ..formatting import to_date, to_decimal
+
+ALWAYS_PROVIDED = frozenset({"collectivite", "reference"})
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class InputData:
+    """Read access to the instance data, with conversions that fail in French."""
+
+    def __init__(self, values: Mapping, document: str):
+        self.values = values
+        self.document = document
+
+    def __getitem__(self, key: str):
+        value = self.values.get(key)
+        if _blank(value):
+            raise MissingData(self.document, [key])
+        return value
+
+    def get(self, key: str, default=None):
+        value = self.values.get(key)
+        return default if _blank(value) else value
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self[key] if default is None else self.get(key, default)
+        return str(value).strip()
+
+    def date(self, key: str, optional: bool = False) -> date | None:
+        value = self.get(key) if optional else self[key]
+        return None if value is None else self.convert(to_date, key, value)
+
+    def decimal(self, key: str, default=None) -> Decimal:
+        value = self[key] if default is None else self.get(key, default)
+        return self.convert(to_decimal, key, value)
+
+    def decimal_of(self, label: str, value) -> Decimal:
+        """Convert a value found inside a list or a dict (`label` names it)."""
+        return self.convert(to_decimal, label, value)
+
+    def integer(self, key: str, default: int | None = None) -> int:
+        number = self.decimal(key, default)
+        if number != number.to_integral_value() or number < 0:
+            raise InvalidData(f"« {key} » doit être un entier positif : {number}.")
+        return int(number)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return bool(self.get(key, default))
+
+    def texts(self, key: str, default: list | None = None) -> list[str]:
+        values = self[key] if default is None else self.get(key, default)
+        if isinstance(values, str) or not isinstance(values, list):
+            raise InvalidData(f"« {key} » doit être une liste.")
+        return [str(item).strip() for item in values]
+
+    def record(self, key: str, fields: tuple[str, ...]) -> dict:
+        """A dict whose `fields` are all present (others kept as given)."""
+        value = self[key]
+        if not isinstance(value, Mapping):
+            raise InvalidData(f"« {key} » doit être un objet.")
+        missing = [f"{key}.{field}" for field in fields if _blank(value.get(field))]
+        if missing:
+            raise MissingData(self.document, missing)
+        return dict(value)
+
+    def records(self, key: str, fields: tuple[str, ...], optional=False) -> list[dict]:
+        """A list of dicts whose `fields` are all present (others kept as given)."""
+        rows = self.get(key, []) if optional else self[key]
+        if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+            raise InvalidData(f"« {key} » doit être une liste d'objets.")
+        missing = [
+            f"{key}[{index}].{field}"
+            for index, row in enumerate(rows, start=1)
+            for field in fields
+            if _blank(row.get(field))
+        ]
+        if missing:
+            raise MissingData(self.document, missing)
+        return [dict(row) for row in rows]
+
+    def convert(self, convert, key, value):
+        try:
+            return convert(value)
+        except InvalidData as error:
+            raise InvalidData(f"« {key} » : {error}") from error
+
+
+@dataclass(frozen=True)
+class ContextBuilder:
+    function: Callable[[InputData], dict]
+    requires: tuple[str, ...]
+    provides: frozenset[str]
+
+    @property
+    def description(self) -> str:
+        return inspect.getdoc(self.function) or ""
+
+    def __call__(self, values: Mapping, document: str) -> dict:
+        missing = [key for key in self.requires if _blank(values.get(key))]
+        if missing:
+            raise MissingData(document, missing)
+        context = self.function(InputData(values, document))
+        undeclared = set(context) ^ self.provides
+        if undeclared:  # a programming error: the declaration must stay honest
+            raise RuntimeError(
+                f"{self.function.__name__}: clés déclarées et fournies différentes "
+                f"{sorted(undeclared)}"
+            )
+        return context
+
+
+def context_builder(*, requires: tuple[str, ...], provides: tuple[str, ...], doc_suffix=""):
+    """Declare a builder; "collectivite" and "reference" are always provided.
+    `doc_suffix` appends input keys shared by several builders to the docstring."""
+
+    def declare(function):
+        function.__doc__ = (function.__doc__ or "") + doc_suffix
+        return ContextBuilder(function, tuple(requires), frozenset(provides) | ALWAYS_PROVIDED)
+
+    return declare
+
+
+def in_columns(names: list[str], columns: int = 3) -> list[list[str]]:
+    """Names laid out in rows of `columns` cells (the last row padded with "")."""
+    rows = [names[i:i + columns] for i in range(0, len(names), columns)]
+    return [row + [""] * (columns - len(row)) for row in rows]
+

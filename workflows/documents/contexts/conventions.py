@@ -1,0 +1,183 @@
+"""Contexts of the conventions: ANCT co-financing and the partner conventions."""
+
+import math
+from decimal import Decimal
+
+from ..errors import InvalidData
+from .base import InputData, context_builder
+from .parties import (
+    COLLECTIVITE_KEYS, COLLECTIVITE_PROVIDES, PASS_PROVIDES, collectivite_party,
+    partner, pass_figures,
+)
+
+PARTY_DOC = """
+    Partie collectivité (toutes les conventions) :
+      requis : collectivite, collectivite_adresse, president, numero_deliberation,
+      date_deliberation (délibération qui autorise la signature), duree_mois ;
+      facultatif : fonction_president (« Président »), numero_convention, fait_a,
+      date_signature (sinon laissée en blanc), tribunal_administratif.
+"""
+ANCT_ADDRESS = "20 avenue de Ségur, TSA 10717, 75334 Paris Cedex 07"
+DEFAULT_CALL = "l'appel à projets de l'État pour le déploiement des Pass numériques (2020)"
+
+
+def _anct_financing(data: InputData, passes: dict) -> dict:
+    fee_rate = data.decimal("taux_frais_emetteur", Decimal(0))
+    state_rate = data.decimal("taux_participation_etat", Decimal(50))
+    minimum = data.decimal("achat_minimum", Decimal(20000))
+    pic_share = data.decimal("part_pic_minimum", Decimal(50))
+    if passes["valeur_totale"] < minimum:
+        raise InvalidData(
+            f"L'achat de Pass numériques ({passes['valeur_totale']} €) est inférieur "
+            f"au minimum de {minimum} € exigé pour le cofinancement de l'État."
+        )
+    fees = (passes["valeur_totale"] * fee_rate / 100).quantize(Decimal("0.01"))
+    return {
+        "taux_frais_emetteur": fee_rate,
+        "frais_emetteur": fees,
+        "budget_total": passes["valeur_totale"] + fees,
+        "taux_participation_etat": state_rate,
+        "participation_etat_max": passes["valeur_totale"] * state_rate / 100,
+        "achat_minimum": minimum,
+        "part_pic_minimum": pic_share,
+        "nombre_pass_pic_minimum": math.ceil(passes["nombre_pass"] * pic_share / 100),
+    }
+
+
+@context_builder(
+    requires=COLLECTIVITE_KEYS + ("anct_signataire", "anct_qualite", "nombre_pass", "duree_mois"),
+    provides=COLLECTIVITE_PROVIDES + PASS_PROVIDES + (
+        "anct_signataire", "anct_qualite", "anct_adresse", "appel_a_projets",
+        "taux_frais_emetteur", "frais_emetteur", "budget_total",
+        "taux_participation_etat", "participation_etat_max", "achat_minimum",
+        "part_pic_minimum", "nombre_pass_pic_minimum",
+    ),
+    doc_suffix=PARTY_DOC,
+)
+def convention_anct(data: InputData) -> dict:
+    """Convention de cofinancement avec l'ANCT.
+
+    Requis : anct_signataire, anct_qualite ; nombre_pass (int) ; et la partie
+    collectivité (ci-dessous).
+    Facultatif (valeurs de l'appel à projets 2020 par défaut, à confirmer) :
+      valeur_pass (10) ; taux_frais_emetteur (0, en % de la valeur faciale) ;
+      taux_participation_etat (50, en % des pass effectivement utilisés) ;
+      achat_minimum (20 000) ; part_pic_minimum (50, en % des pass) ;
+      anct_adresse ; appel_a_projets (libellé de l'appel).
+    Calculé : valeur totale, frais, budget, participation maximale de l'État,
+    nombre minimal de pass réservés au public PIC. Refuse un achat sous le minimum.
+    """
+    passes = pass_figures(data, data.integer("nombre_pass"))
+    return {
+        **collectivite_party(data, "Convention ANCT"),
+        **passes,
+        **_anct_financing(data, passes),
+        "anct_signataire": data.text("anct_signataire"),
+        "anct_qualite": data.text("anct_qualite"),
+        "anct_adresse": data.text("anct_adresse", ANCT_ADDRESS),
+        "appel_a_projets": data.text("appel_a_projets", DEFAULT_CALL),
+    }
+
+
+
+@context_builder(
+    requires=COLLECTIVITE_KEYS + ("commune", "commune_adresse", "maire", "duree_mois"),
+    provides=COLLECTIVITE_PROVIDES + (
+        "commune", "commune_adresse", "maire", "fonction_maire", "ccas_prescripteur",
+        "lieu_mediation", "regie_municipale", "contact_commune",
+    ),
+    doc_suffix=PARTY_DOC,
+)
+def convention_relais_commune(data: InputData) -> dict:
+    """Convention de partenariat avec une commune relais d'information.
+
+    Requis : commune, commune_adresse, maire ; et la partie collectivité.
+    Facultatif : fonction_maire (« Maire ») ; ccas_prescripteur (bool : le CCAS
+    prescrit) ; lieu_mediation (nom de la médiathèque ou cyber-base qui accueille
+    les bénéficiaires) ; regie_municipale (acte instituant la régie qui encaisse
+    les pass ; sans elle, la commune s'engage à l'instituer avant tout
+    encaissement) ; contact_commune.
+    """
+    return {
+        **collectivite_party(data, "Convention commune relais"),
+        "commune": data.text("commune"),
+        "commune_adresse": data.text("commune_adresse"),
+        "maire": data.text("maire"),
+        "fonction_maire": data.text("fonction_maire", "Maire"),
+        "ccas_prescripteur": data.flag("ccas_prescripteur"),
+        "lieu_mediation": data.text("lieu_mediation", ""),
+        "regie_municipale": data.text("regie_municipale", ""),
+        "contact_commune": data.text("contact_commune", ""),
+    }
+
+
+
+@context_builder(
+    requires=COLLECTIVITE_KEYS + (
+        "mandataire", "nombre_carnets", "pass_par_carnet", "duree_mois",
+        "frequence_compte_rendu", "publics",
+    ),
+    provides=COLLECTIVITE_PROVIDES + PASS_PROVIDES + (
+        "mandataire", "nombre_carnets", "pass_par_carnet", "publics",
+        "frequence_compte_rendu", "comptable_public", "date_avis_comptable",
+        "delai_restitution_jours", "referent",
+    ),
+    doc_suffix=PARTY_DOC,
+)
+def convention_mandat(data: InputData) -> dict:
+    """Convention de mandat avec un prescripteur (valeurs inactives).
+
+    Requis : mandataire ({nom, adresse, representant, fonction}) ; nombre_carnets,
+    pass_par_carnet (int) ; frequence_compte_rendu (« mensuelle ») ; publics
+    (liste des publics visés) ; et la partie collectivité.
+    Facultatif : valeur_pass (10) ; comptable_public (service de gestion
+    comptable) ; date_avis_comptable (avis conforme du comptable public) ;
+    delai_restitution_jours (15) ; referent (agent référent du mandataire).
+    Calculé : nombre de pass confiés, valeur totale (chiffres et lettres).
+    """
+    books = data.integer("nombre_carnets")
+    per_book = data.integer("pass_par_carnet")
+    return {
+        **collectivite_party(data, "Convention de mandat"),
+        **pass_figures(data, books * per_book),
+        "mandataire": partner(data, "mandataire"),
+        "nombre_carnets": books,
+        "pass_par_carnet": per_book,
+        "publics": data.texts("publics"),
+        "frequence_compte_rendu": data.text("frequence_compte_rendu"),
+        "comptable_public": data.text("comptable_public", ""),
+        "date_avis_comptable": data.date("date_avis_comptable", optional=True),
+        "delai_restitution_jours": data.integer("delai_restitution_jours", 15),
+        "referent": data.text("referent", ""),
+    }
+
+
+
+@context_builder(
+    requires=COLLECTIVITE_KEYS + ("lieu", "emetteur", "duree_mois"),
+    provides=COLLECTIVITE_PROVIDES + (
+        "lieu", "emetteur", "label", "numero_label", "horaires", "ateliers",
+        "valeur_pass", "duree_atelier",
+    ),
+    doc_suffix=PARTY_DOC,
+)
+def convention_lieu_mediation(data: InputData) -> dict:
+    """Convention avec un lieu de médiation numérique labellisé.
+
+    Requis : lieu ({nom, adresse, representant, fonction}) ; emetteur (émetteur
+    des pass, qui rembourse le lieu) ; et la partie collectivité.
+    Facultatif : label (« APTIC ») ; numero_label ; horaires ; ateliers (liste des
+    accompagnements proposés) ; valeur_pass (10) ; duree_atelier (« 2 heures »).
+    """
+    return {
+        **collectivite_party(data, "Convention lieu de médiation"),
+        "lieu": partner(data, "lieu"),
+        "emetteur": data.text("emetteur"),
+        "label": data.text("label", "APTIC"),
+        "numero_label": data.text("numero_label", ""),
+        "horaires": data.text("horaires", ""),
+        "ateliers": data.texts("ateliers", []),
+        "valeur_pass": data.decimal("valeur_pass", Decimal(10)),
+        "duree_atelier": data.text("duree_atelier", "2 heures"),
+    }
+

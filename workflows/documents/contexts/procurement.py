@@ -1,0 +1,273 @@
+"""Contexts of the procurement documents (Code de la commande publique).
+
+Thresholds and procedures are decided upstream (DMN tables of the process):
+these builders receive the procedure and its flags, they never infer them.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from ..errors import InvalidData
+from .base import InputData, context_builder
+
+BUYER_KEYS = ("collectivite", "collectivite_adresse", "reference_marche", "objet")
+BUYER_PROVIDES = (
+    "collectivite_adresse", "reference_marche", "objet", "service_acheteur",
+    "signataire", "fonction_signataire", "fait_a", "tribunal_administratif",
+)
+BUYER_DOC = """
+    Acheteur (tous les documents d'achat) :
+      requis : collectivite, collectivite_adresse, reference_marche, objet ;
+      facultatif : service_acheteur (« Service de la commande publique »),
+      signataire, fonction_signataire (« Le Président »), fait_a,
+      tribunal_administratif.
+"""
+BLANK = "……………………"
+CENT = Decimal("0.01")
+
+
+def _buyer(data: InputData) -> dict:
+    reference = data.text("reference_marche")
+    return {
+        "collectivite": data.text("collectivite"),
+        "collectivite_adresse": data.text("collectivite_adresse"),
+        "reference_marche": reference,
+        "reference": f"Marché n° {reference}",
+        "objet": data.text("objet"),
+        "service_acheteur": data.text("service_acheteur", "Service de la commande publique"),
+        "signataire": data.text("signataire", BLANK),
+        "fonction_signataire": data.text("fonction_signataire", "Le Président"),
+        "fait_a": data.text("fait_a", BLANK),
+        "tribunal_administratif": data.text(
+            "tribunal_administratif", "le tribunal administratif territorialement compétent"
+        ),
+    }
+
+
+def _estimated_value(data: InputData) -> dict:
+    """Face value plus the issuer's fees: the buyer's assumption, shown as such."""
+    passes = data.integer("nombre_pass")
+    face_value = data.decimal("valeur_pass", Decimal(10)) * passes
+    fee_rate = data.decimal("taux_frais_emetteur", Decimal(4))
+    fees = (face_value * fee_rate / 100).quantize(CENT)
+    return {
+        "nombre_pass": passes,
+        "valeur_faciale": face_value,
+        "taux_frais_emetteur": fee_rate,
+        "frais_emetteur": fees,
+        "valeur_estimee": face_value + fees,
+    }
+
+
+def _criteria(data: InputData) -> list[dict]:
+    criteria = data.records("criteres", ("critere", "ponderation"))
+    for criterion in criteria:
+        criterion["ponderation"] = data.decimal_of("criteres", criterion["ponderation"])
+    total = sum(criterion["ponderation"] for criterion in criteria)
+    if total != 100:
+        raise InvalidData(f"Les pondérations des critères totalisent {total} % au lieu de 100 %.")
+    return criteria
+
+
+DEFAULT_CONSULTATION_FILES = [
+    "le présent règlement de la consultation (RC)",
+    "l'acte d'engagement (AE)",
+    "le cahier des clauses administratives particulières (CCAP)",
+    "le cahier des charges (CCTP)",
+    "le bordereau des prix unitaires (BPU)",
+]
+DEFAULT_APPLICATION_FILES = [
+    "la lettre de candidature (DC1) ou le document unique de marché européen (DUME)",
+    "la déclaration du candidat (DC2)",
+    "les attestations d'assurance en cours de validité",
+    "la liste des principales prestations similaires des trois dernières années",
+]
+DEFAULT_OFFER_FILES = [
+    "l'acte d'engagement complété et signé",
+    "le bordereau des prix unitaires complété",
+    "un mémoire technique présentant les moyens et l'organisation proposés",
+]
+
+
+@context_builder(
+    requires=BUYER_KEYS + (
+        "procedure", "nombre_pass", "date_limite_offres", "criteres", "profil_acheteur",
+        "contact",
+    ),
+    provides=BUYER_PROVIDES + (
+        "procedure", "forme_marche", "code_cpv", "duree_marche_mois",
+        "date_limite_offres", "heure_limite_offres", "delai_validite_offres_jours",
+        "criteres", "profil_acheteur", "contact", "documents_consultation",
+        "pieces_candidature", "pieces_offre", "variantes_autorisees", "nombre_pass",
+        "valeur_faciale", "taux_frais_emetteur", "frais_emetteur", "valeur_estimee",
+    ),
+    doc_suffix=BUYER_DOC,
+)
+def reglement_consultation(data: InputData) -> dict:
+    """Règlement de la consultation (RC).
+
+    Requis : procedure (libellé : « procédure adaptée (MAPA) », « appel d'offres
+    ouvert »...) ; nombre_pass (int) ; date_limite_offres (date) ; criteres
+    (liste de {critere, ponderation}, pondérations totalisant 100) ;
+    profil_acheteur (adresse du profil d'acheteur) ; contact (service ou
+    personne à qui poser les questions).
+    Facultatif : forme_marche ; code_cpv ; duree_marche_mois (12) ;
+    heure_limite_offres (« 12 h 00 ») ; delai_validite_offres_jours (120) ;
+    valeur_pass (10) ; taux_frais_emetteur (4, frais de l'émetteur en % de la
+    valeur faciale : hypothèse de l'acheteur, affichée comme telle) ;
+    documents_consultation, pieces_candidature, pieces_offre (listes) ;
+    variantes_autorisees (bool).
+    """
+    return {
+        **_buyer(data),
+        **_estimated_value(data),
+        "procedure": data.text("procedure"),
+        "forme_marche": data.text("forme_marche", "marché public de fournitures et de services"),
+        "code_cpv": data.text("code_cpv", ""),
+        "duree_marche_mois": data.integer("duree_marche_mois", 12),
+        "date_limite_offres": data.date("date_limite_offres"),
+        "heure_limite_offres": data.text("heure_limite_offres", "12 h 00"),
+        "delai_validite_offres_jours": data.integer("delai_validite_offres_jours", 120),
+        "criteres": _criteria(data),
+        "profil_acheteur": data.text("profil_acheteur"),
+        "contact": data.text("contact"),
+        "documents_consultation": data.texts("documents_consultation", DEFAULT_CONSULTATION_FILES),
+        "pieces_candidature": data.texts("pieces_candidature", DEFAULT_APPLICATION_FILES),
+        "pieces_offre": data.texts("pieces_offre", DEFAULT_OFFER_FILES),
+        "variantes_autorisees": data.flag("variantes_autorisees"),
+    }
+
+
+@context_builder(
+    requires=BUYER_KEYS + ("carnets", "lieu_livraison"),
+    provides=BUYER_PROVIDES + (
+        "carnets", "nombre_carnets", "nombre_pass", "valeur_pass", "valeur_faciale",
+        "lieu_livraison", "delai_bat_jours", "delai_livraison_jours", "validite",
+        "frequence_paiement_lieux", "personnalisation",
+    ),
+    doc_suffix=BUYER_DOC,
+)
+def cahier_des_charges(data: InputData) -> dict:
+    """Cahier des charges (CCTP) de la fourniture de Pass numériques.
+
+    Requis : carnets (liste de {public, pass_par_carnet, nombre_carnets}) ;
+    lieu_livraison.
+    Facultatif : valeur_pass (10) ; delai_bat_jours (6) ; delai_livraison_jours
+    (7 ; 14 outre-mer : à fournir) ; validite (règle de validité des pass) ;
+    frequence_paiement_lieux (« mensuelle ») ; personnalisation (texte).
+    Calculé : nombre de pass par ligne et au total, valeur faciale.
+    """
+    face_value = data.decimal("valeur_pass", Decimal(10))
+    books = data.records("carnets", ("public", "pass_par_carnet", "nombre_carnets"))
+    for line in books:
+        line["pass_par_carnet"] = int(data.decimal_of("carnets", line["pass_par_carnet"]))
+        line["nombre_carnets"] = int(data.decimal_of("carnets", line["nombre_carnets"]))
+        line["nombre_pass"] = line["pass_par_carnet"] * line["nombre_carnets"]
+        line["montant"] = face_value * line["nombre_pass"]
+    passes = sum(line["nombre_pass"] for line in books)
+    return {
+        **_buyer(data),
+        "carnets": books,
+        "nombre_carnets": sum(line["nombre_carnets"] for line in books),
+        "nombre_pass": passes,
+        "valeur_pass": face_value,
+        "valeur_faciale": face_value * passes,
+        "lieu_livraison": data.text("lieu_livraison"),
+        "delai_bat_jours": data.integer("delai_bat_jours", 6),
+        "delai_livraison_jours": data.integer("delai_livraison_jours", 7),
+        "validite": data.text(
+            "validite",
+            "jusqu'au 31 décembre de l'année de leur activation ; ils sont acceptés "
+            "par les lieux de médiation jusqu'au 31 janvier de l'année suivante",
+        ),
+        "frequence_paiement_lieux": data.text("frequence_paiement_lieux", "mensuelle"),
+        "personnalisation": data.text(
+            "personnalisation", "logo et nom de la collectivité sur chaque carnet"
+        ),
+    }
+
+
+def _standstill(data: InputData) -> dict:
+    formal = data.flag("procedure_formalisee")
+    electronic = data.flag("envoi_electronique", True)
+    days = data.integer("delai_standstill_jours", 11 if electronic else 16)
+    sent = data.date("date_envoi")
+    return {
+        "procedure_formalisee": formal,
+        "envoi_electronique": electronic,
+        "delai_standstill_jours": days,
+        "date_fin_standstill": sent + timedelta(days=days) if formal else None,
+    }
+
+
+@context_builder(
+    requires=BUYER_KEYS + ("candidat", "attributaire", "date_envoi", "procedure", "motifs"),
+    provides=BUYER_PROVIDES + (
+        "candidat", "attributaire", "date_envoi", "procedure", "motifs", "notes",
+        "montant_attributaire", "procedure_formalisee", "envoi_electronique",
+        "delai_standstill_jours", "date_fin_standstill",
+    ),
+    doc_suffix=BUYER_DOC,
+)
+def lettre_rejet(data: InputData) -> dict:
+    """Lettre de rejet d'une offre.
+
+    Requis : candidat ({nom, adresse}) ; attributaire (nom) ; date_envoi (date) ;
+    procedure (libellé) ; motifs (texte du motif de rejet).
+    Facultatif : notes (liste de {critere, note_candidat, note_attributaire}) ;
+    montant_attributaire ; procedure_formalisee (bool : active la mention du
+    délai de suspension) ; envoi_electronique (True) ; delai_standstill_jours
+    (11 par voie électronique, 16 sinon).
+    Calculé : date de fin du délai de suspension (date d'envoi + délai).
+    """
+    amount = data.get("montant_attributaire")
+    return {
+        **_buyer(data),
+        **_standstill(data),
+        "candidat": data.record("candidat", ("nom", "adresse")),
+        "attributaire": data.text("attributaire"),
+        "date_envoi": data.date("date_envoi"),
+        "procedure": data.text("procedure"),
+        "motifs": data.text("motifs"),
+        "notes": data.records("notes", ("critere", "note_candidat", "note_attributaire"), True),
+        "montant_attributaire": None if amount is None else data.decimal("montant_attributaire"),
+    }
+
+
+@context_builder(
+    requires=BUYER_KEYS + ("attributaire", "montant_ht", "date_notification", "procedure"),
+    provides=BUYER_PROVIDES + (
+        "attributaire", "montant_ht", "taux_tva", "montant_tva", "montant_ttc",
+        "date_notification", "procedure", "duree_marche_mois", "date_debut_execution",
+        "pieces_jointes", "pieces_a_produire",
+    ),
+    doc_suffix=BUYER_DOC,
+)
+def notification_attribution(data: InputData) -> dict:
+    """Notification de l'attribution du marché au titulaire.
+
+    Requis : attributaire ({nom, adresse}) ; montant_ht ; date_notification ;
+    procedure.
+    Facultatif : taux_tva (0, en %) ; duree_marche_mois (12) ;
+    date_debut_execution ; pieces_jointes (liste) ; pieces_a_produire (liste des
+    documents encore attendus du titulaire).
+    """
+    amount = data.decimal("montant_ht")
+    vat_rate = data.decimal("taux_tva", Decimal(0))
+    vat = (amount * vat_rate / 100).quantize(CENT)
+    return {
+        **_buyer(data),
+        "attributaire": data.record("attributaire", ("nom", "adresse")),
+        "montant_ht": amount,
+        "taux_tva": vat_rate,
+        "montant_tva": vat,
+        "montant_ttc": amount + vat,
+        "date_notification": data.date("date_notification"),
+        "procedure": data.text("procedure"),
+        "duree_marche_mois": data.integer("duree_marche_mois", 12),
+        "date_debut_execution": data.date("date_debut_execution", optional=True),
+        "pieces_jointes": data.texts(
+            "pieces_jointes", ["un exemplaire de l'acte d'engagement signé par les deux parties"]
+        ),
+        "pieces_a_produire": data.texts("pieces_a_produire", []),
+    }

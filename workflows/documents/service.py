@@ -1,0 +1,59 @@
+"""Entry points: render a registered template from instance data, to bytes or to a file."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .pdf import convert_to_pdf
+from .registry import TemplateRegistry
+from .rendering import render_docx
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A generated document and what it was made from (stored together)."""
+
+    template: str
+    template_version: str
+    title: str
+    content: bytes
+    data: Mapping = field(repr=False)
+    media_type: str = DOCX_MEDIA_TYPE
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def render_document(name: str, data: Mapping,
+                    registry: TemplateRegistry | None = None) -> RenderedDocument:
+    """Render template `name` with the instance `data` (a plain dict).
+
+    Raises UnknownTemplate, MissingData, InvalidData, UndefinedVariable or
+    TemplateSecurityError (all DocumentError, messages in French).
+    """
+    spec = (registry or TemplateRegistry()).get(name)
+    context = spec.build_context(data)
+    content = render_docx(spec.content, context, spec.name)
+    return RenderedDocument(spec.name, spec.version, spec.title, content, data)
+
+
+def render_to_file(name: str, data: Mapping, out: Path | str,
+                   registry: TemplateRegistry | None = None) -> Path:
+    """Render to `out`; a ".pdf" suffix converts through LibreOffice.
+
+    For a PDF the .docx is written beside it first, so that if LibreOffice is
+    missing (PdfUnavailable) the .docx is still there.
+    """
+    out = Path(out)
+    document = render_document(name, data, registry)
+    if out.suffix.lower() != ".pdf":
+        out.write_bytes(document.content)
+        return out
+    docx_path = out.with_suffix(".docx")
+    docx_path.write_bytes(document.content)
+    [pdf_path] = convert_to_pdf([docx_path], out.parent)
+    return pdf_path
