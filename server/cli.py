@@ -287,6 +287,84 @@ def audit_verify(ctx):
     sys.exit(1)
 
 
+# --- documents ----------------------------------------------------------------------
+@main.group()
+def documents():
+    """Documents générés (actes, conventions, courriers)."""
+
+
+def _data_argument(text):
+    """Inline JSON, or @FILE for a JSON file."""
+    if text.startswith("@"):
+        try:
+            text = open(text[1:], encoding="utf-8").read()
+        except OSError as exc:
+            raise click.BadParameter(f"fichier illisible ({exc})", param_hint="--data")
+    return _parse_json(text)
+
+
+@documents.command("render")
+@click.argument("template")
+@click.option("--data", "data_text", required=True, help="Données (objet JSON, ou @fichier.json).")
+@click.option("--out", required=True, type=click.Path(), help="Fichier produit (.docx, ou .pdf via LibreOffice).")
+def documents_render(template, data_text, out):
+    """Produit un document à partir d’un modèle, hors de toute instance."""
+    from workflows import documents as rendering
+    try:
+        path = rendering.render_to_file(template, _data_argument(data_text), out)
+    except rendering.PdfUnavailable as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(3)
+    except rendering.DocumentError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Document écrit : {path}")
+
+
+@documents.command("generate")
+@click.argument("instance_id", type=int)
+@click.argument("template")
+@click.option("--as", "username", required=True, help="Utilisateur (service juridique).")
+@click.option("--pdf", is_flag=True, help="Produit aussi le PDF.")
+@click.pass_context
+@handles_errors
+def documents_generate(ctx, instance_id, template, username, pdf):
+    """Génère (ou régénère) un document d’une instance."""
+    from workflows.services.documents import generate_document
+    from workflows.services.users import get_actor
+    app = _app(ctx)
+    result = generate_document(app, instance_id, template, get_actor(app, username), pdf=pdf)
+    click.echo(f"Document n° {result['id']} : {result['title']} (version {result['revision']})")
+    if result["pdf_note"]:
+        click.echo(f"  {result['pdf_note']}", err=True)
+
+
+@documents.command("list")
+@click.argument("instance_id", type=int)
+@_json_option
+@click.pass_context
+@handles_errors
+def documents_list(ctx, instance_id, as_json):
+    from workflows.services.documents import list_documents
+    rows = list_documents(_app(ctx), instance_id, shell_actor())
+    _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("revision", "VERSION"),
+                           ("created_by", "PAR"), ("created_at", "LE"), ("checksum", "EMPREINTE")])
+
+
+@main.group()
+def templates():
+    """Modèles de documents."""
+
+
+@templates.command("check")
+def templates_check():
+    """Vérifie que chaque modèle n’utilise que des variables fournies par son contexte."""
+    from workflows.documents import check_templates
+    report = check_templates()
+    click.echo(report.as_text())
+    sys.exit(0 if report.ok else 1)
+
+
 # --- users --------------------------------------------------------------------------
 @main.group()
 def users():

@@ -14,6 +14,7 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     instance_cache_size: int = 500
     spec_cache: bool = True
+    documents_dir: Path | None = None
     secret_key: str = ""
 
     @classmethod
@@ -27,6 +28,7 @@ class Settings:
             sqlite_synchronous=env.get("CONVENTIO_SQLITE_SYNCHRONOUS", "FULL").upper(),
             instance_cache_size=int(env.get("CONVENTIO_INSTANCE_CACHE", "500")),
             spec_cache=env.get("CONVENTIO_SPEC_CACHE", "1") != "0",
+            documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
         )
         return replace(settings, **overrides)

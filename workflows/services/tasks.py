@@ -95,6 +95,12 @@ def complete_task(app, task_id, data, actor):
         step.record(*_journal_action(view.name, data), actor, role=record.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
-                "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()]}
+                "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
+                "documents": list(view.documents)}
 
-    return run_guarded(app, lambda: instance_ids[0] if instance_ids else None, actor, body)
+    result = run_guarded(app, lambda: instance_ids[0] if instance_ids else None, actor, body)
+    if result["documents"]:
+        from .documents import generate_step_documents
+        result["documents"], result["document_errors"] = generate_step_documents(
+            app, result["instance_id"], result["documents"], actor, result["task_id"])
+    return result

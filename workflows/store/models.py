@@ -154,3 +154,23 @@ class TaskClaim(Base):
     task_id: Mapped[str] = mapped_column(ForeignKey("task_record.id", ondelete="CASCADE"), primary_key=True)
     username: Mapped[str] = mapped_column(String(255), index=True)
     claimed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GeneratedDocument(Base):
+    """A rendered document and what it was made from; every revision is kept."""
+    __tablename__ = "generated_document"
+    __table_args__ = (UniqueConstraint("instance_id", "template", "revision", name="uq_document_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    template: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    revision: Mapped[int] = mapped_column(Integer)
+    template_version: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1000))
+    pdf_path: Mapped[str | None] = mapped_column(String(1000))
+    data_json: Mapped[str] = mapped_column(Text, deferred=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,122 @@
+"""Generated documents: rendered from an instance's data, stored with their provenance.
+
+Each generation is kept: the file, its checksum, the template version, the data it
+was made from, who and when. Regenerating adds a revision and keeps the earlier ones.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from .. import documents as rendering
+from ..errors import Forbidden, InvalidData, NotFound
+from ..store.models import GeneratedDocument, ProcessInstance
+from .instances import get_instance
+from .persistence import aware
+from .steps import Step
+
+GENERATING_ROLES = frozenset({"legal", "admin"})
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def documents_dir(app):
+    return Path(app.settings.documents_dir or Path(app.settings.data_dir) / "documents")
+
+
+def generate_document(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True):
+    """Render `template` from the instance's current data and store it; return its summary."""
+    if on_demand and not actor.roles & GENERATING_ROLES:
+        raise Forbidden("Seul le service juridique peut générer un document à la demande.")
+    data = get_instance(app, instance_id, actor)["data"]
+    try:
+        rendered = rendering.render_document(template, data)
+    except rendering.UnknownTemplate as exc:
+        raise NotFound(str(exc)) from exc
+    except rendering.MissingData as exc:
+        raise InvalidData(str(exc), {key: "donnée manquante" for key in exc.missing}) from exc
+    except rendering.DocumentError as exc:
+        raise InvalidData(str(exc)) from exc
+    with Step(app) as step:
+        revision = 1 + (step.session.execute(select(func.max(GeneratedDocument.revision)).where(
+            GeneratedDocument.instance_id == instance_id, GeneratedDocument.template == template)).scalar() or 0)
+        folder = documents_dir(app) / str(instance_id)
+        docx = _write_atomically(folder / f"{template}-v{revision}.docx", rendered.content)
+        pdf_path, pdf_note = _convert(docx) if pdf else (None, None)
+        document = GeneratedDocument(
+            instance_id=instance_id, task_id=task_id, template=template, title=rendered.title,
+            revision=revision, template_version=rendered.template_version, checksum=rendered.sha256,
+            path=str(docx.relative_to(documents_dir(app))), pdf_path=pdf_path and str(
+                Path(pdf_path).relative_to(documents_dir(app))),
+            data_json=json.dumps(rendered.data, ensure_ascii=False, sort_keys=True, default=str),
+            created_by=actor.username, created_at=step.now)
+        step.session.add(document)
+        step.session.flush()
+        step.record("document", f"« {rendered.title} » générée (version {revision})", actor,
+                    payload={"modele": template, "version_modele": rendered.template_version,
+                             "empreinte": rendered.sha256}, instance_id=instance_id, task_id=task_id)
+        step.commit()
+    return dict(document_summary(document), pdf_note=pdf_note)
+
+
+def _write_atomically(path, content):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(content)
+    os.replace(handle.name, path)
+    return path
+
+
+def _convert(docx):
+    try:
+        [pdf] = rendering.convert_to_pdf([docx], docx.parent)
+        return str(pdf), None
+    except rendering.PdfUnavailable as exc:
+        return None, str(exc)
+
+
+def document_summary(document):
+    return {"id": document.id, "instance_id": document.instance_id, "template": document.template,
+            "title": document.title, "revision": document.revision, "checksum": document.checksum,
+            "template_version": document.template_version, "has_pdf": document.pdf_path is not None,
+            "created_by": document.created_by, "created_at": aware(document.created_at).isoformat(),
+            "task_id": document.task_id}
+
+
+def list_documents(app, instance_id, actor):
+    get_instance(app, instance_id, actor)   # 404 when the actor may not see it
+    with app.db.sessions() as session:
+        rows = session.execute(select(GeneratedDocument).where(GeneratedDocument.instance_id == instance_id)
+                               .order_by(GeneratedDocument.template, GeneratedDocument.revision)).scalars()
+        return [document_summary(row) for row in rows]
+
+
+def document_file(app, document_id, actor, as_pdf=False):
+    """(path, download name, media type) of a stored document the actor may see."""
+    with app.db.sessions() as session:
+        document = session.get(GeneratedDocument, document_id)
+        instance = session.get(ProcessInstance, document.instance_id) if document else None
+        if document is None or not actor.sees_territory(instance.territory):
+            raise NotFound(f"Document n° {document_id} introuvable.")
+        relative = document.pdf_path if as_pdf else document.path
+        if relative is None:
+            raise NotFound("Pas de PDF pour ce document (LibreOffice indisponible lors de la génération).")
+        suffix = ".pdf" if as_pdf else ".docx"
+        name = f"{document.template}-v{document.revision}{suffix}"
+        return documents_dir(app) / relative, name, "application/pdf" if as_pdf else DOCX_TYPE
+
+
+def generate_step_documents(app, instance_id, templates, actor, task_id):
+    """Documents a BPMN step names: generated after the step; a failure is journaled, not fatal."""
+    generated, failed = [], []
+    for template in templates:
+        try:
+            generated.append(generate_document(app, instance_id, template, actor, task_id, on_demand=False))
+        except (InvalidData, NotFound) as exc:
+            failed.append({"template": template, "error": exc.message})
+            with Step(app) as step:
+                step.record("document_echec", f"Document « {template} » non généré : {exc.message}", actor,
+                            instance_id=instance_id, task_id=task_id)
+                step.commit()
+    return generated, failed
