@@ -2,6 +2,7 @@
 
 Everything outside sees plain data: parsed definitions, TaskView, stored rows.
 """
+import threading
 from collections import OrderedDict
 
 from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
@@ -18,21 +19,24 @@ class Engine:
         self._definitions = OrderedDict()
         self._cache_size = cache_size
         self._spec_cache = spec_cache
+        self._lock = threading.Lock()   # a threaded server shares one engine
 
     def parse(self, sources):
         return parse_model_set(sources)
 
     def definition(self, content_hash, process_id, load_spec_json, forms):
         """The runnable definition; `load_spec_json()` is only called when not cached."""
-        cached = self._definitions.get(content_hash)
-        if cached is None:
-            spec, subprocess_specs = self._load_specs(content_hash, load_spec_json)
-            cached = Definition(process_id, spec, subprocess_specs, forms)
-            self._definitions[content_hash] = cached
+        with self._lock:
+            cached = self._definitions.get(content_hash)
+            if cached is not None:
+                self._definitions.move_to_end(content_hash)
+                return cached
+        spec, subprocess_specs = self._load_specs(content_hash, load_spec_json)
+        loaded = Definition(process_id, spec, subprocess_specs, forms)
+        with self._lock:
+            cached = self._definitions.setdefault(content_hash, loaded)
             if len(self._definitions) > self._cache_size:
                 self._definitions.popitem(last=False)
-        else:
-            self._definitions.move_to_end(content_hash)
         return cached
 
     def _load_specs(self, content_hash, load_spec_json):
@@ -47,7 +51,8 @@ class Engine:
 
     def clear(self):
         """Forget the loaded definitions (a fresh process starts without them)."""
-        self._definitions.clear()
+        with self._lock:
+            self._definitions.clear()
 
     def start(self, definition, data):
         return Instance.start(definition, data, self.script_engine)
