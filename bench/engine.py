@@ -58,65 +58,62 @@ def measured_steps(window):
     return {point: range(point, point + window) for point in HISTORY_POINTS}
 
 
-def bench_conventio(xml, total, window, cold, workdir):
+def conventio_steps(xml, workdir, cold):
+    """Yield the duration (ms) of each successive step of a Conventio instance."""
     settings = Settings.from_env(env={}, data_dir=workdir, database_url=f"sqlite:///{workdir / 'bench.db'}")
     app = open_conventio(settings)
     deploy_sources(app, {"chain.bpmn": xml.encode()}, ADMIN)
     instance_id = start_instance(app, "long_chain", {}, ADMIN)["id"]
     task_id = list_tasks(app, ADMIN, instance_id=instance_id)[0]["id"]
-    points = measured_steps(window)
-    timings = {point: [] for point in points}
-    for step in range(total):
-        point = next((p for p, steps in points.items() if step in steps), None)
-        if cold and point is not None:
-            app.cache.clear()
-            app.engine.clear()
-        started = time.perf_counter()
-        result = complete_task(app, task_id, dict(FORM_DATA), ADMIN)
-        elapsed = time.perf_counter() - started
-        if point is not None:
-            timings[point].append(elapsed * 1000)
-        if not result["next_tasks"]:
-            break
-        task_id = result["next_tasks"][0]["id"]
-    app.close()
-    return {str(point): statistics.median(values) for point, values in timings.items()}
+    try:
+        while task_id:
+            if cold:
+                app.cache.clear()
+                app.engine.clear()
+            started = time.perf_counter()
+            result = complete_task(app, task_id, dict(FORM_DATA), ADMIN)
+            yield (time.perf_counter() - started) * 1000
+            task_id = result["next_tasks"][0]["id"] if result["next_tasks"] else None
+    finally:
+        app.close()
 
 
-def bench_naive(xml, total, window, workdir):
+def naive_steps(xml, workdir):
+    """Yield the duration (ms) of each step of SpiffWorkflow alone, reloading and rewriting all."""
     parser = SpiffBpmnParser()
     sys.setrecursionlimit(20000)
     parser.add_bpmn_str(xml.encode(), "chain.bpmn")
-    spec = parser.get_spec("long_chain")
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     db = sqlite3.connect(workdir / "naive.db", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE instance (id INTEGER PRIMARY KEY, body TEXT)")
-    workflow = BpmnWorkflow(spec)
+    workflow = BpmnWorkflow(parser.get_spec("long_chain"))
     workflow.do_engine_steps()
     db.execute("INSERT INTO instance VALUES (1, ?)", (serializer.serialize_json(workflow),))
-    points = measured_steps(window)
-    timings = {point: [] for point in points}
-    for step in range(total):
-        started = time.perf_counter()
-        db.execute("BEGIN IMMEDIATE")
-        body = db.execute("SELECT body FROM instance WHERE id = 1").fetchone()[0]
-        workflow = serializer.deserialize_json(body)
-        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-        task.data.update(FORM_DATA)
-        task.run()
-        workflow.do_engine_steps()
-        db.execute("UPDATE instance SET body = ? WHERE id = 1", (serializer.serialize_json(workflow),))
-        db.execute("COMMIT")
-        elapsed = time.perf_counter() - started
-        point = next((p for p, steps in points.items() if step in steps), None)
-        if point is not None:
-            timings[point].append(elapsed * 1000)
-        if workflow.is_completed():
-            break
-    db.close()
-    return {str(point): statistics.median(values) for point, values in timings.items()}
+    try:
+        while not workflow.is_completed():
+            started = time.perf_counter()
+            db.execute("BEGIN IMMEDIATE")
+            body = db.execute("SELECT body FROM instance WHERE id = 1").fetchone()[0]
+            workflow = serializer.deserialize_json(body)
+            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data.update(FORM_DATA)
+            task.run()
+            workflow.do_engine_steps()
+            db.execute("UPDATE instance SET body = ? WHERE id = 1", (serializer.serialize_json(workflow),))
+            db.execute("COMMIT")
+            yield (time.perf_counter() - started) * 1000
+    finally:
+        db.close()
+
+
+def medians(runner, total, window):
+    """Run `total` steps; the median of each history point's window of steps."""
+    durations = [next(runner) for _ in range(total)]
+    runner.close()
+    return {str(point): statistics.median(durations[step] for step in steps)
+            for point, steps in measured_steps(window).items()}
 
 
 def main():
@@ -128,11 +125,13 @@ def main():
     xml = sequential_bpmn(total + 2)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        (tmp / "warm").mkdir(), (tmp / "cold").mkdir(), (tmp / "naive").mkdir()
+        for name in ("warm", "cold", "naive"):
+            (tmp / name).mkdir()
+        # One after the other: run side by side, each would evict the others from the CPU caches.
         figures = {
-            "conventio_ms": bench_conventio(xml, total, args.window, False, tmp / "warm"),
-            "conventio_cold_ms": bench_conventio(xml, total, args.window, True, tmp / "cold"),
-            "naive_ms": bench_naive(xml, total, args.window, tmp / "naive"),
+            "conventio_ms": medians(conventio_steps(xml, tmp / "warm", cold=False), total, args.window),
+            "conventio_cold_ms": medians(conventio_steps(xml, tmp / "cold", cold=True), total, args.window),
+            "naive_ms": medians(naive_steps(xml, tmp / "naive"), total, args.window),
         }
     print(f"Process of {total + 2} sequential user tasks, SQLite (synchronous=FULL), "
           f"median of {args.window} steps per point, ms per step")
