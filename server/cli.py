@@ -408,5 +408,10 @@ def users_disable(ctx, username):
     click.echo(f"Utilisateur « {username} » désactivé.")
 
 
+from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
+
+main.add_command(serve)
+main.add_command(demo)
+
 if __name__ == "__main__":
     main()

@@ -68,6 +68,12 @@ class Definition:
     subprocess_specs: dict
     forms: dict
 
+    def instructions(self, process_id, spec_name):
+        """The instructionsForEndUser text of a task, as the model wrote it."""
+        spec = self.spec if process_id == self.spec.name else self.subprocess_specs.get(process_id)
+        task_spec = spec.task_specs.get(spec_name) if spec is not None else None
+        return (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+
 
 def _utc(timestamp):
     return datetime.fromtimestamp(timestamp, tz=timezone.utc)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..engine import ModelSetRefused, is_model_file
 from ..errors import Conflict, ModelRejected
 from ..store.models import ProcessDefinition
+from .persistence import aware
 from .steps import Step
 
 FORM_SUFFIX = ".json"
@@ -74,7 +75,7 @@ def _store(step, process, actor):
     session.add(ProcessDefinition(
         process_id=process.process_id, version=version, name=process.name,
         content_hash=process.content_hash, spec_json=process.spec_json,
-        forms_json=json.dumps(process.forms, ensure_ascii=False, sort_keys=True),
+        forms_json=json.dumps(process.forms, ensure_ascii=False),   # field order is the form's order
         sources_json=json.dumps(process.sources, ensure_ascii=False, sort_keys=True),
         deployed_at=step.now, deployed_by=actor.username))
     step.record("deploiement", f"Déploiement de « {process.process_id} » version {version}", actor,
@@ -89,7 +90,7 @@ def list_definitions(app):
         rows = session.execute(select(ProcessDefinition).order_by(
             ProcessDefinition.process_id, ProcessDefinition.version)).scalars().all()
         return [{"process_id": r.process_id, "name": r.name, "version": r.version,
-                 "content_hash": r.content_hash, "deployed_at": r.deployed_at.isoformat(),
+                 "content_hash": r.content_hash, "deployed_at": aware(r.deployed_at).isoformat(),
                  "deployed_by": r.deployed_by} for r in rows]
 
 

@@ -71,7 +71,8 @@ def get_instance(app, instance_id, actor):
         summary = instance_summary(row, version)
         summary["open_tasks"] = [task_summary(t, definition, row) for t in tasks
                                  if t.manual and t.state == "ready"]
-        summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state,
+        summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state, "bpmn_id": t.bpmn_id,
+                               "process_id": t.process_id,
                                "due_at": aware(t.due_at).isoformat() if t.due_at else None}
                               for t in tasks if t.state == "waiting"]
         summary["data"] = _current_data(tasks)

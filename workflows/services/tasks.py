@@ -1,12 +1,12 @@
 """Human tasks: the inbox, one task with its form, and completing it."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..engine import FormRejected, TaskNotReady
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..roles import role_label
-from ..store.models import ProcessInstance, TaskRecord
+from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .persistence import aware, definition_for
 from .steps import run_guarded
 
@@ -23,6 +23,7 @@ def task_summary(record, definition, instance_row, with_form=False):
     if with_form:
         summary["form"] = definition.forms.get(f"{record.process_id}:{record.spec_name}")
         summary["data"] = json.loads(record.body).get("data", {})
+        summary["instructions"] = definition.instructions(record.process_id, record.spec_name)
     return summary
 
 
@@ -83,6 +84,9 @@ def complete_task(app, task_id, data, actor):
             raise NotFound(f"Tâche {task_id} introuvable.")
         if not actor.may_act_in(record.role):
             raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », que vous n’avez pas.")
+        claim = step.session.get(TaskClaim, str(task_id))
+        if claim is not None and claim.username != actor.username:
+            raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer avant d’agir.")
         try:
             view = instance.complete(task_id, data)
         except TaskNotReady as exc:
@@ -92,6 +96,7 @@ def complete_task(app, task_id, data, actor):
                 f"{field or 'formulaire'} ({message})" for field, message in exc.errors.items()),
                 exc.errors) from exc
         step.save(row, instance)
+        step.session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id)))
         step.record(*_journal_action(view.name, data), actor, role=record.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,

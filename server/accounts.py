@@ -1,0 +1,115 @@
+"""Who may log in: local accounts first, then the LDAP directory when one is configured.
+
+A local account (source "local") is only ever checked against its own password, so a
+directory entry of the same name cannot take it over. A directory user is mirrored
+into the local user table at each login, with roles and territories refreshed from
+their groups; an administrator can still disable the mirrored account.
+"""
+import json
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from workflows.roles import ROLE_LABELS
+from workflows.services.actors import Actor
+from workflows.services.steps import Step
+from workflows.services.users import authenticate, get_actor
+from workflows.store.models import UserAccount
+
+from .context import conventio, web_settings
+from .ldap_directory import DirectoryUnavailable, LdapDirectory
+from .throttle import LoginThrottle
+
+
+class LoginRefused(Exception):
+    def __init__(self, message, status=401, code="identifiants_invalides", retry_after=None):
+        super().__init__(message)
+        self.message, self.status, self.code, self.retry_after = message, status, code, retry_after
+
+
+def init_app(app):
+    web = app.extensions["conventio_web"]
+    app.extensions["conventio_throttle"] = LoginThrottle(web.login_attempts, web.login_window_seconds)
+    app.extensions["conventio_directory"] = LdapDirectory(web.ldap) if web.ldap else None
+
+
+def log_in(username, password, address):
+    """The Actor for valid credentials; LoginRefused (401, 403, 429 or 503) otherwise."""
+    throttle = current_app.extensions["conventio_throttle"]
+    wait = throttle.retry_after(username, address)
+    if wait:
+        raise LoginRefused(_("Trop d’échecs de connexion : réessayez dans %(minutes)d minute(s).",
+                             minutes=max(1, round(wait / 60))), 429, "trop_de_tentatives", wait)
+    actor = check_credentials((username or "").strip(), password or "")
+    if actor is None:
+        throttle.failed(username, address)
+        raise LoginRefused(_("Identifiant ou mot de passe incorrect."))
+    throttle.succeeded(username, address)
+    return actor
+
+
+def _account(name):
+    with conventio().db.sessions() as session:
+        return session.get(UserAccount, name) or session.get(UserAccount, name.casefold())
+
+
+def check_credentials(username, password):
+    if not username or not password:
+        return None
+    account = _account(username)
+    if account is not None and account.source != "ldap":
+        return authenticate(conventio(), account.username, password)
+    if account is not None and not account.active:
+        return None
+    directory = current_app.extensions["conventio_directory"]
+    if directory is None:
+        return None
+    try:
+        user = directory.authenticate(username, password)
+    except DirectoryUnavailable as exc:
+        raise LoginRefused(_("L’annuaire LDAP ne répond pas : réessayez plus tard."), 503,
+                           "annuaire_indisponible") from exc
+    if user is None:
+        return None
+    roles = {role for role in user.roles if role in ROLE_LABELS}
+    if not roles:
+        raise LoginRefused(_("Votre compte de l’annuaire n’a aucun rôle dans Conventio : "
+                             "demandez-en un à l’administrateur."), 403, "aucun_role")
+    return mirror_directory_user(user, roles)
+
+
+def mirror_directory_user(user, roles):
+    """Create or refresh the local mirror of a directory user; None if it was disabled."""
+    try:
+        return _mirror(user, roles)
+    except IntegrityError:  # two first logins at once: the other one created it
+        return _mirror(user, roles)
+
+
+def _mirror(user, roles):
+    roles_json = json.dumps(sorted(roles))
+    territories_json = json.dumps(sorted(user.territories))
+    who = Actor(user.username, frozenset(roles), user.territories, user.display_name)
+    with Step(conventio()) as step:
+        account = step.session.get(UserAccount, user.username)
+        if account is None:
+            step.session.add(UserAccount(username=user.username, display_name=user.display_name,
+                                         roles=roles_json, territories=territories_json,
+                                         password_hash=None, active=True, source="ldap"))
+            step.record("utilisateur", summary=f"Utilisateur « {user.username} » créé depuis l’annuaire LDAP",
+                        actor=who, payload={"roles": sorted(roles), "territoires": sorted(user.territories)})
+        elif account.source != "ldap" or not account.active:
+            return None
+        elif (account.roles, account.territories, account.display_name) != (
+                roles_json, territories_json, user.display_name):
+            account.roles, account.territories = roles_json, territories_json
+            account.display_name = user.display_name
+            step.record("utilisateur", summary=f"Rôles de « {user.username} » mis à jour depuis l’annuaire LDAP",
+                        actor=who, payload={"roles": sorted(roles), "territoires": sorted(user.territories)})
+        step.commit()
+    return get_actor(conventio(), user.username)
+
+
+def ldap_enabled():
+    return web_settings().ldap is not None

@@ -1,0 +1,35 @@
+"""The JSON API under /api/v1: bearer token or session (with its CSRF token for writes)."""
+from flask import Blueprint, g, request
+
+from ..context import web_settings
+from ..extensions import csrf
+from ..identity import actor_named
+from ..tokens import read_token
+from ..views.errors import error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi_document"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@bp.before_request
+def authenticate_request():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        settings = web_settings()
+        g.actor = actor_named(read_token(settings.secret_key, header[7:].strip(), settings.token_max_age))
+        if g.actor is None:
+            return error_response(401, "non_authentifie", "Jeton invalide ou expiré : demandez-en un nouveau.")
+        return None
+    if g.get("actor") is None:
+        return error_response(401, "non_authentifie",
+                              "Authentification requise : jeton (Authorization: Bearer …) ou session.")
+    if request.method not in SAFE_METHODS:
+        csrf.protect()   # a session cookie alone must not let another site write
+    return None
+
+
+from . import routes  # noqa: E402,F401  (registers the routes on bp)

@@ -1,0 +1,172 @@
+"""The OpenAPI 3.1 document of /api/v1, kept next to the routes it describes (tests check both agree)."""
+
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties, required=None, extra=True):
+    schema = {"type": "object", "properties": properties,
+              "required": sorted(properties) if required is None else required}
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+SCHEMAS = {
+    "Error": obj({"error": {**STRING, "description": "code stable (conflit, interdit, donnees_invalides…)"},
+                  "message": {**STRING, "description": "message en français, pour l’utilisateur"},
+                  "details": {"description": "précisions : erreurs par champ, problèmes d’un modèle…"}}),
+    "TokenRequest": obj({"username": STRING, "password": STRING}),
+    "Token": obj({"token": STRING, "token_type": {"const": "Bearer"}, "expires_in": INTEGER, "username": STRING}),
+    "Definition": obj({"process_id": STRING, "name": STRING, "version": INTEGER, "content_hash": STRING,
+                       "deployed_at": DATETIME, "deployed_by": STRING}),
+    "Deployed": obj({"process_id": STRING, "name": STRING, "version": INTEGER, "content_hash": STRING,
+                     "created": BOOLEAN, "warnings": {"type": "array", "items": STRING}}),
+    "StartRequest": obj({"data": {"type": "object", "description": "données de départ"},
+                         "territory": {**NULLABLE_STRING, "description": "un de vos territoires"},
+                         "title": NULLABLE_STRING, "version": {"type": ["integer", "null"]}}, required=[]),
+    "Instance": obj({"id": INTEGER, "process_id": STRING, "version": {"type": ["integer", "null"]},
+                     "title": NULLABLE_STRING, "territory": NULLABLE_STRING,
+                     "status": {"enum": ["running", "completed", "error"]}, "error": NULLABLE_STRING,
+                     "started_by": STRING, "started_at": DATETIME, "updated_at": DATETIME,
+                     "completed_at": NULLABLE_DATETIME, "next_timer_at": NULLABLE_DATETIME}),
+    "Task": obj({"id": STRING, "instance_id": INTEGER, "process_id": STRING, "bpmn_id": NULLABLE_STRING,
+                 "name": STRING, "lane": NULLABLE_STRING, "role": NULLABLE_STRING, "role_label": NULLABLE_STRING,
+                 "state": STRING, "territory": NULLABLE_STRING, "created_at": DATETIME,
+                 "due_at": NULLABLE_DATETIME, "claimed_by": NULLABLE_STRING},
+                required=["id", "instance_id", "process_id", "name", "role", "state", "created_at", "due_at"]),
+    "CompleteRequest": obj({"data": {"type": "object", "description": "les champs du formulaire"}}, required=[]),
+    "Completion": obj({"instance_id": INTEGER, "task_id": STRING, "status": STRING,
+                       "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
+                                                                     "role": NULLABLE_STRING})}}),
+    "Claim": obj({"task_id": STRING, "claimed_by": NULLABLE_STRING, "claimed_at": DATETIME},
+                 required=["task_id", "claimed_by"]),
+}
+SCHEMAS["TaskWithForm"] = {"allOf": [ref("Task"), obj({
+    "form": {"type": ["object", "null"], "description": "schéma JSON du formulaire"},
+    "data": {"type": "object", "description": "données actuelles de la tâche"}})]}
+SCHEMAS["InstanceState"] = {"allOf": [ref("Instance"), obj({
+    "open_tasks": {"type": "array", "items": ref("Task")},
+    "waiting": {"type": "array", "items": obj({"id": STRING, "name": STRING, "state": STRING,
+                                               "due_at": NULLABLE_DATETIME})},
+    "data": {"type": "object"},
+    "history": {"type": "array", "items": obj({"at": DATETIME, "actor": STRING, "role": NULLABLE_STRING,
+                                               "action": STRING, "summary": STRING,
+                                               "task_id": NULLABLE_STRING})},
+    "completed_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING, "bpmn_id": STRING,
+                                                       "process_id": STRING})}})]}
+
+ERROR_TEXTS = {400: "requête invalide (JSON mal formé, jeton CSRF manquant)", 401: "non authentifié",
+               403: "interdit pour votre rôle", 404: "introuvable dans vos territoires",
+               409: "conflit : déjà fait, pris par un autre, ou modifié entre-temps",
+               422: "données invalides (détails par champ) ou modèle refusé", 429: "trop d’échecs de connexion",
+               503: "annuaire LDAP injoignable"}
+
+
+def json_content(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def responses(success_status, success_schema, *errors, authenticated=True):
+    result = {str(success_status): {"description": "succès", "content": json_content(success_schema)}}
+    for status in sorted({*errors, *((401,) if authenticated else ())}):
+        result[str(status)] = {"description": ERROR_TEXTS[status], "content": json_content(ref("Error"))}
+    return result
+
+
+def operation(summary, success_status, success_schema, *errors, body=None, parameters=None, public=False,
+              tags=()):
+    op = {"summary": summary, "tags": list(tags),
+          "responses": responses(success_status, success_schema, *errors, authenticated=not public)}
+    if public:
+        op["security"] = []
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": body}
+    if parameters:
+        op["parameters"] = parameters
+    return op
+
+
+def path_parameter(name, schema):
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def query_parameter(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+TASK_ID = path_parameter("task_id", STRING)
+FILES = {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
+PATHS = {
+    "/auth/token": {"post": operation(
+        "Obtenir un jeton d’API", 200, ref("Token"), 400, 401, 403, 422, 429, 503,
+        body=json_content(ref("TokenRequest")), public=True, tags=["auth"])},
+    "/processes": {
+        "get": operation("Modèles déployés (toutes versions)", 200, {"type": "array", "items": ref("Definition")},
+                         tags=["processes"]),
+        "post": operation("Déployer un jeu de fichiers BPMN/DMN/formulaires (administrateurs)", 201,
+                          obj({"deployed": {"type": "array", "items": ref("Deployed")}}), 400, 403, 409, 422,
+                          body={"multipart/form-data": {"schema": obj({"files": FILES})}},
+                          tags=["processes"])},
+    "/processes/{process_id}/instances": {"post": operation(
+        "Démarrer une instance", 201, ref("Instance"), 400, 403, 404, 422,
+        body=json_content(ref("StartRequest")), parameters=[path_parameter("process_id", STRING)],
+        tags=["instances"])},
+    "/instances": {"get": operation(
+        "Instances de vos territoires", 200, {"type": "array", "items": ref("Instance")},
+        parameters=[query_parameter("status", STRING, "running, completed, error"),
+                    query_parameter("process_id", STRING, "identifiant du processus")], tags=["instances"])},
+    "/instances/{instance_id}": {"get": operation(
+        "État d’une instance : phase, tâches ouvertes, historique", 200, ref("InstanceState"), 404,
+        parameters=[path_parameter("instance_id", INTEGER)], tags=["instances"])},
+    "/tasks": {"get": operation(
+        "Vos tâches à faire (vos rôles, vos territoires)", 200, {"type": "array", "items": ref("Task")},
+        parameters=[query_parameter("instance_id", INTEGER, "limiter à une instance")], tags=["tasks"])},
+    "/tasks/{task_id}": {"get": operation(
+        "Une tâche avec son formulaire", 200, ref("TaskWithForm"), 403, 404, parameters=[TASK_ID],
+        tags=["tasks"])},
+    "/tasks/{task_id}/complete": {"post": operation(
+        "Terminer une tâche", 200, ref("Completion"), 400, 403, 404, 409, 422,
+        body=json_content(ref("CompleteRequest")), parameters=[TASK_ID], tags=["tasks"])},
+    "/tasks/{task_id}/claim": {"post": operation(
+        "Prendre une tâche dans la file de son rôle", 200, ref("Claim"), 400, 403, 404, 409,
+        parameters=[TASK_ID], tags=["tasks"])},
+    "/tasks/{task_id}/release": {"post": operation(
+        "Remettre une tâche dans la file", 200, ref("Claim"), 400, 403, 404, 409, parameters=[TASK_ID],
+        tags=["tasks"])},
+    "/openapi.json": {"get": operation("Ce document", 200, {"type": "object"}, public=True, tags=["meta"])},
+}
+
+
+def openapi_document(app=None):
+    paths = {}
+    for path, operations in PATHS.items():
+        paths[path] = {}
+        for method, op in operations.items():
+            op = dict(op, operationId=f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}")
+            paths[path][method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Conventio API", "version": "1",
+                 "description": "Moteur de workflow BPMN des conventions et achats des collectivités. "
+                                "Erreurs : {\"error\", \"message\", \"details\"} avec le statut HTTP adapté ; "
+                                "une requête refusée ne change rien."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer",
+                               "description": "jeton de POST /auth/token (valable 8 h par défaut)"},
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "conventio_session",
+                                  "description": "session des pages ; écritures avec l’en-tête X-CSRFToken"},
+            },
+        },
+    }

@@ -1,0 +1,130 @@
+"""The API's endpoints: thin, each one a service call; errors are handled by views.errors."""
+from datetime import datetime, timezone
+
+from flask import current_app, g, jsonify, request, url_for
+
+from workflows.errors import InvalidData
+from workflows.services.assignments import claim_task, claims_for, release_task
+from workflows.services.tasks import complete_task
+from workflows.services.deploy import deploy_sources, list_definitions
+from workflows.services.instances import get_instance, list_instances, start_instance
+from workflows.services.tasks import list_tasks
+
+from ..accounts import LoginRefused, log_in
+from ..context import conventio, web_settings
+from ..identity import require_admin, require_starter
+from ..tokens import issue_token as sign_token
+from ..views.errors import error_response
+from ..views.instances import start_territory
+from ..views.models import uploaded_sources
+from ..views.tasks import task_for
+from . import bp
+from .openapi import openapi_document as build_document
+
+
+def json_body():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData("Corps JSON attendu : un objet {…}.", {"": "objet JSON attendu"})
+    return body
+
+
+def _with_claims(tasks):
+    claims = claims_for(conventio(), [t["id"] for t in tasks])
+    return [dict(t, claimed_by=(claims.get(t["id"]) or {}).get("claimed_by")) for t in tasks]
+
+
+@bp.post("/auth/token")
+def issue_token():
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        missing = [k for k in ("username", "password") if not isinstance(body.get(k), str)]
+        raise InvalidData("Identifiant et mot de passe attendus.", {k: "champ obligatoire" for k in missing})
+    try:
+        actor = log_in(username, password, request.remote_addr)
+    except LoginRefused as refused:
+        response = error_response(refused.status, refused.code, refused.message)
+        if refused.retry_after:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    settings = web_settings()
+    return jsonify({"token": sign_token(settings.secret_key, actor.username), "token_type": "Bearer",
+                    "expires_in": settings.token_max_age, "username": actor.username})
+
+
+@bp.get("/processes")
+def processes():
+    return jsonify([dict(d, deployed_at=utc_iso(d["deployed_at"])) for d in list_definitions(conventio())])
+
+
+def utc_iso(text):
+    """list_definitions gives the stored (naive, UTC) time: say it is UTC, as the other dates do."""
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+@bp.post("/processes")
+def upload_processes():
+    require_admin(g.actor)
+    deployed = deploy_sources(conventio(), uploaded_sources(request.files.getlist("files")), g.actor)
+    return jsonify({"deployed": [{"process_id": d.process_id, "name": d.name, "version": d.version,
+                                  "content_hash": d.content_hash, "created": d.created,
+                                  "warnings": list(d.warnings)} for d in deployed]}), 201
+
+
+@bp.post("/processes/<process_id>/instances")
+def start(process_id):
+    require_starter(g.actor, web_settings().starter_roles)
+    body = json_body()
+    version = body.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise InvalidData("La version doit être un nombre entier.", {"version": "doit être un nombre entier"})
+    instance = start_instance(conventio(), process_id, body.get("data", {}), g.actor,
+                              territory=start_territory(g.actor, body.get("territory")),
+                              title=body.get("title") or None, version=version)
+    response = jsonify(instance)
+    response.headers["Location"] = url_for(".instance", instance_id=instance["id"])
+    return response, 201
+
+
+@bp.get("/instances")
+def instances():
+    return jsonify(list_instances(conventio(), g.actor, status=request.args.get("status") or None,
+                                  process_id=request.args.get("process_id") or None))
+
+
+@bp.get("/instances/<int:instance_id>")
+def instance(instance_id):
+    return jsonify(get_instance(conventio(), instance_id, g.actor))
+
+
+@bp.get("/tasks")
+def tasks():
+    instance_id = request.args.get("instance_id", type=int)
+    return jsonify(_with_claims(list_tasks(conventio(), g.actor, instance_id=instance_id)))
+
+
+@bp.get("/tasks/<task_id>")
+def task(task_id):
+    return jsonify(_with_claims([task_for(g.actor, task_id)])[0])
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id):
+    return jsonify(complete_task(conventio(), task_id, json_body().get("data", {}), g.actor))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id):
+    return jsonify(claim_task(conventio(), task_id, g.actor))
+
+
+@bp.post("/tasks/<task_id>/release")
+def release(task_id):
+    return jsonify(release_task(conventio(), task_id, g.actor))
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(build_document(current_app))

@@ -1,0 +1,60 @@
+"""`conventio serve` and `conventio demo`, registered on the CLI group by server/cli.py."""
+import logging
+
+import click
+
+from workflows.config import Settings
+from workflows.errors import ConventioError
+from workflows.roles import role_label
+from workflows.services import open_conventio
+
+
+def _conventio(ctx):
+    if ctx.obj is None:
+        ctx.obj = open_conventio(Settings.from_env())
+    return ctx.obj
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d’écoute.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port d’écoute.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Requêtes traitées en parallèle.")
+@click.option("--no-timers", is_flag=True, help="Ne pas déclencher les minuteurs ici (Celery s’en charge).")
+@click.pass_context
+def serve(ctx, host, port, threads, no_timers):
+    """Lance le serveur web (waitress) et le déclenchement des minuteurs échus."""
+    import waitress
+
+    from . import create_app
+    from .background import start_timer_loop
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    conventio = _conventio(ctx)
+    app = create_app(conventio=conventio)
+    timers = None if no_timers else start_timer_loop(conventio, app.extensions["conventio_web"].timer_interval)
+    click.echo(f"Conventio sur http://{host}:{port}/ (base : {conventio.settings.database_url})")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="Conventio")
+    finally:
+        if timers is not None:
+            timers.stop()
+
+
+@click.command()
+@click.option("--password", default=None, help="Mot de passe commun aux comptes créés (sinon tirés au hasard).")
+@click.option("--territory", default="cap-nord", show_default=True, help="Territoire de démonstration.")
+@click.pass_context
+def demo(ctx, password, territory):
+    """Crée un territoire de démonstration : un utilisateur par rôle, modèles déployés."""
+    from .demo import create_demo
+    try:
+        users, deployed = create_demo(_conventio(ctx), password=password, territory=territory)
+    except ConventioError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Territoire de démonstration : {territory}")
+    for user in users:
+        state = f"mot de passe : {user.password}" if user.password else "existe déjà (mot de passe inchangé)"
+        click.echo(f"  {user.username:<13} {role_label(user.role):<28} {state}")
+    created = [d for d in deployed if d.created]
+    click.echo(f"Modèles : {len(created)} déployé(s), {len(deployed) - len(created)} déjà à jour.")
+    click.echo("Connectez-vous : conventio serve, puis http://127.0.0.1:8000/login "
+               "avec un des identifiants ci-dessus.")

@@ -1,0 +1,125 @@
+"""Web settings read from CONVENTIO_* variables, once, by create_app.
+
+The core's Settings (data dir, database) come from workflows.config; this adds what
+only the web server needs: the secret key, HTTPS, tokens, throttling and LDAP.
+"""
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
+
+
+@dataclass(frozen=True)
+class LdapSettings:
+    uri: str
+    user_base: str
+    bind_dn: str = ""
+    bind_password: str = ""
+    user_filter: str = "(uid={login})"
+    group_base: str = ""
+    group_filter: str = "(|(member={dn})(uniqueMember={dn}))"
+    group_map: dict = field(default_factory=dict)   # group DN or cn -> {"roles": [...], "territories": [...]}
+    default_territories: tuple = ()
+    start_tls: bool = False
+    ca_file: str = ""
+    require_cert: bool = True
+    network_timeout: float = 5.0
+    operation_timeout: float = 10.0
+    display_name_attribute: str = "displayName"
+    mail_attribute: str = "mail"
+
+    @classmethod
+    def from_env(cls, env):
+        uri = env.get("CONVENTIO_LDAP_URI", "").strip()
+        if not uri:
+            return None
+        defaults = cls(uri=uri, user_base="")
+        return cls(
+            uri=uri,
+            user_base=env.get("CONVENTIO_LDAP_USER_BASE", ""),
+            bind_dn=env.get("CONVENTIO_LDAP_BIND_DN", ""),
+            bind_password=env.get("CONVENTIO_LDAP_BIND_PASSWORD", ""),
+            user_filter=env.get("CONVENTIO_LDAP_USER_FILTER", defaults.user_filter),
+            group_base=env.get("CONVENTIO_LDAP_GROUP_BASE", ""),
+            group_filter=env.get("CONVENTIO_LDAP_GROUP_FILTER", defaults.group_filter),
+            group_map=parse_group_map(env.get("CONVENTIO_LDAP_GROUP_MAP", "")),
+            default_territories=tuple(_split(env.get("CONVENTIO_LDAP_DEFAULT_TERRITORIES", ""))),
+            start_tls=env.get("CONVENTIO_LDAP_STARTTLS", "0") == "1",
+            ca_file=env.get("CONVENTIO_LDAP_CA_FILE", ""),
+            require_cert=env.get("CONVENTIO_LDAP_REQUIRE_CERT", "1") != "0",
+            network_timeout=float(env.get("CONVENTIO_LDAP_NETWORK_TIMEOUT", defaults.network_timeout)),
+            operation_timeout=float(env.get("CONVENTIO_LDAP_TIMEOUT", defaults.operation_timeout)),
+            display_name_attribute=env.get("CONVENTIO_LDAP_DISPLAY_NAME_ATTRIBUTE", "displayName"),
+            mail_attribute=env.get("CONVENTIO_LDAP_MAIL_ATTRIBUTE", "mail"),
+        )
+
+
+def parse_group_map(text):
+    """JSON {group: roles} where roles is a role, a list, or {"roles": [...], "territories": [...]}."""
+    if not text.strip():
+        return {}
+    raw = json.loads(text)
+    if not isinstance(raw, dict):
+        raise ValueError("CONVENTIO_LDAP_GROUP_MAP doit être un objet JSON {groupe: rôles}.")
+    mapping = {}
+    for group, grant in raw.items():
+        if isinstance(grant, str):
+            grant = {"roles": [grant]}
+        elif isinstance(grant, list):
+            grant = {"roles": grant}
+        mapping[group.strip().lower()] = {"roles": list(grant.get("roles", [])),
+                                          "territories": list(grant.get("territories", []))}
+    return mapping
+
+
+def _split(text):
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    secret_key: str
+    https: bool = False
+    token_max_age: int = 8 * 3600
+    session_hours: int = 8
+    login_attempts: int = 5
+    login_window_seconds: int = 15 * 60
+    starter_roles: frozenset = frozenset({"director", "dgs", "legal", "admin"})
+    timer_interval: float = 5.0
+    ldap: LdapSettings | None = None
+
+    @classmethod
+    def from_env(cls, data_dir, env=None, **overrides):
+        env = os.environ if env is None else env
+        values = dict(
+            secret_key=env.get("CONVENTIO_SECRET_KEY") or persisted_secret_key(Path(data_dir)),
+            https=env.get("CONVENTIO_HTTPS", "0") == "1",
+            token_max_age=int(env.get("CONVENTIO_TOKEN_MAX_AGE", 8 * 3600)),
+            session_hours=int(env.get("CONVENTIO_SESSION_HOURS", 8)),
+            login_attempts=int(env.get("CONVENTIO_LOGIN_ATTEMPTS", 5)),
+            login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
+            starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", "director,dgs,legal,admin"))),
+            timer_interval=float(env.get("CONVENTIO_TIMER_INTERVAL", 5)),
+            ldap=LdapSettings.from_env(env),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+def persisted_secret_key(data_dir):
+    """The key kept in the data dir, created on first use (readable by its owner only)."""
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    return key

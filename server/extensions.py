@@ -1,0 +1,46 @@
+"""Flask extensions and what every request needs: language, CSRF, security headers."""
+from flask import current_app, request, session
+from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
+
+from .formatting import register_filters
+
+LANGUAGES = ("fr", "en")
+
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def select_locale():
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or "fr"
+
+
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    # bpmn-js sets inline style attributes on the SVG it draws; scripts stay same-origin only.
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "frame-ancestors 'none'; form-action 'self'")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app):
+    from . import accounts
+    from .identity import load_session_actor
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    accounts.init_app(app)
+    app.before_request(load_session_actor)
+    app.after_request(security_headers)
+    register_filters(app)
+    app.jinja_env.globals["get_locale"] = get_locale

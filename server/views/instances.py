@@ -1,0 +1,69 @@
+"""Procedures: the list, starting one, and one instance with its timeline, diagram and journal."""
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from workflows.errors import InvalidData
+from workflows.services.deploy import list_definitions
+from workflows.services.instances import get_instance, list_instances, start_instance
+
+from ..context import conventio, web_settings
+from ..diagram import instance_diagram, phases
+from ..identity import current_actor, login_required, require_starter
+
+bp = Blueprint("instances", __name__)
+
+
+def latest_processes():
+    latest = {}
+    for definition in list_definitions(conventio()):
+        latest[definition["process_id"]] = definition   # ordered by version: the last one wins
+    return sorted(latest.values(), key=lambda d: d["name"].casefold())
+
+
+def start_territory(actor, requested):
+    """The territory an instance starts in: one of the actor's (an administrator may choose any)."""
+    territory = (requested or "").strip() or None
+    if territory is None and len(actor.territories) == 1:
+        territory = next(iter(actor.territories))
+    if territory is None and not actor.is_admin:
+        raise InvalidData(_("Choisissez le territoire de la procédure."), {"territory": "champ obligatoire"})
+    if territory is not None and not actor.sees_territory(territory):
+        raise InvalidData(_("Vous n’agissez pas pour le territoire « %(t)s ».", t=territory),
+                          {"territory": "territoire non autorisé"})
+    return territory
+
+
+@bp.get("/instances")
+@login_required
+def index():
+    actor = current_actor()
+    status = request.args.get("status") or None
+    return render_template("instances/index.html", instances=list_instances(conventio(), actor, status=status),
+                           status=status, processes=latest_processes(),
+                           may_start=bool(actor.roles & web_settings().starter_roles))
+
+
+@bp.post("/instances")
+@login_required
+def start():
+    actor = current_actor()
+    require_starter(actor, web_settings().starter_roles)
+    territory = start_territory(actor, request.form.get("territory"))
+    instance = start_instance(conventio(), request.form.get("process_id", ""), {}, actor, territory=territory,
+                              title=request.form.get("title", "").strip() or None)
+    return redirect(url_for(".show", instance_id=instance["id"]))
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def show(instance_id):
+    actor = current_actor()
+    summary = get_instance(conventio(), instance_id, actor)
+    return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
+                           actor=actor)
+
+
+@bp.get("/instances/<int:instance_id>/diagram.json")
+@login_required
+def diagram(instance_id):
+    return jsonify(instance_diagram(conventio(), instance_id, current_actor()))

@@ -1,0 +1,67 @@
+"""Process models: the deployed versions, and uploading a new BPMN/DMN set."""
+from pathlib import PurePosixPath
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from workflows.errors import InvalidData, ModelRejected
+from workflows.services.deploy import deploy_sources, list_definitions
+
+from ..context import conventio
+from ..identity import current_actor, login_required, require_admin
+
+bp = Blueprint("models", __name__)
+MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
+
+
+def uploaded_sources(files):
+    """{name: bytes} of uploaded files; forms (.json) also under forms/, where models refer to them."""
+    sources = {}
+    for file in files:
+        name = PurePosixPath((file.filename or "").replace("\\", "/")).name
+        if not name:
+            continue
+        if not name.lower().endswith(MODEL_SUFFIXES):
+            raise InvalidData(_("Fichier refusé : %(name)s (attendus : .bpmn, .dmn, .json).", name=name),
+                              {"problems": [{"file": name, "reason": "type de fichier non pris en charge"}]})
+        content = file.read()
+        sources[name] = content
+        if name.lower().endswith(".json"):
+            sources[f"forms/{name}"] = content
+    if not any(n.lower().endswith((".bpmn", ".dmn")) for n in sources):
+        raise InvalidData(_("Choisissez au moins un fichier .bpmn."), {"files": "champ obligatoire"})
+    return sources
+
+
+def grouped_definitions():
+    groups = {}
+    for definition in list_definitions(conventio()):
+        groups.setdefault(definition["process_id"], []).append(definition)
+    return [sorted(versions, key=lambda d: -d["version"]) for _, versions in sorted(groups.items())]
+
+
+@bp.get("/models")
+@login_required
+def index():
+    return render_template("models/index.html", groups=grouped_definitions(), actor=current_actor())
+
+
+@bp.post("/models")
+@login_required
+def upload():
+    actor = current_actor()
+    require_admin(actor)
+    try:
+        deployed = deploy_sources(conventio(), uploaded_sources(request.files.getlist("files")), actor)
+    except (ModelRejected, InvalidData) as refused:
+        problems = refused.details.get("problems", []) if isinstance(refused.details, dict) else []
+        return render_template("models/index.html", groups=grouped_definitions(), actor=actor,
+                               error=refused.message, problems=problems), refused.http_status
+    for item in deployed:
+        if item.created:
+            flash(_("%(id)s : version %(v)d déployée.", id=item.process_id, v=item.version), "success")
+        else:
+            flash(_("%(id)s : inchangé (version %(v)d).", id=item.process_id, v=item.version), "info")
+        for warning in item.warnings:
+            flash(_("%(id)s : avertissement : %(w)s", id=item.process_id, w=warning), "warning")
+    return redirect(url_for(".index"))

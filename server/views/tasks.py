@@ -1,0 +1,62 @@
+"""One task: its form rendered from the JSON schema, and its completion."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from workflows.errors import Forbidden, InvalidData
+from workflows.roles import role_label
+from workflows.services.assignments import claims_for
+from workflows.services.tasks import complete_task
+from workflows.services.tasks import get_task
+
+from ..context import conventio
+from ..identity import current_actor, login_required
+from ..schema_form import approval_choices, build_fields, parse_submission, unplaced_errors
+
+bp = Blueprint("tasks", __name__)
+
+
+def task_for(actor, task_id):
+    """The task with its form, if the actor may act on it: 404 outside their territories, 403 outside their roles."""
+    task = get_task(conventio(), task_id, actor)
+    if not actor.may_act_in(task["role"]):
+        raise Forbidden(f"Cette tâche relève du rôle « {role_label(task['role'])} », que vous n’avez pas.")
+    return task
+
+
+def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200):
+    schema = task["form"]
+    approval = approval_choices(schema)
+    fields = build_fields(schema, values, errors, use_defaults, extra_rows, skip={"decision"} if approval else ())
+    claim = claims_for(conventio(), [task["id"]]).get(task["id"])
+    return render_template("tasks/task.html", task=task, fields=fields, approval=approval,
+                           decision_error=(errors or {}).get("decision"), claim=claim,
+                           general_errors=unplaced_errors(fields, errors or {}) if errors else {},
+                           schema=schema), status
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def show(task_id):
+    task = task_for(current_actor(), task_id)
+    return _render(task, task.get("data") or {})
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def complete(task_id):
+    actor = current_actor()
+    task = task_for(actor, task_id)
+    schema = task["form"]
+    data = parse_submission(schema, request.form)
+    grow = request.form.get("_add_row")
+    if grow:   # "Ajouter une ligne": show the form again, one row longer, nothing submitted
+        return _render(task, data, use_defaults=False, extra_rows={grow: 1})
+    try:
+        result = complete_task(conventio(), task_id, data, actor)
+    except InvalidData as invalid:
+        return _render(task, data, invalid.details, use_defaults=False, status=422)
+    flash(_("« %(name)s » est terminée.", name=task["name"]), "success")
+    mine = [t for t in result["next_tasks"] if actor.may_act_in(t["role"])]
+    if len(mine) == 1:
+        return redirect(url_for(".show", task_id=mine[0]["id"]))
+    return redirect(url_for("inbox.index"))

@@ -1,0 +1,124 @@
+"""The application's frame: settings, secret key, tokens, throttle, timers, commands."""
+import os
+import time
+
+from click.testing import CliRunner
+
+from bpmn_builder import definitions, flow, process
+from helpers import deploy_xml
+from server.background import start_timer_loop
+from server.commands import demo, serve
+from server.config import WebSettings, persisted_secret_key
+from server.throttle import LoginThrottle
+from server.tokens import issue_token, read_token
+from web_helpers import actor
+from workflows.services.instances import get_instance, start_instance
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path):
+    key = persisted_secret_key(tmp_path)
+    assert len(key) > 40 and persisted_secret_key(tmp_path) == key
+    assert oct(os.stat(tmp_path / "secret_key").st_mode & 0o777) == "0o600"
+    assert WebSettings.from_env(tmp_path, env={"CONVENTIO_SECRET_KEY": "given"}).secret_key == "given"
+    assert WebSettings.from_env(tmp_path, env={}).secret_key == key
+
+
+def test_web_settings_from_the_environment(tmp_path):
+    settings = WebSettings.from_env(tmp_path, env={"CONVENTIO_HTTPS": "1", "CONVENTIO_STARTER_ROLES": "dgs, admin",
+                                                   "CONVENTIO_LOGIN_ATTEMPTS": "3"})
+    assert settings.https and settings.starter_roles == {"dgs", "admin"} and settings.login_attempts == 3
+    assert settings.ldap is None
+
+
+def test_tokens_are_signed_and_expire():
+    token = issue_token("key", "directrice")
+    assert read_token("key", token, 60) == "directrice"
+    assert read_token("other key", token, 60) is None
+    assert read_token("key", token + "x", 60) is None
+    assert read_token("key", token, -1) is None
+
+
+def test_throttle_forgets_after_the_window_and_on_success():
+    now = [1000.0]
+    throttle = LoginThrottle(attempts=2, window_seconds=60, clock=lambda: now[0])
+    throttle.failed("Alice", "1.2.3.4")
+    throttle.failed("alice", "1.2.3.4")
+    assert throttle.retry_after("ALICE", "1.2.3.4") > 0 and throttle.retry_after("alice", "5.6.7.8") == 0
+    now[0] += 61
+    assert throttle.retry_after("alice", "1.2.3.4") == 0
+    throttle.failed("alice", "1.2.3.4")
+    throttle.succeeded("alice", "1.2.3.4")
+    throttle.failed("alice", "1.2.3.4")
+    assert throttle.retry_after("alice", "1.2.3.4") == 0
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "script-src" not in response.headers["Content-Security-Policy"]   # default-src 'self' covers it
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+TIMER = definitions(process("relance", "\n".join([
+    '<bpmn:startEvent id="start"/>',
+    '<bpmn:intermediateCatchEvent id="attendre"><bpmn:timerEventDefinition>'
+    '<bpmn:timeDuration>"PT1S"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+    '<bpmn:endEvent id="end"/>', flow("f1", "start", "attendre"), flow("f2", "attendre", "end")])))
+
+
+def test_the_timer_loop_fires_due_timers_while_it_runs(conventio):
+    deploy_xml(conventio, {"relance.bpmn": TIMER})
+    instance_id = start_instance(conventio, "relance", {}, actor(conventio, "admin"))["id"]
+    loop = start_timer_loop(conventio, interval=0.1)
+    try:
+        deadline = time.monotonic() + 10
+        while get_instance(conventio, instance_id, actor(conventio, "admin"))["status"] != "completed":
+            assert time.monotonic() < deadline, "the timer was not fired"
+            time.sleep(0.1)
+    finally:
+        loop.stop()
+    assert not loop.thread.is_alive()
+
+
+def test_demo_creates_one_user_per_role_once(conventio):
+    runner = CliRunner()
+    first = runner.invoke(demo, ["--territory", "vexin"], obj=conventio)
+    assert first.exit_code == 0, first.output
+    assert "directrice" in first.output and "existe déjà" in first.output, "the prepared database has them"
+    conventio_users = {u for u in ("elu", "admin", "anct")}
+    assert all(u in first.output for u in conventio_users)
+    assert "http://127.0.0.1:8000/login" in first.output
+
+
+def test_demo_on_an_empty_database_prints_passwords(tmp_path):
+    from helpers import sqlite_settings
+    from workflows.services import open_conventio
+    from workflows.services.users import authenticate
+    fresh = open_conventio(sqlite_settings(tmp_path))
+    try:
+        result = CliRunner().invoke(demo, [], obj=fresh)
+        assert result.exit_code == 0, result.output
+        line = next(l for l in result.output.splitlines() if l.strip().startswith("dgs "))
+        password = line.split("mot de passe : ")[1].strip()
+        assert authenticate(fresh, "dgs", password).roles == {"dgs"}
+        assert "8 déployé(s)" in result.output or "déployé(s)" in result.output
+        again = CliRunner().invoke(demo, [], obj=fresh)
+        assert again.output.count("existe déjà") == 12
+    finally:
+        fresh.close()
+
+
+def test_serve_runs_waitress_with_the_timer_loop(conventio, monkeypatch):
+    import waitress
+    calls = {}
+
+    def fake_serve(app, **options):
+        calls.update(options, app=app)
+        import threading
+        calls["timer_thread"] = any(t.name == "conventio-timers" for t in threading.enumerate())
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    result = CliRunner().invoke(serve, ["--host", "127.0.0.1", "--port", "8123"], obj=conventio)
+    assert result.exit_code == 0, result.output
+    assert (calls["host"], calls["port"]) == ("127.0.0.1", 8123) and calls["timer_thread"]
+    assert calls["app"].extensions["conventio"] is conventio
