@@ -45,6 +45,10 @@ SCHEMAS = {
     "Completion": obj({"instance_id": INTEGER, "task_id": STRING, "status": STRING,
                        "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
                                                                      "role": NULLABLE_STRING})}}),
+    "Document": obj({"id": INTEGER, "instance_id": INTEGER, "template": STRING, "title": STRING,
+                     "revision": INTEGER, "checksum": STRING, "template_version": STRING, "has_pdf": BOOLEAN,
+                     "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING}),
+    "GenerateRequest": obj({"template": STRING, "pdf": BOOLEAN}, required=["template"]),
     "Claim": obj({"task_id": STRING, "claimed_by": NULLABLE_STRING, "claimed_at": DATETIME},
                  required=["task_id", "claimed_by"]),
 }
@@ -125,6 +129,23 @@ PATHS = {
     "/instances/{instance_id}": {"get": operation(
         "État d’une instance : phase, tâches ouvertes, historique", 200, ref("InstanceState"), 404,
         parameters=[path_parameter("instance_id", INTEGER)], tags=["instances"])},
+    "/instances/{instance_id}/documents": {
+        "get": operation("Documents d’une instance (toutes versions)", 200,
+                         {"type": "array", "items": ref("Document")}, 404,
+                         parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"]),
+        "post": operation("Générer ou régénérer un document (service juridique)", 201, ref("Document"),
+                          400, 403, 404, 422, body=json_content(ref("GenerateRequest")),
+                          parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"])},
+    "/documents/{document_id}": {"get": {
+        **operation("Télécharger un document (.docx, ou PDF avec format=pdf)", 200, {"type": "string"}, 404,
+                    parameters=[path_parameter("document_id", INTEGER),
+                                query_parameter("format", {"enum": ["docx", "pdf"]}, "pdf pour le PDF")],
+                    tags=["documents"]),
+        "responses": {**responses(200, {"type": "string"}, 404),
+                      "200": {"description": "le fichier", "content": {
+                          # binary bodies: OpenAPI 3.1 describes them by media type, without a schema
+                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+                          "application/pdf": {}}}}}},
     "/tasks": {"get": operation(
         "Vos tâches à faire (vos rôles, vos territoires)", 200, {"type": "array", "items": ref("Task")},
         parameters=[query_parameter("instance_id", INTEGER, "limiter à une instance")], tags=["tasks"])},

@@ -1,12 +1,13 @@
 """The API's endpoints: thin, each one a service call; errors are handled by views.errors."""
 from datetime import datetime, timezone
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, send_file, url_for
 
 from workflows.errors import InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.tasks import complete_task
 from workflows.services.deploy import deploy_sources, list_definitions
+from workflows.services.documents import document_file, generate_document, list_documents
 from workflows.services.instances import get_instance, list_instances, start_instance
 from workflows.services.tasks import list_tasks
 
@@ -97,6 +98,27 @@ def instances():
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id):
     return jsonify(get_instance(conventio(), instance_id, g.actor))
+
+
+@bp.get("/instances/<int:instance_id>/documents")
+def documents(instance_id):
+    return jsonify(list_documents(conventio(), instance_id, g.actor))
+
+
+@bp.post("/instances/<int:instance_id>/documents")
+def generate(instance_id):
+    body = json_body()
+    if not isinstance(body.get("template"), str):
+        raise InvalidData("Modèle attendu.", {"template": "champ obligatoire"})
+    document = generate_document(conventio(), instance_id, body["template"], g.actor, pdf=body.get("pdf") is True)
+    return jsonify(document), 201
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id):
+    path, name, media_type = document_file(conventio(), document_id, g.actor,
+                                           as_pdf=request.args.get("format") == "pdf")
+    return send_file(path, mimetype=media_type, as_attachment=True, download_name=name)
 
 
 @bp.get("/tasks")

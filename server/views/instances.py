@@ -4,10 +4,12 @@ from flask_babel import gettext as _
 
 from workflows.errors import InvalidData
 from workflows.services.deploy import list_definitions
+from workflows.services.documents import GENERATING_ROLES, list_documents
 from workflows.services.instances import get_instance, list_instances, start_instance
 
 from ..context import conventio, web_settings
 from ..diagram import instance_diagram, phases
+from .documents import template_choices
 from ..identity import current_actor, login_required, require_starter
 
 bp = Blueprint("instances", __name__)
@@ -59,8 +61,10 @@ def start():
 def show(instance_id):
     actor = current_actor()
     summary = get_instance(conventio(), instance_id, actor)
+    may_generate = bool(actor.roles & GENERATING_ROLES)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
-                           actor=actor)
+                           actor=actor, documents=list_documents(conventio(), instance_id, actor),
+                           templates=template_choices() if may_generate else [])
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

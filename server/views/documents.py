@@ -1,0 +1,36 @@
+"""Documents of an instance: list (on the instance page), download, generate or regenerate."""
+from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+
+from workflows.documents import TemplateRegistry
+from workflows.services.documents import document_file, generate_document
+
+from ..context import conventio
+from ..identity import current_actor, login_required
+
+bp = Blueprint("documents", __name__)
+
+
+def template_choices():
+    """(name, French title) of every template, for the generation form."""
+    return [(spec.name, spec.title) for spec in TemplateRegistry()]
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def download(document_id):
+    path, name, media_type = document_file(conventio(), document_id, current_actor(),
+                                           as_pdf=request.args.get("format") == "pdf")
+    return send_file(path, mimetype=media_type, as_attachment=True, download_name=name)
+
+
+@bp.post("/instances/<int:instance_id>/documents")
+@login_required
+def generate(instance_id):
+    document = generate_document(conventio(), instance_id, request.form.get("template", ""), current_actor(),
+                                 pdf=request.form.get("pdf") == "1")
+    flash(_("Document « %(title)s » généré (version %(revision)s).", title=document["title"],
+            revision=document["revision"]), "success")
+    if document["pdf_note"]:
+        flash(document["pdf_note"], "warning")
+    return redirect(url_for("instances.show", instance_id=instance_id) + "#documents")
