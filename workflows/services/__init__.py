@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..domain.script_functions import SCRIPT_FUNCTIONS
 from ..engine import Engine
 from ..engine.spec_cache import SpecCache
 from ..store.db import Database, open_database
@@ -27,4 +28,4 @@ def open_conventio(settings=None, migrate=True):
     if migrate:
         upgrade(db)
     spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None
-    return Conventio(settings, db, Engine(spec_cache=spec_cache), InstanceCache(settings.instance_cache_size))
+    return Conventio(settings, db, Engine(functions=SCRIPT_FUNCTIONS, spec_cache=spec_cache), InstanceCache(settings.instance_cache_size))

@@ -1,0 +1,446 @@
+"""The rules of the domain as functions that BPMN scripts and expressions may call.
+
+Models run in a sandbox that sees task data only: plain JSON values. Each function
+here takes and returns such values (ISO date strings, numbers, lists, dicts), converts
+them at the edge and lets the domain decide: no rule is written twice. Their names are
+French verbs so that they never collide with a data variable (the engine refuses task
+data that would hide a function).
+
+Two kinds of functions:
+
+* ``verifier_*`` return None when the rule is respected, else the French sentence to
+  show the user, so that a model can send the task back with it;
+* the others compute; given data the domain refuses, they raise :class:`DomainError`,
+  whose French text refuses the step.
+"""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+
+from .acts import act_number_error
+from .allocation import pic_publics
+from .calendar import (
+    appeal_deadline,
+    contract_transmission_deadline,
+    executory_date,
+    format_date,
+    territory,
+)
+from .deliberation import (
+    LARGE_COMMUNE_INHABITANTS,
+    Attendance,
+    Choice,
+    VoteMode,
+    check_convocation,
+    check_quorum,
+    check_reconvocation,
+    convocation_delay_days,
+    count_votes,
+)
+from .errors import DomainError, LedgerError
+from .indicators import (
+    ANCT_2020,
+    FundingTerms,
+    check_minimum_purchase,
+    check_pic_share,
+    distribution_rate,
+    state_share_owed,
+    usage_rate,
+)
+from .ledger import Ledger
+from .money import format_percent, to_money
+from .passes import Booklet, expiry_alert_dates
+from .procurement import (
+    award_notice_deadline,
+    choose_procedure,
+    earliest_bid_deadline,
+    earliest_signature_date,
+    estimate_pass_order,
+    minimum_bid_days,
+)
+from .thresholds import BuyerKind, PurchaseKind
+
+# The form's public "pic" and the allocation rules' publics flagged PIC count alike.
+FORM_PIC_PUBLIC = "pic"
+# EU thresholds are revised every two years: a consultation launched two years or more
+# after the EU threshold in force took effect means the dated table was not updated.
+EU_THRESHOLD_REVISION_YEARS = 2
+TO_QUALIFY = "a_qualifier"
+
+VOTE_MODES = {
+    "public": VoteMode.PUBLIC, "main_levee": VoteMode.PUBLIC,
+    "appel_nominal": VoteMode.ROLL_CALL, "scrutin_public": VoteMode.ROLL_CALL,
+    "secret": VoteMode.SECRET, "scrutin_secret": VoteMode.SECRET,
+}
+BID_REDUCTIONS = ("aucun", "avis_preinformation", "urgence")
+
+
+# --- conversions at the edge ---------------------------------------------------------
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError(f"Date invalide : {value!r} (format AAAA-MM-JJ attendu).") from None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _decimal(value) -> Decimal:
+    """A JSON number as a Decimal; a float goes through its shortest text (10.4 -> "10.4")."""
+    if isinstance(value, bool) or value is None:
+        raise DomainError(f"Nombre invalide : {value!r}.")
+    try:
+        return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise DomainError(f"Nombre invalide : {value!r}.") from None
+
+
+def _rate(percent) -> Decimal:
+    return _decimal(percent) / 100
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _percent(rate: Decimal | None) -> int | float | None:
+    return None if rate is None else _json_number((rate * 100).normalize())
+
+
+# --- territory ------------------------------------------------------------------------
+
+
+def nommer_territoire(code: str) -> str:
+    """The territory's name ("972" -> "Martinique"); refuses an unknown code."""
+    if not isinstance(code, str):
+        raise DomainError("Territoire non renseigné : indiquez le code INSEE du territoire "
+                          "(« 972 » pour la Martinique, « FR » pour la métropole).")
+    return territory(code).label
+
+
+# --- deliberations --------------------------------------------------------------------
+
+
+def calculer_delai_convocation(population: int, urgence: bool = False) -> int:
+    """Jours francs required between the convocation and the sitting."""
+    return convocation_delay_days(population, urgency=bool(urgence))
+
+
+def exiger_note_de_synthese(population: int) -> bool:
+    """From 3,500 inhabitants the convocation carries a note explicative de synthèse."""
+    return population >= LARGE_COMMUNE_INHABITANTS
+
+
+def verifier_convocation(date_envoi: str, date_seance: str, population: int, urgence: bool = False,
+                         note_de_synthese_jointe: bool | None = None) -> str | None:
+    """None when the convocation respects the delay in jours francs (and the note de
+    synthèse when it is due), else the French reason."""
+    error = check_convocation(_day(date_envoi), _day(date_seance), population, urgency=bool(urgence))
+    if error is None and note_de_synthese_jointe is False and exiger_note_de_synthese(population):
+        inhabitants = f"{LARGE_COMMUNE_INHABITANTS:,}".replace(",", "\u202f")
+        error = (f"Note explicative de synthèse manquante : elle doit accompagner la convocation "
+                 f"à partir de {inhabitants} habitants (CGCT L2121-12).")
+    return error
+
+
+def calculer_quorum(membres_en_exercice: int, presents: int, procurations: int = 0,
+                    absents: int | None = None, sur_reconvocation: bool = False) -> dict:
+    """Quorum of the sitting: members physically present only; refuses impossible counts."""
+    attendance = Attendance(membres_en_exercice, presents, procurations)
+    if absents is not None and absents != attendance.absent:
+        raise DomainError(
+            f"{absents} absent(s) déclaré(s) : {membres_en_exercice} membres en exercice, "
+            f"{presents} présents et {procurations} représentés laissent {attendance.absent} absent(s).")
+    check = check_quorum(membres_en_exercice, presents, reconvened=bool(sur_reconvocation))
+    return {"requis": check.required, "presents_comptes": check.counted_present,
+            "atteint": check.reached, "votants": attendance.voting, "message": check.message}
+
+
+def verifier_reconvocation(date_seance_sans_quorum: str, date_envoi: str,
+                           date_nouvelle_seance: str) -> str | None:
+    """None when the new sitting is at least three jours francs after the new convocation."""
+    errors = check_reconvocation(_day(date_seance_sans_quorum), _day(date_envoi),
+                                 _day(date_nouvelle_seance), (), ())
+    return " ".join(errors) or None
+
+
+def _vote_mode(mode_scrutin: str) -> VoteMode:
+    try:
+        return VOTE_MODES[mode_scrutin]
+    except KeyError:
+        raise DomainError(f"Mode de scrutin inconnu : {mode_scrutin!r}.") from None
+
+
+def compter_voix(pour: int, contre: int, abstentions: int, mode_scrutin: str,
+                 vote_president: str | None = None, votants: int | None = None) -> dict:
+    """Absolute majority of the votes cast; the président's casting vote except in a secret ballot."""
+    result = count_votes(pour, contre, abstentions, mode=_vote_mode(mode_scrutin),
+                         president_vote=Choice(vote_president) if vote_president else None,
+                         voting_members=votants)
+    return {"adoptee": result.adopted, "suffrages_exprimes": result.votes_cast,
+            "majorite_requise": result.majority_required,
+            "voix_preponderante": result.casting_vote_used, "unanimite": result.unanimous,
+            "message": result.message}
+
+
+# --- acts -----------------------------------------------------------------------------
+
+
+def verifier_numero_acte(numero: str) -> str | None:
+    """None for a valid @ctes act number, else the reason with a suggested number."""
+    if not isinstance(numero, str):
+        return f"Numéro d'acte manquant ou invalide : {numero!r}."
+    return act_number_error(numero)
+
+
+def calculer_date_executoire(date_publication: str | None, date_reception_prefecture: str | None) -> str | None:
+    """The day the act became executory: published and received by the préfecture, in either order."""
+    published = _day(date_publication) if date_publication else None
+    received = _day(date_reception_prefecture) if date_reception_prefecture else None
+    return _iso(executory_date(published, received))
+
+
+def calculer_fin_delai_recours(date_publication: str, date_reception_prefecture: str, territoire: str) -> str:
+    """Last day of the appeal period: two months from publication (third parties) and from
+    receipt (préfet), the later of the two, carried to the territory's next working day."""
+    code = territory(territoire).code
+    return _iso(max(appeal_deadline(_day(date_publication), code),
+                    appeal_deadline(_day(date_reception_prefecture), code)))
+
+
+def calculer_date_limite_transmission(date_signature: str) -> str:
+    """Last day to send a signed contract to the préfecture."""
+    return _iso(contract_transmission_deadline(_day(date_signature)))
+
+
+# --- procurement ----------------------------------------------------------------------
+
+
+def estimer_commande(montant_passes, taux_frais_pct) -> dict:
+    """Estimated value HT of a pass order: face value plus the issuer's fees, with the
+    assumption the buyer confirms."""
+    estimate = estimate_pass_order(to_money(_decimal(montant_passes)), _rate(taux_frais_pct))
+    return {"valeur_faciale": _json_number(estimate.face_value), "frais": _json_number(estimate.fees),
+            "valeur_estimee": _json_number(estimate.estimated_value), "hypothese": estimate.assumption}
+
+
+def choisir_procedure(valeur_estimee_ht, date_lancement: str,
+                      nature_achat: str = PurchaseKind.SUPPLIES_SERVICES.value,
+                      type_acheteur: str = BuyerKind.LOCAL_AUTHORITY.value) -> dict:
+    """Procedure and publicity from the dated thresholds table; "a_qualifier" when the
+    table does not cover the launch date."""
+    launched_on = _day(date_lancement)
+    try:
+        decision = choose_procedure(_decimal(valeur_estimee_ht), nature_achat, type_acheteur, launched_on)
+    except DomainError as error:
+        return _to_qualify(str(error))
+    formal = _record(decision, "formal_procedure_from")
+    if launched_on >= _years_after(formal.effective_from, EU_THRESHOLD_REVISION_YEARS):
+        return _to_qualify(
+            f"Les seuils européens de la table datent du {format_date(formal.effective_from)} : "
+            f"révisés tous les deux ans, ils doivent être mis à jour pour une consultation lancée "
+            f"le {format_date(launched_on)}. Qualifiez la procédure au vu des seuils en vigueur.")
+    return {
+        "procedure": decision.procedure.value,
+        "publicite": decision.publicity.value,
+        "publicite_libelle": decision.publicity.label,
+        "seuil_dispense_ht": _json_number(_record(decision, "no_competition_below").amount),
+        "seuil_europeen_ht": _json_number(formal.amount),
+        "standstill_obligatoire": decision.standstill_required,
+        "avis_attribution_obligatoire": decision.award_notice_required,
+        "donnees_essentielles_obligatoires": decision.essential_data_required,
+        "avertissements": list(decision.warnings),
+        "explication": decision.explanation,
+    }
+
+
+def _record(decision, rule):
+    return next(r for r in decision.records if r.rule == rule)
+
+
+def _years_after(day: date, years: int) -> date:
+    return day.replace(year=day.year + years)
+
+
+def _to_qualify(reason: str) -> dict:
+    return {"procedure": TO_QUALIFY, "publicite": None, "publicite_libelle": None,
+            "seuil_dispense_ht": None, "seuil_europeen_ht": None, "standstill_obligatoire": None,
+            "avis_attribution_obligatoire": None, "donnees_essentielles_obligatoires": None,
+            "avertissements": [reason], "explication": reason}
+
+
+def _bid_options(electronique: bool, motif_reduction: str) -> dict:
+    if motif_reduction not in BID_REDUCTIONS:
+        raise DomainError(f"Motif de réduction du délai inconnu : {motif_reduction!r}.")
+    return {"electronic": bool(electronique),
+            "prior_information_notice": motif_reduction == "avis_preinformation",
+            "urgency": motif_reduction == "urgence"}
+
+
+def calculer_date_limite_offres(date_envoi_avis: str, electronique: bool = True,
+                                motif_reduction: str = "aucun") -> str:
+    """Earliest bid deadline of an open tender for a notice sent on ``date_envoi_avis``."""
+    return _iso(earliest_bid_deadline(_day(date_envoi_avis), **_bid_options(electronique, motif_reduction)))
+
+
+def verifier_date_limite_offres(date_envoi_avis: str, date_limite_offres: str, electronique: bool = True,
+                                motif_reduction: str = "aucun") -> str | None:
+    """None when the bid deadline leaves the minimum time of an open tender, else why not."""
+    sent_on, deadline = _day(date_envoi_avis), _day(date_limite_offres)
+    options = _bid_options(electronique, motif_reduction)
+    earliest = earliest_bid_deadline(sent_on, **options)
+    if deadline >= earliest:
+        return None
+    days = minimum_bid_days(sent_on, **options)
+    return (f"Date limite de réception des offres trop proche : au moins {days} jours après "
+            f"l'envoi de l'avis du {format_date(sent_on)} (CCP R2161-2 et R2161-3), soit le "
+            f"{format_date(earliest)} au plus tôt.")
+
+
+def calculer_date_signature_possible(date_envoi_lettres: str, electronique: bool = True) -> str:
+    """First day the contract may be signed after the rejection letters (standstill)."""
+    return _iso(earliest_signature_date(_day(date_envoi_lettres), electronic=bool(electronique)))
+
+
+def calculer_date_limite_avis_attribution(date_signature: str) -> str:
+    """Last day to send the award notice of a formal procedure."""
+    return _iso(award_notice_deadline(_day(date_signature)))
+
+
+# --- passes and distribution ----------------------------------------------------------
+
+
+def calculer_dates_alerte_expiration(fin_validite: str) -> dict:
+    """The alert days before expiry, keyed "j30", "j15" (days before the end of validity)."""
+    valid_until = _day(fin_validite)
+    return {f"j{(valid_until - day).days}": _iso(day) for day in expiry_alert_dates(valid_until)}
+
+
+def verifier_dotations(dotations: list, prescripteurs_conventionnes: list, stock_carnets: int,
+                       date_remise: str) -> str | None:
+    """None when every prescriber has a convention de mandat and the stock covers the
+    dotations, else every refusal of the booklet ledger, in French."""
+    on = _day(date_remise)
+    ledger = Ledger(prescripteurs_conventionnes)
+    if stock_carnets > 0:
+        # The ledger counts booklets: numbered stand-ins for the stock, whose size and
+        # issuer play no part in a dotation.
+        ledger.receive((Booklet(f"STOCK-{n:06d}", 10, on.year, "émetteur")
+                        for n in range(1, stock_carnets + 1)), order="stock", by="contrôle", on=on)
+    errors = []
+    for dotation in dotations:
+        try:
+            ledger.assign_quantity_to_prescriber(dotation["nombre_carnets"], dotation["prescripteur"],
+                                                 by="contrôle", on=on)
+        except LedgerError as error:
+            errors.append(f"{dotation['prescripteur']} : {error}")
+    return " ".join(errors) or None
+
+
+# --- evaluation -----------------------------------------------------------------------
+
+
+def verifier_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct,
+                             part_minimale_public_pic_pct) -> str | None:
+    """None when the draft respects the ANCT call's terms (minimum purchase, State share
+    at most, PIC share at least), else every reason."""
+    terms = ANCT_2020
+    errors = [check_minimum_purchase(to_money(_decimal(montant_achat_prevu_ht)), terms)]
+    if _rate(taux_cofinancement_etat_pct) > terms.state_max_share:
+        errors.append(f"Cofinancement de l'État de {format_percent(_rate(taux_cofinancement_etat_pct))} : "
+                      f"au plus {format_percent(terms.state_max_share)} des passes utilisés ({terms.source}).")
+    if _rate(part_minimale_public_pic_pct) < terms.pic_min_share:
+        errors.append(f"Part du public PIC de {format_percent(_rate(part_minimale_public_pic_pct))} : "
+                      f"au moins {format_percent(terms.pic_min_share)} des passes ({terms.source}).")
+    return " ".join(e for e in errors if e) or None
+
+
+def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct) -> FundingTerms:
+    return FundingTerms(
+        state_max_share=ANCT_2020.state_max_share if taux_cofinancement_etat_pct is None
+        else _rate(taux_cofinancement_etat_pct),
+        minimum_purchase=ANCT_2020.minimum_purchase,
+        pic_min_share=ANCT_2020.pic_min_share if part_minimale_public_pic_pct is None
+        else _rate(part_minimale_public_pic_pct),
+        source="convention ANCT",
+    )
+
+
+def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, carnets_achetes: int,
+                         cheques_par_carnet: int, valeur_cheque, taux_cofinancement_etat_pct=None,
+                         part_minimale_public_pic_pct=None) -> dict:
+    """Every indicator of the evaluation from the prescribers' reports (each with its
+    ``remises``) and the mediation places' redemptions."""
+    terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct)
+    face_value = to_money(_decimal(valeur_cheque))
+    pic = {FORM_PIC_PUBLIC} | pic_publics()
+    handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
+    purchased = carnets_achetes * cheques_par_carnet
+    handed_out = sum(r["nombre_carnets"] for _p, r in handouts) * cheques_par_carnet
+    pic_passes = sum(r["nombre_carnets"] for _p, r in handouts if r["public"] in pic) * cheques_par_carnet
+    redeemed = sum(e["passes_encaisses"] for e in encaissements)
+    pic_check = check_pic_share(pic_passes, handed_out, terms)
+    unused = max(purchased - redeemed, 0)
+    return {
+        "passes_achetes": purchased,
+        "passes_remis": handed_out,
+        "passes_encaisses": redeemed,
+        "taux_distribution_pct": _percent(distribution_rate(handed_out, purchased)),
+        "taux_utilisation_pct": _percent(usage_rate(redeemed, handed_out)),
+        "beneficiaires_par_public": _distinct_beneficiaries(handouts, lambda p, r: r["public"]),
+        "beneficiaires_par_prescripteur": _distinct_beneficiaries(handouts, lambda p, r: p),
+        "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
+        "part_public_pic_pct": _percent(pic_check.value),
+        "objectif_public_pic_atteint": pic_check.met,
+        "constat_public_pic": pic_check.message,
+        "part_etat_due": _json_number(state_share_owed(face_value * redeemed, terms)),
+        "passes_non_utilises": unused,
+        "avoir_attendu": _json_number(to_money(face_value * unused)),
+        "erreur_achat_minimal": check_minimum_purchase(face_value * purchased, terms),
+    }
+
+
+def _distinct_beneficiaries(handouts, key) -> dict:
+    groups = defaultdict(set)
+    for prescriber, remise in handouts:
+        groups[key(prescriber, remise)].add(remise["identifiant_beneficiaire"])
+    return {name: len(ids) for name, ids in sorted(groups.items())}
+
+
+def _raising_from_here(function):
+    """Re-raise what escapes ``function`` from its own frame.
+
+    SpiffWorkflow looks for the failing script line in any traceback frame named
+    "<string>", which the generated __init__ of a dataclass also is: an error raised
+    inside one would make it fail on a line that does not exist.
+    """
+    @wraps(function)
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:
+            raise error.with_traceback(None) from None
+    return call
+
+
+SCRIPT_FUNCTIONS = {
+    function.__name__: _raising_from_here(function)
+    for function in (
+        nommer_territoire,
+        calculer_delai_convocation, exiger_note_de_synthese, verifier_convocation,
+        calculer_quorum, verifier_reconvocation, compter_voix,
+        verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
+        calculer_date_limite_transmission,
+        estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,
+        calculer_date_signature_possible, calculer_date_limite_avis_attribution,
+        calculer_dates_alerte_expiration, verifier_dotations,
+        verifier_convention_anct, calculer_indicateurs,
+    )
+}
