@@ -10,6 +10,7 @@ from workflows.services.tasks import get_task
 
 from ..context import conventio
 from ..identity import current_actor, login_required
+from ..instructions import render_instructions
 from ..schema_form import approval_choices, build_fields, parse_submission, unplaced_errors
 
 bp = Blueprint("tasks", __name__)
@@ -31,7 +32,7 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
     return render_template("tasks/task.html", task=task, fields=fields, approval=approval,
                            decision_error=(errors or {}).get("decision"), claim=claim,
                            general_errors=unplaced_errors(fields, errors or {}) if errors else {},
-                           schema=schema), status
+                           schema=schema, instructions=render_instructions(task.get("instructions"), values)), status
 
 
 @bp.get("/tasks/<task_id>")

@@ -242,7 +242,12 @@ class Instance:
 
 def _french_error(exc, task_name):
     where = f"l’étape « {task_name} »" if task_name else "le modèle"
-    detail = str(exc).strip() or type(exc).__name__
+    cause = getattr(exc, "exception", None)
+    if cause is not None and type(cause).__module__ != "builtins" and str(cause):
+        # The application's own errors (a domain rule refusing the data) are written for users.
+        detail = str(cause)
+    else:
+        detail = str(exc).strip() or type(exc).__name__
     return f"Échec de {where} : {detail}"
 
 
