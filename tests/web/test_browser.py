@@ -102,3 +102,28 @@ def test_dgs_sees_the_diagram_with_the_active_step_marked(page, live_server, con
     assert "marker" not in waiting.get_attribute("class")
     page.locator("#diagram-section").screenshot(path=str(ARTIFACTS / "diagramme-dgs.png"))
     page.screenshot(path=str(ARTIFACTS / "instance-dgs.png"), full_page=True)
+
+
+def test_legal_staff_generate_and_download_a_convention(page, live_server, conventio):
+    from workflows.documents.examples import EXAMPLES
+    from workflows.services.instances import start_instance
+    ARTIFACTS.mkdir(exist_ok=True)
+    legal = actor(conventio, "juriste")
+    instance_id = start_instance(conventio, "convention_anct", dict(EXAMPLES["convention_anct"]), legal,
+                                 territory="cap-nord")["id"]
+    log_in(page, live_server, "juriste")
+    page.goto(f"{live_server}/instances/{instance_id}")
+    page.select_option("#template", "convention_anct")
+    page.click("#documents button[type=submit]")
+    page.wait_for_url(f"{live_server}/instances/{instance_id}#documents")
+    assert "généré (version 1)" in page.locator(".flash.success").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "convention-generee.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("#documents a:has-text('.docx')")
+    download = download_info.value
+    assert download.suggested_filename == "convention_anct-v1.docx"
+    saved = ARTIFACTS / download.suggested_filename
+    download.save_as(saved)
+    import docx
+    text = "\n".join(p.text for p in docx.Document(saved).paragraphs)
+    assert "Agence nationale de la cohésion des territoires" in text or "ANCT" in text
