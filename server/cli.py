@@ -409,9 +409,10 @@ def users_disable(ctx, username):
 
 
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
+from workflows.jobs.cli import beat, jobs, worker  # noqa: E402
 
-main.add_command(serve)
-main.add_command(demo)
+for command in (serve, demo, worker, beat, jobs):
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

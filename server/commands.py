@@ -26,11 +26,12 @@ def serve(ctx, host, port, threads, no_timers):
     import waitress
 
     from . import create_app
-    from .background import start_timer_loop
+    from workflows.jobs.embedded import start_embedded_jobs
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     conventio = _conventio(ctx)
     app = create_app(conventio=conventio)
-    timers = None if no_timers else start_timer_loop(conventio, app.extensions["conventio_web"].timer_interval)
+    # Embedded default: a Celery worker and beat inside this process, no broker to start.
+    timers = None if no_timers else start_embedded_jobs(conventio)
     click.echo(f"Conventio sur http://{host}:{port}/ (base : {conventio.settings.database_url})")
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="Conventio")

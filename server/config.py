@@ -88,7 +88,6 @@ class WebSettings:
     login_attempts: int = 5
     login_window_seconds: int = 15 * 60
     starter_roles: frozenset = frozenset({"director", "dgs", "legal", "admin"})
-    timer_interval: float = 5.0
     ldap: LdapSettings | None = None
 
     @classmethod
@@ -102,7 +101,6 @@ class WebSettings:
             login_attempts=int(env.get("CONVENTIO_LOGIN_ATTEMPTS", 5)),
             login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
             starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", "director,dgs,legal,admin"))),
-            timer_interval=float(env.get("CONVENTIO_TIMER_INTERVAL", 5)),
             ldap=LdapSettings.from_env(env),
         )
         values.update(overrides)

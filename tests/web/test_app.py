@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from bpmn_builder import definitions, flow, process
 from helpers import deploy_xml
-from server.background import start_timer_loop
+from workflows.jobs.embedded import start_embedded_jobs
 from server.commands import demo, serve
 from server.config import WebSettings, persisted_secret_key
 from server.throttle import LoginThrottle
@@ -66,18 +66,17 @@ TIMER = definitions(process("relance", "\n".join([
     '<bpmn:endEvent id="end"/>', flow("f1", "start", "attendre"), flow("f2", "attendre", "end")])))
 
 
-def test_the_timer_loop_fires_due_timers_while_it_runs(conventio):
+def test_the_jobs_serve_starts_fire_due_timers_while_it_runs(conventio):
     deploy_xml(conventio, {"relance.bpmn": TIMER})
     instance_id = start_instance(conventio, "relance", {}, actor(conventio, "admin"))["id"]
-    loop = start_timer_loop(conventio, interval=0.1)
+    jobs = start_embedded_jobs(conventio)
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         while get_instance(conventio, instance_id, actor(conventio, "admin"))["status"] != "completed":
             assert time.monotonic() < deadline, "the timer was not fired"
             time.sleep(0.1)
     finally:
-        loop.stop()
-    assert not loop.thread.is_alive()
+        jobs.stop(timeout=10)
 
 
 def test_demo_creates_one_user_per_role_once(conventio):
@@ -108,17 +107,17 @@ def test_demo_on_an_empty_database_prints_passwords(tmp_path):
         fresh.close()
 
 
-def test_serve_runs_waitress_with_the_timer_loop(conventio, monkeypatch):
+def test_serve_runs_waitress_with_the_embedded_jobs(conventio, monkeypatch):
     import waitress
     calls = {}
 
     def fake_serve(app, **options):
         calls.update(options, app=app)
         import threading
-        calls["timer_thread"] = any(t.name == "conventio-timers" for t in threading.enumerate())
+        calls["jobs_thread"] = any(t.name == "conventio-jobs" for t in threading.enumerate())
 
     monkeypatch.setattr(waitress, "serve", fake_serve)
     result = CliRunner().invoke(serve, ["--host", "127.0.0.1", "--port", "8123"], obj=conventio)
     assert result.exit_code == 0, result.output
-    assert (calls["host"], calls["port"]) == ("127.0.0.1", 8123) and calls["timer_thread"]
+    assert (calls["host"], calls["port"]) == ("127.0.0.1", 8123) and calls["jobs_thread"]
     assert calls["app"].extensions["conventio"] is conventio

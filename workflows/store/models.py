@@ -1,5 +1,5 @@
 """SQLAlchemy 2 models: definitions, instances stored as headers and task rows, audit."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
@@ -174,3 +174,70 @@ class GeneratedDocument(Base):
     data_json: Mapped[str] = mapped_column(Text, deferred=True)
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- background jobs (workflows/jobs) ------------------------------------------------
+
+
+class JobRun(Base):
+    """One background job, by its Celery task id (beat jobs: by their name), so failures stay visible."""
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    arguments: Mapped[str] = mapped_column(Text)            # JSON {"args": [...], "kwargs": {...}}
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Notification(Base):
+    """An e-mail sent at most once: its key names the event and the recipient."""
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str] = mapped_column(String(255))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # A sender holds the notification until then; a crashed sender's hold simply expires.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TimerDispatch(Base):
+    """A due instance handed to a job; not handed again before retry_at for the same due time."""
+    __tablename__ = "timer_dispatch"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    retry_at: Mapped[datetime] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class IndicatorValue(Base):
+    """A counter computed by the nightly job, per day and territory ("" when none)."""
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("computed_on", "territory", "name", name="uq_indicator_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    computed_on: Mapped[date] = mapped_column(index=True)
+    territory: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(50))
+    value: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
