@@ -1,4 +1,5 @@
 """The pieces the jobs are made of, on SQLite and PostgreSQL, without a broker."""
+import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,12 @@ from workflows.services.users import add_user
 from workflows.store.models import AuditEntry, JobRun, Notification, TimerDispatch
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_when_the_test_runs(monkeypatch):
+    """Engine timers and leases read the real clock: NOW must be this test's, not the import's."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", datetime.now(timezone.utc).replace(microsecond=0))
 
 
 def start_timed(app, count, due):
