@@ -3,13 +3,10 @@ import getpass
 import json
 import sys
 from datetime import datetime, timezone
-from functools import wraps
 
 import click
 
-from workflows.config import Settings
-from workflows.errors import ConventioError
-from workflows.services import open_conventio
+from workflows.cli_support import conventio_of, fails_in_french
 from workflows.services.actors import Actor
 
 
@@ -18,33 +15,8 @@ def shell_actor():
     return Actor(f"shell:{getpass.getuser()}", frozenset({"admin"}), display_name="Console")
 
 
-def _app(ctx):
-    if ctx.obj is None:
-        ctx.obj = open_conventio(Settings.from_env())
-    return ctx.obj
-
-
-def handles_errors(command):
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ConventioError as exc:
-            click.echo(f"Erreur : {exc.message}", err=True)
-            for problem in exc.details.get("problems", []) if isinstance(exc.details, dict) else []:
-                click.echo(f"  - {_describe_problem(problem)}", err=True)
-            sys.exit(1)
-    return wrapper
-
-
-def _describe_problem(problem):
-    parts = [problem.get("file") or "modèle"]
-    if problem.get("line"):
-        parts.append(f"ligne {problem['line']}")
-    element = " ".join(f"« {v} »" for v in (problem.get("element_id"), problem.get("element_name")) if v)
-    if element:
-        parts.append(f"élément {element}")
-    return ", ".join(parts) + f" : {problem.get('reason')}"
+_app = conventio_of
+handles_errors = fails_in_french
 
 
 def _json_option(function):

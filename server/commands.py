@@ -3,16 +3,9 @@ import logging
 
 import click
 
-from workflows.config import Settings
+from workflows.cli_support import conventio_of as _conventio
 from workflows.errors import ConventioError
 from workflows.roles import role_label
-from workflows.services import open_conventio
-
-
-def _conventio(ctx):
-    if ctx.obj is None:
-        ctx.obj = open_conventio(Settings.from_env())
-    return ctx.obj
 
 
 @click.command()

@@ -3,27 +3,14 @@
 Arguments after the command go to Celery as they are, e.g. `conventio worker -c 4 --pool prefork`.
 """
 import json
-import sys
-from functools import wraps
 
 import click
 
 from ..config import Settings
-from ..errors import ConventioError
+from ..cli_support import conventio_of, fails_in_french
 from .settings import JobSettings
 
 CELERY_ARGS = dict(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-
-
-def _fails_in_french(command):
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ConventioError as exc:
-            click.echo(f"Erreur : {exc.message}", err=True)
-            sys.exit(1)
-    return wrapper
 
 
 def _broker_app():
@@ -33,7 +20,7 @@ def _broker_app():
 
 @click.command(**CELERY_ARGS)
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
-@_fails_in_french
+@fails_in_french
 def worker(celery_args):
     """Démarre un worker Celery (tâches de fond) avec la configuration Conventio."""
     _broker_app().worker_main(["worker", "--loglevel=INFO", *celery_args])
@@ -41,7 +28,7 @@ def worker(celery_args):
 
 @click.command(**CELERY_ARGS)
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
-@_fails_in_french
+@fails_in_french
 def beat(celery_args):
     """Démarre l’ordonnanceur Celery beat (minuteurs, relances, indicateurs) : un seul par installation."""
     app = _broker_app()
@@ -55,24 +42,16 @@ def jobs():
     """Tâches de fond : suivi des exécutions."""
 
 
-def _conventio(ctx):
-    # The same object the other commands share: the root context closes it.
-    from ..services import open_conventio
-    root = ctx.find_root()
-    if root.obj is None:
-        root.obj = open_conventio(Settings.from_env())
-    return root.obj
-
 
 @jobs.command("failed")
 @click.option("--limit", default=50, show_default=True, help="Nombre maximal de tâches affichées.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @click.pass_context
-@_fails_in_french
+@fails_in_french
 def jobs_failed(ctx, limit, as_json):
     """Tâches de fond en échec (après leurs nouvelles tentatives), avec leur erreur."""
     from .runs import failed_runs
-    rows = failed_runs(_conventio(ctx).db, limit)
+    rows = failed_runs(conventio_of(ctx).db, limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
