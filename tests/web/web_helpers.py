@@ -20,6 +20,7 @@ CONVENTION_DRAFT = {
     "objet_convention_anct": "Cofinancement du déploiement du Pass numérique",
     "montant_achat_prevu_ht": 20800, "nombre_pass_prevus": 2080, "taux_cofinancement_etat_pct": 50,
     "part_minimale_public_pic_pct": 50, "duree_convention_mois": 24, "date_projet_convention_anct": "2026-03-02",
+    "signataire_anct": "Claire DUMONT", "qualite_signataire_anct": "Directrice générale déléguée de l'ANCT",
 }
 
 

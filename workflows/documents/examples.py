@@ -176,7 +176,7 @@ CONVENTION_MANDAT = {
     "nombre_carnets": 120,
     "pass_par_carnet": 5,
     "publics": ["personnes âgées de plus de 60 ans", "demandeurs d'emploi non inscrits"],
-    "frequence_compte_rendu": "mensuelle",
+    "frequence_compte_rendu": "mensuel",
     "comptable_public": "Service de Gestion Comptable de CAP Nord Martinique",
     "date_avis_comptable": "2023-06-20",
     "referent": "Mme Josette MASSOLIN, travailleuse sociale",

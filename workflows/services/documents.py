@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from .. import documents as rendering
 from ..errors import Forbidden, InvalidData, NotFound
-from ..store.models import GeneratedDocument, ProcessInstance
+from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .instances import get_instance
 from .persistence import aware
 from .steps import Step
@@ -30,6 +30,8 @@ def generate_document(app, instance_id, template, actor, task_id=None, pdf=False
     if on_demand and not actor.roles & GENERATING_ROLES:
         raise Forbidden("Seul le service juridique peut générer un document à la demande.")
     data = get_instance(app, instance_id, actor)["data"]
+    if task_id is not None and not on_demand:
+        data = _step_data(app, task_id) or data
     try:
         rendered = rendering.render_document(template, data)
     except rendering.UnknownTemplate as exc:
@@ -58,6 +60,14 @@ def generate_document(app, instance_id, template, actor, task_id=None, pdf=False
                              "empreinte": rendered.sha256}, instance_id=instance_id, task_id=task_id)
         step.commit()
     return dict(document_summary(document), pdf_note=pdf_note)
+
+
+def _step_data(app, task_id):
+    """The data the completed step left: inside a multi-instance or beside a parallel branch,
+    the instance's latest live task holds another branch's data."""
+    with app.db.sessions() as session:
+        record = session.get(TaskRecord, str(task_id))
+        return json.loads(record.body).get("data") if record is not None else None
 
 
 def _write_atomically(path, content):

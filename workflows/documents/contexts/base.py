@@ -4,7 +4,9 @@ A builder turns the plain instance data of a process (JSON-like: strings, number
 ISO dates, lists, dicts) into the context of one template. It declares the keys it
 requires, so missing input fails early with every missing key named, and the keys
 it provides, so `checks.check_templates` can compare them with the variables the
-template uses without rendering anything.
+template uses without rendering anything. A builder may also declare how it reads
+the variables of the processes of bpmn/ (`from_process`, see `process.py`): they
+are turned into its input keys before anything is checked.
 """
 
 import inspect
@@ -108,12 +110,15 @@ class ContextBuilder:
     function: Callable[[InputData], dict]
     requires: tuple[str, ...]
     provides: frozenset[str]
+    from_process: Callable[[Mapping], Mapping] | None = None
 
     @property
     def description(self) -> str:
         return inspect.getdoc(self.function) or ""
 
     def __call__(self, values: Mapping, document: str) -> dict:
+        if self.from_process is not None:
+            values = self.from_process(values)
         missing = [key for key in self.requires if _blank(values.get(key))]
         if missing:
             raise MissingData(document, missing)
@@ -127,13 +132,16 @@ class ContextBuilder:
         return context
 
 
-def context_builder(*, requires: tuple[str, ...], provides: tuple[str, ...], doc_suffix=""):
+def context_builder(*, requires: tuple[str, ...], provides: tuple[str, ...], doc_suffix="",
+                    from_process: Callable[[Mapping], Mapping] | None = None):
     """Declare a builder; "collectivite" and "reference" are always provided.
-    `doc_suffix` appends input keys shared by several builders to the docstring."""
+    `doc_suffix` appends input keys shared by several builders to the docstring;
+    `from_process` turns the variables of a process into input keys."""
 
     def declare(function):
         function.__doc__ = (function.__doc__ or "") + doc_suffix
-        return ContextBuilder(function, tuple(requires), frozenset(provides) | ALWAYS_PROVIDED)
+        return ContextBuilder(function, tuple(requires), frozenset(provides) | ALWAYS_PROVIDED,
+                              from_process)
 
     return declare
 

@@ -2,7 +2,68 @@
 
 from decimal import Decimal
 
+from ..errors import InvalidData
 from .base import InputData, context_builder
+from .process import describe, taking
+
+LETTER_NAMES = {
+    "prescripteur": "dotation.prescripteur",
+    "pass_par_carnet": "cheques_par_carnet",
+    "valeur_pass": "valeur_cheque",
+    "signataire": "president",
+    "fonction_signataire": "fonction_president",
+}
+PLACE_FIELDS = ("nom", "adresse", "commune", "telephone", "horaires")
+
+
+def _booklets_per_beneficiary(handouts: list) -> int | None:
+    """The letter states one number of passes: every handout of the step gives it."""
+    counts = sorted({handout.get("nombre_carnets") for handout in handouts
+                     if isinstance(handout, dict)})
+    if len(counts) > 1:
+        raise InvalidData(
+            "Les remises de cette étape portent des nombres de carnets différents ("
+            + ", ".join(map(str, counts)) + ") : la lettre au bénéficiaire n'indique qu'un "
+            "nombre de pass ; enregistrez ensemble les remises d'un même nombre de carnets.")
+    return counts[0] if counts else None
+
+
+def _census_record(values, name) -> dict:
+    """The partner `name` as the partners' census recorded it ({} when absent)."""
+    records = [p for p in values.get("partenaires") or [] if isinstance(p, dict)]
+    return next((record for record in records if record.get("nom") == name), {})
+
+
+def _places(values) -> list[dict]:
+    """The mediation places under convention, as the partners' census describes them."""
+    records = (_census_record(values, name) for name in values.get("lieux_mediation") or [])
+    return [{field: record[field] for field in PLACE_FIELDS if record.get(field)}
+            for record in records if record]
+
+
+def _from_process(values) -> dict:
+    adapted = taking(values, LETTER_NAMES)
+    if "dotation" not in values:
+        return adapted
+    # inside a prescriber's distribution: the order's booklet count is not the handout's
+    adapted["nombre_carnets"] = _booklets_per_beneficiary(values.get("remises") or [])
+    contact = _census_record(values, adapted.get("prescripteur")).get("telephone")
+    adapted["contact_prescripteur"] = contact or values.get("contact_prescripteur")
+    if "lieux" not in values:
+        adapted["lieux"] = _places(values)
+    if adapted.get("signataire") and not adapted.get("fonction_signataire"):
+        adapted["fonction_signataire"] = "Le Président"
+    return adapted
+
+
+LETTRE_BENEFICIAIRE_FROM_PROCESS_DOC = """\
+    Dans la distribution d'un prescripteur (dotation) : nombre_carnets ← le
+      nombre de carnets des remises de l'étape (le même pour toutes) ; lieux ←
+      les lieux de médiation conventionnés (lieux_mediation) tels que le
+      recensement des partenaires les décrit (partenaires : nom, adresse,
+      commune, telephone, horaires) ; contact_prescripteur ← le téléphone du
+      prescripteur recensé.
+"""
 
 
 @context_builder(
@@ -17,6 +78,8 @@ from .base import InputData, context_builder
         "duree_atelier", "lieux", "signataire", "fonction_signataire",
         "contact_donnees_personnelles",
     ),
+    doc_suffix=describe(LETTER_NAMES) + LETTRE_BENEFICIAIRE_FROM_PROCESS_DOC,
+    from_process=_from_process,
 )
 def lettre_beneficiaire(data: InputData) -> dict:
     """Lettre remise au bénéficiaire avec son ou ses carnets.

@@ -6,9 +6,10 @@ from decimal import Decimal
 from ..errors import InvalidData
 from .base import InputData, context_builder
 from .parties import (
-    COLLECTIVITE_KEYS, COLLECTIVITE_PROVIDES, PASS_PROVIDES, collectivite_party,
-    partner, pass_figures,
+    COLLECTIVITE_KEYS, COLLECTIVITE_PROVIDES, DELIBERATION_NAMES, PASS_PROVIDES,
+    collectivite_party, partner, partner_from_census, pass_figures, referent_text,
 )
+from .process import describe, public_label, taking
 
 PARTY_DOC = """
     Partie collectivité (toutes les conventions) :
@@ -19,6 +20,65 @@ PARTY_DOC = """
 """
 ANCT_ADDRESS = "20 avenue de Ségur, TSA 10717, 75334 Paris Cedex 07"
 DEFAULT_CALL = "l'appel à projets de l'État pour le déploiement des Pass numériques (2020)"
+ANCT_NAMES = {
+    **DELIBERATION_NAMES,
+    "numero_convention": "numero_convention_anct",
+    "date_signature": "date_signature_convention_anct",
+    "duree_mois": "duree_convention_mois",
+    "nombre_pass": "nombre_pass_prevus",
+    "valeur_pass": "valeur_cheque",
+    "taux_participation_etat": "taux_cofinancement_etat_pct",
+    "part_pic_minimum": "part_minimale_public_pic_pct",
+    "anct_signataire": "signataire_anct",
+    "anct_qualite": "qualite_signataire_anct",
+}
+# A partner's convention is drafted in its own instance of convention_partenaire,
+# which holds the partner's census record as `partenaire`.
+PARTNER_CONVENTION_NAMES = {
+    **DELIBERATION_NAMES,
+    "date_signature": "date_signature_collectivite",
+    "duree_mois": "duree_convention_partenaire_mois",
+    "valeur_pass": "valeur_cheque",
+}
+RELAY_NAMES = {
+    **PARTNER_CONVENTION_NAMES,
+    "commune": "partenaire.nom",
+    "commune_adresse": "partenaire.adresse",
+    "maire": "partenaire.representant",
+    "fonction_maire": "partenaire.qualite_representant",
+}
+MANDATE_NAMES = {**PARTNER_CONVENTION_NAMES, "pass_par_carnet": "cheques_par_carnet"}
+MEDIATION_NAMES = {**PARTNER_CONVENTION_NAMES, "emetteur": "titulaire",
+                   "horaires": "partenaire.horaires"}
+
+
+def _anct_from_process(values) -> dict:
+    return taking(values, ANCT_NAMES)
+
+
+def _relay_from_process(values) -> dict:
+    adapted = taking(values, RELAY_NAMES)
+    adapted["contact_commune"] = referent_text(values) or values.get("contact_commune")
+    return adapted
+
+
+def _mandate_from_process(values) -> dict:
+    adapted = taking(values, MANDATE_NAMES)
+    if "partenaire" in values:
+        adapted["mandataire"] = partner_from_census(values)
+        # the order's booklet count is no mandate: only the drafted one is
+        adapted["nombre_carnets"] = values.get("nombre_carnets_prevus")
+        adapted["referent"] = referent_text(values)
+    if "publics_vises" in values:
+        adapted["publics"] = [public_label(code) for code in values["publics_vises"]]
+    return adapted
+
+
+def _mediation_from_process(values) -> dict:
+    adapted = taking(values, MEDIATION_NAMES)
+    if "partenaire" in values:
+        adapted["lieu"] = partner_from_census(values)
+    return adapted
 
 
 def _anct_financing(data: InputData, passes: dict) -> dict:
@@ -52,7 +112,8 @@ def _anct_financing(data: InputData, passes: dict) -> dict:
         "taux_participation_etat", "participation_etat_max", "achat_minimum",
         "part_pic_minimum", "nombre_pass_pic_minimum",
     ),
-    doc_suffix=PARTY_DOC,
+    doc_suffix=PARTY_DOC + describe(ANCT_NAMES),
+    from_process=_anct_from_process,
 )
 def convention_anct(data: InputData) -> dict:
     """Convention de cofinancement avec l'ANCT.
@@ -80,13 +141,19 @@ def convention_anct(data: InputData) -> dict:
 
 
 
+CONVENTION_RELAIS_COMMUNE_FROM_PROCESS_DOC = """\
+    contact_commune ← referent_partenaire et fonction_referent_partenaire.
+"""
+
+
 @context_builder(
     requires=COLLECTIVITE_KEYS + ("commune", "commune_adresse", "maire", "duree_mois"),
     provides=COLLECTIVITE_PROVIDES + (
         "commune", "commune_adresse", "maire", "fonction_maire", "ccas_prescripteur",
         "lieu_mediation", "regie_municipale", "contact_commune",
     ),
-    doc_suffix=PARTY_DOC,
+    doc_suffix=PARTY_DOC + describe(RELAY_NAMES) + CONVENTION_RELAIS_COMMUNE_FROM_PROCESS_DOC,
+    from_process=_relay_from_process,
 )
 def convention_relais_commune(data: InputData) -> dict:
     """Convention de partenariat avec une commune relais d'information.
@@ -112,6 +179,15 @@ def convention_relais_commune(data: InputData) -> dict:
 
 
 
+CONVENTION_MANDAT_FROM_PROCESS_DOC = """\
+    Dans une instance de convention_partenaire : mandataire ← partenaire (nom,
+      adresse, representant, qualite_representant) ; nombre_carnets ←
+      nombre_carnets_prevus (jamais le nombre de carnets de la commande) ;
+      referent ← referent_partenaire et fonction_referent_partenaire ;
+      publics_vises (codes des formulaires) en clair.
+"""
+
+
 @context_builder(
     requires=COLLECTIVITE_KEYS + (
         "mandataire", "nombre_carnets", "pass_par_carnet", "duree_mois",
@@ -122,13 +198,14 @@ def convention_relais_commune(data: InputData) -> dict:
         "frequence_compte_rendu", "comptable_public", "date_avis_comptable",
         "delai_restitution_jours", "referent",
     ),
-    doc_suffix=PARTY_DOC,
+    doc_suffix=PARTY_DOC + describe(MANDATE_NAMES) + CONVENTION_MANDAT_FROM_PROCESS_DOC,
+    from_process=_mandate_from_process,
 )
 def convention_mandat(data: InputData) -> dict:
     """Convention de mandat avec un prescripteur (valeurs inactives).
 
     Requis : mandataire ({nom, adresse, representant, fonction}) ; nombre_carnets,
-    pass_par_carnet (int) ; frequence_compte_rendu (« mensuelle ») ; publics
+    pass_par_carnet (int) ; frequence_compte_rendu (« mensuel » : un état mensuel) ; publics
     (liste des publics visés) ; et la partie collectivité.
     Facultatif : valeur_pass (10) ; comptable_public (service de gestion
     comptable) ; date_avis_comptable (avis conforme du comptable public) ;
@@ -153,13 +230,21 @@ def convention_mandat(data: InputData) -> dict:
 
 
 
+CONVENTION_LIEU_MEDIATION_FROM_PROCESS_DOC = """\
+    Dans une instance de convention_partenaire : lieu ← partenaire (nom,
+      adresse, representant, qualite_representant) ; l'émetteur est le
+      titulaire du marché.
+"""
+
+
 @context_builder(
     requires=COLLECTIVITE_KEYS + ("lieu", "emetteur", "duree_mois"),
     provides=COLLECTIVITE_PROVIDES + (
         "lieu", "emetteur", "label", "numero_label", "horaires", "ateliers",
         "valeur_pass", "duree_atelier",
     ),
-    doc_suffix=PARTY_DOC,
+    doc_suffix=PARTY_DOC + describe(MEDIATION_NAMES) + CONVENTION_LIEU_MEDIATION_FROM_PROCESS_DOC,
+    from_process=_mediation_from_process,
 )
 def convention_lieu_mediation(data: InputData) -> dict:
     """Convention avec un lieu de médiation numérique labellisé.

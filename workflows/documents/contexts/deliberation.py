@@ -1,28 +1,112 @@
 """Context of the extrait du registre des délibérations."""
 
+from ...domain.deliberation import quorum_required
+from ...domain.errors import DomainError
 from ..errors import InvalidData
 from .base import InputData, context_builder, in_columns
+from .process import ORGANES, describe, hour_fr, taking, texts_of, value_at
 
 PLACEHOLDER = "……………………"
+PROCESS_NAMES = {
+    "organe": "instance_deliberante",
+    "numero": "numero_deliberation",
+    "objet": "objet_deliberation",
+    "date_convocation": "date_envoi_convocation",
+    "president": "president_seance",
+    "secretaire": "secretaire_seance",
+    "votes_pour": "pour",
+    "votes_contre": "contre",
+    "reconvocation_sans_quorum": "seance_sur_reconvocation",
+    "date_extrait": "date_signature_extrait",
+    "date_reception_prefecture": "date_accuse_reception",
+    "numero_accuse_reception": "identifiant_accuse_reception",
+}
+RECONVENED_NAMES = {"date_seance": "date_seance_reconvocation",
+                    "date_convocation": "date_envoi_reconvocation"}
+# The sitting counts members (tenir_seance); the extract step names them in tables.
+ATTENDANCE = (  # input key, process table of names, its column of names, process count
+    ("presents", "liste_presents", "nom", "presents"),
+    ("representes", "liste_representes", None, "procurations"),
+    ("absents", "liste_absents", "nom", "absents"),
+)
+TEXT_FIELD = "texte"  # the column of the project form's tables of visas, considérants, articles
+ATTENDANCE_LABELS = {"presents": "membres présents", "representes": "membres représentés",
+                     "absents": "membres absents"}
 
 
-def _quorum(in_office: int) -> int:
-    return in_office // 2 + 1
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _adoption_wording(votes: dict, casting_vote: bool) -> str:
+def _names_instead_of_counts(values, adapted: dict) -> None:
+    counted = {key: values[count] for key, _names, _column, count in ATTENDANCE
+               if _is_count(values.get(count))}
+    if not counted:
+        return
+    adapted["effectifs_constates"] = counted
+    for key, names, column, count in ATTENDANCE:
+        if names in values:
+            adapted[key] = texts_of(values[names], column) if column else values[names]
+        elif key == count:
+            adapted.pop(key, None)  # a count is not a list of names: missing
+
+
+def _non_voting(values, adapted: dict) -> None:
+    """Members who could vote and did not: the vote form records those who did."""
+    voters = value_at(values, "quorum.votants")
+    if "non_votants" in values or not _is_count(voters) or "resultat_vote" not in values:
+        return
+    cast = sum(values.get(key) or 0 for key in ("pour", "contre", "abstentions"))
+    adapted["non_votants"] = max(voters - cast, 0)
+
+
+def _from_process(values) -> dict:
+    adapted = taking(values, PROCESS_NAMES)
+    if values.get("seance_sur_reconvocation"):
+        adapted = taking(adapted, RECONVENED_NAMES)
+        adapted.pop("heure_seance", None)  # the hour convened was that of the first sitting
+    adapted["organe"] = ORGANES.get(adapted.get("organe"), adapted.get("organe"))
+    adapted["heure_seance"] = hour_fr(adapted.get("heure_seance"))
+    for key in ("visas", "considerants", "articles"):
+        adapted[key] = texts_of(adapted.get(key), TEXT_FIELD)
+    _names_instead_of_counts(values, adapted)
+    _non_voting(values, adapted)
+    return adapted
+
+
+def _required_quorum(data: InputData, in_office: int) -> int:
+    """The quorum the process computed, else the domain's rule (CGCT L2121-17)."""
+    if data.get("quorum_requis") is not None:
+        return data.integer("quorum_requis")
+    try:
+        return quorum_required(in_office)
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+
+
+def _adopted(data: InputData, votes: dict, casting_vote: bool) -> bool:
+    """The result the process computed (domain, CGCT L2121-20), else the majority of
+    the votes cast, the président's vote deciding a tie."""
+    computed = data.get("deliberation_adoptee")
+    if computed is not None:
+        return bool(computed)
+    tie = votes["pour"] == votes["contre"] and votes["pour"] > 0
+    return votes["pour"] > votes["contre"] or (tie and casting_vote)
+
+
+def _adoption_wording(votes: dict, casting_vote: bool, adopted: bool) -> str:
+    if not adopted:
+        raise InvalidData(
+            "La délibération n'est pas adoptée (pour : {pour}, contre : {contre}) : "
+            "l'extrait d'une délibération adoptée ne peut pas être produit.".format(**votes)
+        )
     if votes["contre"] == 0 and votes["abstentions"] == 0 and votes["non_votants"] == 0:
         return "À l'unanimité"
     if votes["contre"] == 0:
         return "À l'unanimité des suffrages exprimés"
-    if votes["pour"] > votes["contre"]:
-        return "À la majorité des suffrages exprimés"
     if votes["pour"] == votes["contre"] and casting_vote:
         return "À la majorité des suffrages exprimés, la voix du président étant prépondérante"
-    raise InvalidData(
-        "La délibération n'est pas adoptée (pour : {pour}, contre : {contre}) : "
-        "l'extrait d'une délibération adoptée ne peut pas être produit.".format(**votes)
-    )
+    return "À la majorité des suffrages exprimés"
 
 
 def _votes(data: InputData, voters: int) -> dict:
@@ -41,19 +125,31 @@ def _votes(data: InputData, voters: int) -> dict:
     return votes
 
 
+def _names_match_counts(data: InputData, names: dict) -> None:
+    counted = data.get("effectifs_constates", {})
+    for key, listed in names.items():
+        if key in counted and len(listed) != counted[key]:
+            raise InvalidData(
+                f"La liste des {ATTENDANCE_LABELS[key]} compte {len(listed)} nom(s) ; "
+                f"la séance en a constaté {counted[key]}."
+            )
+
+
 def _attendance(data: InputData) -> dict:
     in_office = data.integer("membres_en_exercice")
     present = data.texts("presents")
     represented = data.records("representes", ("mandant", "mandataire"))
     absent = data.texts("absents", [])
+    _names_match_counts(data, {"presents": present, "representes": represented, "absents": absent})
     if "absents" in data.values and len(present) + len(represented) + len(absent) != in_office:
         raise InvalidData(
             f"Présents ({len(present)}), représentés ({len(represented)}) et absents "
             f"({len(absent)}) ne totalisent pas les {in_office} membres en exercice."
         )
-    quorum = _quorum(in_office)
+    quorum = _required_quorum(data, in_office)
     reconvened = data.flag("reconvocation_sans_quorum")
-    if len(present) < quorum and not reconvened:
+    reached = data.get("quorum_atteint")
+    if not (reached if reached is not None else len(present) >= quorum or reconvened):
         raise InvalidData(
             f"Quorum non atteint : {len(present)} présents pour {quorum} requis "
             f"({in_office} membres en exercice)."
@@ -72,6 +168,16 @@ def _attendance(data: InputData) -> dict:
     }
 
 
+EXTRAIT_DELIBERATION_FROM_PROCESS_DOC = """\
+    Séance sur reconvocation : date_seance ← date_seance_reconvocation ;
+      date_convocation ← date_envoi_reconvocation. Les noms (tableaux
+      liste_presents et liste_absents de {nom}, liste_representes de {mandant,
+      mandataire}) remplacent les effectifs constatés à la séance (presents,
+      procurations, absents), avec lesquels ils doivent concorder ; visas,
+      considerants, articles : tableaux de {texte} du projet de délibération.
+"""
+
+
 @context_builder(
     requires=(
         "collectivite", "organe", "numero", "objet", "date_seance", "lieu_seance",
@@ -88,6 +194,8 @@ def _attendance(data: InputData) -> dict:
         "date_extrait", "date_publication", "date_reception_prefecture",
         "numero_accuse_reception", "tribunal_administratif", "a_completer",
     ),
+    doc_suffix=describe(PROCESS_NAMES) + EXTRAIT_DELIBERATION_FROM_PROCESS_DOC,
+    from_process=_from_process,
 )
 def extrait_deliberation(data: InputData) -> dict:
     """Extrait du registre des délibérations.
@@ -108,11 +216,15 @@ def extrait_deliberation(data: InputData) -> dict:
       (« Le Président ») ; qualite_secretaire (« Le secrétaire de séance ») ;
       fait_a ; date_extrait ; date_publication ; date_reception_prefecture ;
       numero_accuse_reception (@ctes) ; tribunal_administratif.
-    Calculé : votants = présents + représentés, quorum = moitié + 1, suffrages
-    exprimés, formule d'adoption ; les dates absentes restent en pointillés.
+    Calculé par le processus (domaine), lu s'il est présent : quorum_requis,
+    quorum_atteint, deliberation_adoptee, voix_preponderante ; non_votants = votants
+    (quorum.votants) moins les voix comptées.
+    Sinon calculé : votants = présents + représentés, quorum (règle du domaine),
+    suffrages exprimés, formule d'adoption ; les dates absentes restent en pointillés.
     """
     attendance = _attendance(data)
     votes = _votes(data, attendance["votants"])
+    casting_vote = data.flag("voix_preponderante")
     return {
         "collectivite": data.text("collectivite"),
         "reference": f"Délibération n° {data.text('numero')}",
@@ -132,7 +244,8 @@ def extrait_deliberation(data: InputData) -> dict:
         "considerants": data.texts("considerants"),
         "articles": data.texts("articles"),
         "vote": votes,
-        "mode_adoption": _adoption_wording(votes, data.flag("voix_preponderante")),
+        "mode_adoption": _adoption_wording(votes, casting_vote,
+                                           _adopted(data, votes, casting_vote)),
         **attendance,
         "fait_a": data.text("fait_a", PLACEHOLDER),
         "date_extrait": data.date("date_extrait", optional=True),

@@ -2,12 +2,84 @@
 
 from decimal import Decimal
 
+from ...domain.allocation import pic_publics
+from ...domain.script_functions import FORM_PIC_PUBLIC
 from ..charts import bar_chart
 from ..errors import InvalidData
 from ..rendering import Image
 from .base import InputData, context_builder
+from .process import describe, public_label, taking, value_at
 
 COUNTS = ("beneficiaires", "pass_distribues", "pass_utilises")
+EVALUATION_NAMES = {  # the indicators the domain computed at the start of the evaluation
+    "pass_commandes": "indicateurs.passes_achetes",
+    "pass_expires": "indicateurs.passes_non_utilises",
+    "taux_distribution": "indicateurs.taux_distribution_pct",
+    "taux_utilisation": "indicateurs.taux_utilisation_pct",
+    "part_pic": "indicateurs.part_public_pic_pct",
+    "objectif_pic_atteint": "indicateurs.objectif_public_pic_atteint",
+    "participation_etat_due": "indicateurs.part_etat_due",
+    "valeur_pass": "valeur_cheque",
+    "taux_participation_etat": "taux_cofinancement_etat_pct",
+    "part_pic_minimum": "part_minimale_public_pic_pct",
+}
+PROCESS_TOTALS = {  # table column: the domain's indicator, as the report names it
+    "pass_distribues": ("passes_remis", "pass remis par les prescripteurs"),
+    "pass_utilises": ("passes_encaisses", "pass encaissés par les lieux de médiation"),
+}
+
+
+def _reports(values) -> list[dict]:
+    reports = values.get("bilans_prescripteurs") or []
+    return [report for report in reports if isinstance(report, dict)]
+
+
+def _booklets_by_prescriber(values) -> dict:
+    return {report.get("prescripteur"): sum(handout.get("nombre_carnets", 0)
+                                            for handout in report.get("remises") or [])
+            for report in _reports(values)}
+
+
+def _booklets_by_public(values) -> dict:
+    booklets = {}
+    for report in _reports(values):
+        for handout in report.get("remises") or []:
+            public = handout.get("public")
+            booklets[public] = booklets.get(public, 0) + handout.get("nombre_carnets", 0)
+    return booklets
+
+
+def _rows_from_reports(values, booklets: dict, label, used_key, beneficiaries_key) -> list[dict]:
+    """One row per group: beneficiaries (domain), passes handed out (prescribers'
+    reports), passes used (as the evaluator reported them from the issuer's data)."""
+    per_book = values.get("cheques_par_carnet") or 0
+    beneficiaries = value_at(values, f"indicateurs.{beneficiaries_key}") or {}
+    used = {row.get(label): row.get("pass_utilises") for row in values.get(used_key) or []
+            if isinstance(row, dict)}
+    return [{label: group, "beneficiaires": beneficiaries.get(group, 0),
+             "pass_distribues": count * per_book, "pass_utilises": used.get(group)}
+            for group, count in booklets.items()]
+
+
+def _from_process(values) -> dict:
+    adapted = taking(values, EVALUATION_NAMES)
+    if "bilans_prescripteurs" not in values:
+        return adapted
+    if "par_prescripteur" not in values:
+        adapted["par_prescripteur"] = _rows_from_reports(
+            values, _booklets_by_prescriber(values), "prescripteur",
+            "pass_utilises_par_prescripteur", "beneficiaires_par_prescripteur")
+    if "par_public" not in values:
+        rows = _rows_from_reports(
+            values, _booklets_by_public(values), "public",
+            "pass_utilises_par_public", "beneficiaires_par_public")
+        pic = {FORM_PIC_PUBLIC} | pic_publics()
+        adapted["par_public"] = [{**row, "public": public_label(row["public"]),
+                                  "pic": row["public"] in pic} for row in rows]
+    if "observations" not in values:
+        adapted["observations"] = [values[key] for key in ("synthese", "recommandations")
+                                   if isinstance(values.get(key), str) and values[key].strip()]
+    return adapted
 
 
 def _rate(part, whole) -> Decimal:
@@ -39,6 +111,22 @@ def _totals(by_public: list[dict], by_prescriber: list[dict]) -> dict:
     return totals
 
 
+def _agree_with_process(data: InputData, totals: dict) -> None:
+    """The tables add up to what the process counted (domain indicators)."""
+    for count, (indicator, label) in PROCESS_TOTALS.items():
+        counted = value_at(data.values, f"indicateurs.{indicator}")
+        if counted is not None and counted != totals[count]:
+            raise InvalidData(
+                f"Les tableaux totalisent {totals[count]} « {count} » ; le processus a compté "
+                f"{counted} {label}."
+            )
+
+
+def _given_or(data: InputData, key: str, computed: Decimal) -> Decimal:
+    """A figure the process computed (domain) when given, else the one computed here."""
+    return computed if data.get(key) is None else data.decimal(key)
+
+
 def _state_share(data: InputData, used: int) -> dict:
     face_value = data.decimal("valeur_pass", Decimal(10))
     rate = data.decimal("taux_participation_etat", Decimal(50))
@@ -47,7 +135,15 @@ def _state_share(data: InputData, used: int) -> dict:
     if ceiling is not None:
         due = min(due, data.decimal("plafond_participation_etat"))
     return {"valeur_pass": face_value, "taux_participation_etat": rate,
-            "participation_etat_due": due}
+            "participation_etat_due": _given_or(data, "participation_etat_due", due)}
+
+
+def _pic(data: InputData, pic_passes: int, handed_out: int) -> dict:
+    share = _given_or(data, "part_pic", _rate(pic_passes, handed_out))
+    minimum = data.decimal("part_pic_minimum", Decimal(50))
+    reached = data.get("objectif_pic_atteint")
+    return {"pass_pic": pic_passes, "part_pic": share, "part_pic_minimum": minimum,
+            "objectif_pic_atteint": share >= minimum if reached is None else bool(reached)}
 
 
 def _charts(by_public: list[dict], by_prescriber: list[dict]) -> dict:
@@ -64,6 +160,17 @@ def _charts(by_public: list[dict], by_prescriber: list[dict]) -> dict:
     }
 
 
+RAPPORT_EVALUATION_FROM_PROCESS_DOC = """\
+    Avec les bilans des prescripteurs (bilans_prescripteurs) :
+      par_prescripteur et par_public ← pass remis (carnets ×
+      cheques_par_carnet), bénéficiaires (indicateurs du domaine) et pass
+      utilisés déclarés dans pass_utilises_par_prescripteur et
+      pass_utilises_par_public ({prescripteur ou public, pass_utilises}) ; les
+      totaux doivent égaler les pass remis et encaissés comptés par le
+      processus ; observations ← synthese, recommandations.
+"""
+
+
 @context_builder(
     requires=("collectivite", "periode_debut", "periode_fin", "pass_commandes",
               "par_public", "par_prescripteur"),
@@ -75,6 +182,8 @@ def _charts(by_public: list[dict], by_prescriber: list[dict]) -> dict:
         "taux_participation_etat", "participation_etat_due", "par_public", "par_prescripteur",
         "graphique_prescripteurs", "graphique_publics", "observations",
     ),
+    doc_suffix=describe(EVALUATION_NAMES) + RAPPORT_EVALUATION_FROM_PROCESS_DOC,
+    from_process=_from_process,
 )
 def rapport_evaluation(data: InputData) -> dict:
     """Rapport d'évaluation du déploiement.
@@ -89,17 +198,18 @@ def rapport_evaluation(data: InputData) -> dict:
     part_pic_minimum (50, en % des pass distribués) ;
     pass_expires (pass non utilisés à l'échéance) ; observations (liste) ;
     date_rapport ; auteur.
-    Calculé : taux de distribution et d'utilisation, part du public PIC,
-    participation de l'État due, graphiques (PNG).
+    Calculé par le processus (domaine), lu s'il est présent : taux_distribution,
+    taux_utilisation, part_pic (en %), objectif_pic_atteint, participation_etat_due.
+    Sinon calculé : taux de distribution et d'utilisation, part du public PIC,
+    participation de l'État due ; toujours : graphiques (PNG).
     """
     by_public = _rows(data, "par_public", "public")
     by_prescriber = _rows(data, "par_prescripteur", "prescripteur")
     totals = _totals(by_public, by_prescriber)
+    _agree_with_process(data, totals)
     ordered = data.integer("pass_commandes")
     pic_passes = sum(row["pass_distribues"] for row in by_public if row["pic"])
     expired = data.get("pass_expires")
-    pic_share = _rate(pic_passes, totals["pass_distribues"])
-    pic_minimum = data.decimal("part_pic_minimum", Decimal(50))
     return {
         "collectivite": data.text("collectivite"),
         "reference": "Rapport d'évaluation du Pass numérique",
@@ -111,12 +221,11 @@ def rapport_evaluation(data: InputData) -> dict:
         **totals,
         "pass_non_utilises": totals["pass_distribues"] - totals["pass_utilises"],
         "pass_expires": None if expired is None else data.integer("pass_expires"),
-        "taux_distribution": _rate(totals["pass_distribues"], ordered),
-        "taux_utilisation": _rate(totals["pass_utilises"], totals["pass_distribues"]),
-        "pass_pic": pic_passes,
-        "part_pic": pic_share,
-        "part_pic_minimum": pic_minimum,
-        "objectif_pic_atteint": pic_share >= pic_minimum,
+        "taux_distribution": _given_or(data, "taux_distribution",
+                                       _rate(totals["pass_distribues"], ordered)),
+        "taux_utilisation": _given_or(data, "taux_utilisation",
+                                      _rate(totals["pass_utilises"], totals["pass_distribues"])),
+        **_pic(data, pic_passes, totals["pass_distribues"]),
         **_state_share(data, totals["pass_utilises"]),
         "par_public": by_public,
         "par_prescripteur": by_prescriber,

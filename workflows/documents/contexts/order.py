@@ -2,9 +2,44 @@
 
 from decimal import Decimal
 
+from ..formatting import format_amount
 from .base import InputData, context_builder
+from .process import describe, taking
+from .procurement import holder
 
 CENT = Decimal("0.01")
+ORDER_NAMES = {
+    "numero_commande": "numero_bon_commande",
+    "date_commande": "date_bon_commande",
+    "adresse_livraison": "lieu_livraison",
+    "signataire": ("signataire_marche", "president"),
+}
+
+
+def _lines_from_order_form(values) -> list[dict]:
+    """The booklets ordered at their face value, then the issuer's fees if invoiced."""
+    per_book, face_value = values["cheques_par_carnet"], values.get("valeur_cheque", 10)
+    lines = [{
+        "designation": f"Carnets de {per_book} Pass numériques d'une valeur faciale de "
+                       f"{format_amount(face_value)}",
+        "quantite": values["nombre_carnets_commandes"],
+        "prix_unitaire_ht": per_book * face_value,
+    }]
+    fees = values.get("frais_emetteur_commande_ht")
+    if fees:
+        lines.append({"designation": "Frais de gestion de l'émetteur", "quantite": 1,
+                      "prix_unitaire_ht": fees, "taux_tva": values.get("taux_tva_frais_pct", 0)})
+    return lines
+
+
+def _from_process(values) -> dict:
+    adapted = taking(values, ORDER_NAMES)
+    if "titulaire" in values:
+        adapted["fournisseur"] = holder(values)
+    ordered = values.get("nombre_carnets_commandes") and values.get("cheques_par_carnet")
+    if "lignes" not in values and ordered:
+        adapted["lignes"] = _lines_from_order_form(values)
+    return adapted
 
 
 def _priced_lines(data: InputData) -> list[dict]:
@@ -21,6 +56,14 @@ def _priced_lines(data: InputData) -> list[dict]:
     return lines
 
 
+BON_DE_COMMANDE_FROM_PROCESS_DOC = """\
+    fournisseur ← titulaire (adresse du devis ou de l'offre) ; lignes, à
+      défaut : nombre_carnets_commandes carnets de cheques_par_carnet pass à
+      valeur_cheque, puis frais_emetteur_commande_ht au taux
+      taux_tva_frais_pct.
+"""
+
+
 @context_builder(
     requires=(
         "collectivite", "collectivite_adresse", "numero_commande", "date_commande",
@@ -33,6 +76,8 @@ def _priced_lines(data: InputData) -> list[dict]:
         "numero_engagement", "siret", "code_service", "signataire",
         "fonction_signataire",
     ),
+    doc_suffix=describe(ORDER_NAMES) + BON_DE_COMMANDE_FROM_PROCESS_DOC,
+    from_process=_from_process,
 )
 def bon_de_commande(data: InputData) -> dict:
     """Bon de commande de Pass numériques.

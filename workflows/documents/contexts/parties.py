@@ -4,6 +4,7 @@ the signature block, the pass figures."""
 from decimal import Decimal
 
 from .base import InputData
+from .process import value_at
 
 COLLECTIVITE_KEYS = (
     "collectivite", "collectivite_adresse", "president", "numero_deliberation",
@@ -16,6 +17,13 @@ COLLECTIVITE_PROVIDES = (
 )
 PASS_PROVIDES = ("nombre_pass", "valeur_pass", "valeur_totale")
 BLANK = "……………………"
+# The deliberation that empowers the signatory: the sitting on reconvocation when
+# the first one lacked quorum.
+DELIBERATION_NAMES = {"date_deliberation": ("date_seance_reconvocation", "date_seance")}
+PARTNER_NAMES = {  # a partner as the partners' census records it
+    "nom": "nom", "adresse": "adresse", "representant": "representant",
+    "fonction": "qualite_representant",
+}
 
 
 def collectivite_party(data: InputData, reference_label: str) -> dict:
@@ -51,3 +59,15 @@ def pass_figures(data: InputData, count: int) -> dict:
         "valeur_pass": face_value,
         "valeur_totale": face_value * count,
     }
+
+
+def partner_from_census(values, path: str = "partenaire") -> dict:
+    """A partner as `partner` reads it, from the census record at `path`."""
+    return {key: value_at(values, f"{path}.{source}") for key, source in PARTNER_NAMES.items()}
+
+
+def referent_text(values) -> str | None:
+    """« Mme X, responsable de l'accueil » from the drafting form's referent fields."""
+    parts = [values.get(key) for key in ("referent_partenaire", "fonction_referent_partenaire")]
+    text = ", ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+    return text or None

@@ -1,14 +1,17 @@
 """Contexts of the procurement documents (Code de la commande publique).
 
-Thresholds and procedures are decided upstream (DMN tables of the process):
-these builders receive the procedure and its flags, they never infer them.
+Thresholds and procedures are decided upstream (the domain's dated table, through
+the process): these builders receive the procedure and its flags, they never infer them.
 """
 
 from datetime import timedelta
 from decimal import Decimal
 
+from ...domain.errors import DomainError
+from ...domain.procurement import earliest_signature_date
 from ..errors import InvalidData
 from .base import InputData, context_builder
+from .process import PROCEDURES, describe, hour_fr, procedure_label, taking, value_at
 
 BUYER_KEYS = ("collectivite", "collectivite_adresse", "reference_marche", "objet")
 BUYER_PROVIDES = (
@@ -24,6 +27,87 @@ BUYER_DOC = """
 """
 BLANK = "……………………"
 CENT = Decimal("0.01")
+BUYER_NAMES = {"objet": "objet_marche", "signataire": ("signataire_marche", "president")}
+CONSULTATION_NAMES = {**BUYER_NAMES, "contact": "contact_acheteur", "valeur_pass": "valeur_cheque",
+                      "taux_frais_emetteur": "taux_frais_emetteur_pct"}
+SPECIFICATIONS_NAMES = {**BUYER_NAMES, "valeur_pass": "valeur_cheque"}
+REJECTION_NAMES = {
+    **BUYER_NAMES, "attributaire": "titulaire", "montant_attributaire": "montant_marche_ht",
+    "date_envoi": "date_envoi_lettres_rejet", "motifs": "motifs_rejet", "notes": "notes_offres",
+    "envoi_electronique": "lettres_rejet_electroniques",
+}
+NOTIFICATION_NAMES = {**BUYER_NAMES, "montant_ht": "montant_marche_ht"}
+FORMAL_PROCEDURE = "appel_offres"
+
+
+def holder(values) -> dict:
+    """The market's holder: its name, its address from the quote or from its offer."""
+    name = values.get("titulaire")
+    offer_address = next((offer.get("adresse") for offer in values.get("offres") or []
+                          if isinstance(offer, dict) and offer.get("candidat") == name), None)
+    return {"nom": name, "adresse": values.get("adresse_titulaire") or offer_address}
+
+
+def _evicted(values) -> list[dict]:
+    return [offer for offer in values.get("offres") or []
+            if isinstance(offer, dict) and offer.get("candidat") != values.get("titulaire")]
+
+
+def _as_candidate(offer) -> dict:
+    return {"nom": offer.get("candidat"), "adresse": offer.get("adresse")}
+
+
+def _with_procedure(adapted: dict) -> dict:
+    """The procedure's label (the process holds its code) and the hour in French."""
+    adapted["procedure"] = procedure_label(adapted.get("procedure"))
+    adapted["heure_limite_offres"] = hour_fr(adapted.get("heure_limite_offres"))
+    return adapted
+
+
+def _consultation_from_process(values) -> dict:
+    return _with_procedure(taking(values, CONSULTATION_NAMES))
+
+
+def _specifications_from_process(values) -> dict:
+    adapted = taking(values, SPECIFICATIONS_NAMES)
+    estimated = values.get("cheques_par_carnet") and values.get("nombre_carnets")
+    if "carnets" not in values and estimated:
+        adapted["carnets"] = [{"public": "Ensemble des publics du dispositif",
+                               "pass_par_carnet": values["cheques_par_carnet"],
+                               "nombre_carnets": values["nombre_carnets"]}]
+    return adapted
+
+
+def _formal_procedure(values):
+    """Whether the standstill applies: the domain's choice of procedure, else the
+    procedure the buyer qualified."""
+    required = value_at(values, "choix_procedure.standstill_obligatoire")
+    if required is None and values.get("procedure") in PROCEDURES:
+        return values["procedure"] == FORMAL_PROCEDURE
+    return required
+
+
+def _rejection_from_process(values) -> dict:
+    adapted = _with_procedure(taking(values, REJECTION_NAMES))
+    if "titulaire" in values and "offres" in values:
+        evicted = _evicted(values)
+        if len(evicted) > 1:
+            names = ", ".join(str(offer.get("candidat")) for offer in evicted)
+            raise InvalidData(
+                f"{len(evicted)} candidats évincés ({names}) : la lettre de rejet s'adresse à "
+                "un seul candidat ; établissez une lettre par candidat.")
+        adapted["candidat"] = _as_candidate(evicted[0]) if evicted else None
+    formal = _formal_procedure(values)
+    if formal is not None:
+        adapted["procedure_formalisee"] = formal
+    return adapted
+
+
+def _notification_from_process(values) -> dict:
+    adapted = _with_procedure(taking(values, NOTIFICATION_NAMES))
+    if "titulaire" in values:
+        adapted["attributaire"] = holder(values)
+    return adapted
 
 
 def _buyer(data: InputData) -> dict:
@@ -45,17 +129,19 @@ def _buyer(data: InputData) -> dict:
 
 
 def _estimated_value(data: InputData) -> dict:
-    """Face value plus the issuer's fees: the buyer's assumption, shown as such."""
+    """Face value plus the issuer's fees: the buyer's assumption, shown as such. The
+    figures the process estimated (domain: montant_passes, frais_emetteur,
+    valeur_estimee_ht) are read when present."""
     passes = data.integer("nombre_pass")
-    face_value = data.decimal("valeur_pass", Decimal(10)) * passes
+    face_value = data.decimal("montant_passes", data.decimal("valeur_pass", Decimal(10)) * passes)
     fee_rate = data.decimal("taux_frais_emetteur", Decimal(4))
-    fees = (face_value * fee_rate / 100).quantize(CENT)
+    fees = data.decimal("frais_emetteur", (face_value * fee_rate / 100).quantize(CENT))
     return {
         "nombre_pass": passes,
         "valeur_faciale": face_value,
         "taux_frais_emetteur": fee_rate,
         "frais_emetteur": fees,
-        "valeur_estimee": face_value + fees,
+        "valeur_estimee": data.decimal("valeur_estimee_ht", face_value + fees),
     }
 
 
@@ -89,6 +175,14 @@ DEFAULT_OFFER_FILES = [
 ]
 
 
+REGLEMENT_CONSULTATION_FROM_PROCESS_DOC = """\
+    procedure : le code du processus (« mapa »...) en clair ;
+      heure_limite_offres « 12:00 » écrite « 12 h 00 » ; valeur faciale, frais
+      et valeur estimée estimés par le processus (domaine) : montant_passes,
+      frais_emetteur, valeur_estimee_ht, s'ils sont présents.
+"""
+
+
 @context_builder(
     requires=BUYER_KEYS + (
         "procedure", "nombre_pass", "date_limite_offres", "criteres", "profil_acheteur",
@@ -101,7 +195,8 @@ DEFAULT_OFFER_FILES = [
         "pieces_candidature", "pieces_offre", "variantes_autorisees", "nombre_pass",
         "valeur_faciale", "taux_frais_emetteur", "frais_emetteur", "valeur_estimee",
     ),
-    doc_suffix=BUYER_DOC,
+    doc_suffix=BUYER_DOC + describe(CONSULTATION_NAMES) + REGLEMENT_CONSULTATION_FROM_PROCESS_DOC,
+    from_process=_consultation_from_process,
 )
 def reglement_consultation(data: InputData) -> dict:
     """Règlement de la consultation (RC).
@@ -138,6 +233,12 @@ def reglement_consultation(data: InputData) -> dict:
     }
 
 
+CAHIER_DES_CHARGES_FROM_PROCESS_DOC = """\
+    carnets, à défaut : une ligne de nombre_carnets carnets de
+      cheques_par_carnet pass (estimation du besoin).
+"""
+
+
 @context_builder(
     requires=BUYER_KEYS + ("carnets", "lieu_livraison"),
     provides=BUYER_PROVIDES + (
@@ -145,7 +246,8 @@ def reglement_consultation(data: InputData) -> dict:
         "lieu_livraison", "delai_bat_jours", "delai_livraison_jours", "validite",
         "frequence_paiement_lieux", "personnalisation",
     ),
-    doc_suffix=BUYER_DOC,
+    doc_suffix=BUYER_DOC + describe(SPECIFICATIONS_NAMES) + CAHIER_DES_CHARGES_FROM_PROCESS_DOC,
+    from_process=_specifications_from_process,
 )
 def cahier_des_charges(data: InputData) -> dict:
     """Cahier des charges (CCTP) de la fourniture de Pass numériques.
@@ -187,17 +289,43 @@ def cahier_des_charges(data: InputData) -> dict:
     }
 
 
+def _end_of_standstill(data: InputData, sent, electronic: bool):
+    """The first day of signature: the process's (domain) when it computed it, else
+    the domain's dated table (CCP R2182-1)."""
+    computed = data.date("date_signature_possible", optional=True)
+    if computed is not None:
+        return computed
+    try:
+        return earliest_signature_date(sent, electronic=electronic)
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+
+
 def _standstill(data: InputData) -> dict:
     formal = data.flag("procedure_formalisee")
     electronic = data.flag("envoi_electronique", True)
-    days = data.integer("delai_standstill_jours", 11 if electronic else 16)
     sent = data.date("date_envoi")
+    if data.get("delai_standstill_jours") is not None:
+        days = data.integer("delai_standstill_jours")
+        end = sent + timedelta(days=days)
+    else:
+        end = _end_of_standstill(data, sent, electronic)
+        days = (end - sent).days
     return {
         "procedure_formalisee": formal,
         "envoi_electronique": electronic,
         "delai_standstill_jours": days,
-        "date_fin_standstill": sent + timedelta(days=days) if formal else None,
+        "date_fin_standstill": end if formal else None,
     }
+
+
+LETTRE_REJET_FROM_PROCESS_DOC = """\
+    candidat ← l'offre (offres : candidat, adresse) qui n'est pas celle du
+      titulaire, s'il n'y en a qu'une ; procedure_formalisee ←
+      choix_procedure.standstill_obligatoire (domaine), à défaut procédure «
+      appel_offres » ; date_fin_standstill ← date_signature_possible (domaine)
+      si le processus l'a calculée.
+"""
 
 
 @context_builder(
@@ -207,7 +335,8 @@ def _standstill(data: InputData) -> dict:
         "montant_attributaire", "procedure_formalisee", "envoi_electronique",
         "delai_standstill_jours", "date_fin_standstill",
     ),
-    doc_suffix=BUYER_DOC,
+    doc_suffix=BUYER_DOC + describe(REJECTION_NAMES) + LETTRE_REJET_FROM_PROCESS_DOC,
+    from_process=_rejection_from_process,
 )
 def lettre_rejet(data: InputData) -> dict:
     """Lettre de rejet d'une offre.
@@ -217,7 +346,7 @@ def lettre_rejet(data: InputData) -> dict:
     Facultatif : notes (liste de {critere, note_candidat, note_attributaire}) ;
     montant_attributaire ; procedure_formalisee (bool : active la mention du
     délai de suspension) ; envoi_electronique (True) ; delai_standstill_jours
-    (11 par voie électronique, 16 sinon).
+    (11 par voie électronique, 16 sinon, selon la table datée du domaine).
     Calculé : date de fin du délai de suspension (date d'envoi + délai).
     """
     amount = data.get("montant_attributaire")
@@ -234,6 +363,12 @@ def lettre_rejet(data: InputData) -> dict:
     }
 
 
+NOTIFICATION_ATTRIBUTION_FROM_PROCESS_DOC = """\
+    attributaire ← titulaire, avec l'adresse de son devis (adresse_titulaire)
+      ou de son offre (offres).
+"""
+
+
 @context_builder(
     requires=BUYER_KEYS + ("attributaire", "montant_ht", "date_notification", "procedure"),
     provides=BUYER_PROVIDES + (
@@ -241,7 +376,8 @@ def lettre_rejet(data: InputData) -> dict:
         "date_notification", "procedure", "duree_marche_mois", "date_debut_execution",
         "pieces_jointes", "pieces_a_produire",
     ),
-    doc_suffix=BUYER_DOC,
+    doc_suffix=BUYER_DOC + describe(NOTIFICATION_NAMES) + NOTIFICATION_ATTRIBUTION_FROM_PROCESS_DOC,
+    from_process=_notification_from_process,
 )
 def notification_attribution(data: InputData) -> dict:
     """Notification de l'attribution du marché au titulaire.

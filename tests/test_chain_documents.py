@@ -1,0 +1,163 @@
+"""Along the chain, every step that names documents produces them from what the instance
+holds: scenarios of tests/scenarios run through the services (forms validated, timers
+fired), then the generated .docx are opened and read.
+"""
+import json
+from collections import Counter
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from documents.conftest import docx_text, table_rows
+from helpers import ADMIN, sqlite_settings
+from test_library import LIBRARY, NS, SCENARIOS, run_scenario
+from workflows.documents import render_document
+from workflows.services import open_conventio
+from workflows.services.deploy import deploy_paths
+from workflows.services.documents import document_file, list_documents
+from workflows.services.instances import get_instance
+from workflows.store.models import TaskRecord
+
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+HAPPY, OPEN_TENDER = "pass_numerique_happy", "achat_public_appel_offres"
+# generate_step_documents renders from the instance's latest live task. After these steps
+# that task is a join or a sibling branch without the step's data (the prescriber's
+# handouts inside the multi-instance distribution; the notification beside the award
+# notice): their documents build from the step's own data (checked below) but are not
+# generated along the chain until workflows/services/documents.py reads the data of the
+# completed task.
+# Steps inside a multi-instance or beside a parallel branch: their documents must be made
+# from the step's own data, not from whatever task of the instance moved last.
+BRANCH_STEPS = {"remettre_carnets_beneficiaires", "notifier_marche_ao"}
+
+
+def _documents_named_by_step():
+    named = {}
+    for path in LIBRARY.glob("*.bpmn"):
+        for task in etree.parse(str(path)).getroot().iter(f"{{{NS['bpmn']}}}userTask"):
+            for prop in task.iter(f"{{{SPIFF}}}property"):
+                if prop.get("name") == "documents":
+                    named[task.get("id")] = [d.strip() for d in prop.get("value").split(",") if d.strip()]
+    return named
+
+
+NAMED = _documents_named_by_step()
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """The happy chain and the open tender, run once on their own Conventio."""
+    app = open_conventio(sqlite_settings(tmp_path_factory.mktemp("chain_documents")))
+    deploy_paths(app, [LIBRARY], ADMIN)
+    runs = {name: run_scenario(app, json.loads((SCENARIOS / f"{name}.json").read_text()))["id"]
+            for name in (HAPPY, OPEN_TENDER)}
+    yield app, runs
+    app.close()
+
+
+def _completed_steps(app, instance_id):
+    """[(task id, bpmn id, data)] of the completed steps that name documents."""
+    with app.db.sessions() as session:
+        rows = session.execute(select(TaskRecord).where(
+            TaskRecord.instance_id == instance_id, TaskRecord.state == "completed",
+            TaskRecord.manual.is_(True), TaskRecord.bpmn_id.in_(NAMED))
+            .order_by(TaskRecord.seq)).scalars().all()
+    return [(row.id, row.bpmn_id, json.loads(row.body).get("data", {})) for row in rows]
+
+
+def _expected(app, instance_id, steps):
+    return Counter((task_id, template) for task_id, bpmn_id, _ in _completed_steps(app, instance_id)
+                   if bpmn_id in steps for template in NAMED[bpmn_id])
+
+
+def _generated(app, instance_id):
+    return Counter((d["task_id"], d["template"]) for d in list_documents(app, instance_id, ADMIN))
+
+
+def _content(app, instance_id, template):
+    """The .docx of the one document of `template` generated on the instance."""
+    [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN) if d["template"] == template]
+    path, _name, _media_type = document_file(app, document_id, ADMIN)
+    return path.read_bytes()
+
+
+def _text(app, instance_id, template):
+    return docx_text(_content(app, instance_id, template))
+
+
+@pytest.mark.parametrize("scenario", [HAPPY, OPEN_TENDER])
+def test_every_step_produces_once_each_document_it_names(chain, scenario):
+    app, runs = chain
+    instance_id = runs[scenario]
+    expected = _expected(app, instance_id, set(NAMED))
+    generated = _generated(app, instance_id)
+    assert expected and {key: generated[key] for key in expected} == expected
+    history = get_instance(app, instance_id, ADMIN)["history"]
+    failed_steps = {bpmn_id for task_id, bpmn_id, _ in _completed_steps(app, instance_id)
+                    if any(e["task_id"] == task_id for e in history if e["action"] == "document_echec")}
+    assert failed_steps == set()
+
+
+def test_the_happy_chain_produces_every_template_of_the_library(chain):
+    app, runs = chain
+    produced = {template for _task_id, template in _generated(app, runs[HAPPY])}
+    assert produced >= {template for templates in NAMED.values() for template in templates}
+
+
+def test_the_extract_shows_the_counts_and_the_names_of_the_sitting(chain):
+    app, runs = chain
+    text = _text(app, runs[HAPPY], "extrait_deliberation")
+    for fragment in ("DU CONSEIL COMMUNAUTAIRE", "Séance du jeudi 25 mars 2027 à 17 h 00",
+                     "Délibération n° CC-03-2027-027", "Membres en exercice 53", "Membres présents 28",
+                     "Membres représentés 10", "Votants 38", "Quorum 27 – atteint",
+                     "Présidence Bruno Nestor AZÉROT", "Secrétaire de séance Patricia PALMONT",
+                     "Patricia Athanase PALMONT", "Annick CHARLEC", "Lucien SAINT-JEAN-THÉRÈSE",
+                     "Maurice BONTÉ", "Jean-Michel Ulrich COTRÉBIL", "À l'unanimité",
+                     "Vu la délibération du Conseil communautaire n° CC-07-2019-098",
+                     "Article 4 – D'autoriser le Président à lancer la procédure d'achat public"):
+        assert fragment in text, fragment
+    assert ["38", "38", "0", "0", "0", "38"] in table_rows(_content(app, runs[HAPPY], "extrait_deliberation"))
+
+
+def test_the_anct_convention_states_its_amounts_in_letters(chain):
+    app, runs = chain
+    text = _text(app, runs[HAPPY], "convention_anct")
+    assert "20 000 Pass numériques d'une valeur faciale unitaire de 10,00 €, soit 200 000,00 € " \
+           "(deux cent mille euros)" in text
+    assert "Elle ne peut excéder 100 000,00 € (cent mille euros)" in text
+    assert "représentée par Claire DUMONT, Directrice générale déléguée de l'ANCT" in text
+    assert "délibération n° CC-03-2027-027 du 25 mars 2027" in text
+
+
+def test_the_rejection_letter_states_the_standstill_on_the_open_tender_path_only(chain):
+    app, runs = chain
+    tender = _text(app, runs[OPEN_TENDER], "lettre_rejet")
+    assert "Lettre recommandée avec avis de réception" in tender
+    assert "délai de 16 jours à compter de l'envoi de la présente lettre, soit pas avant le " \
+           "1er juillet 2027" in tender
+    assert "Chèques & Services Caraïbes SARL" in tender and "appel d'offres ouvert" in tender
+    adapted = _text(app, runs[HAPPY], "lettre_rejet")
+    assert "Délai de suspension" not in adapted and "procédure adaptée (MAPA)" in adapted
+
+
+def test_branch_steps_documents_show_their_own_step_data(chain):
+    app, runs = chain
+    built = {}
+    for instance_id in runs.values():
+        for _task_id, bpmn_id, data in _completed_steps(app, instance_id):
+            if bpmn_id in BRANCH_STEPS:
+                for template in NAMED[bpmn_id]:
+                    built.setdefault(template, []).append(docx_text(render_document(template, data).content))
+    letters = sorted(built["lettre_beneficiaire"], key=lambda text: "3 carnets" in text)
+    assert len(letters) == 2 and "vous offre 1 carnet de Pass numériques" in letters[0]
+    assert "vous offre 3 carnets" in letters[1] and "Médiathèque de Trinité" in letters[1]
+    [notification] = built["notification_attribution"]
+    assert "258 750,00 € HT (deux cent cinquante-huit mille sept cent cinquante euros)" in notification
+
+
+def test_branch_steps_produce_their_documents_along_the_chain(chain):
+    app, runs = chain
+    for instance_id in runs.values():
+        expected = _expected(app, instance_id, BRANCH_STEPS)
+        assert {key: _generated(app, instance_id)[key] for key in expected} == expected
