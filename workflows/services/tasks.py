@@ -96,7 +96,8 @@ def complete_task(app, task_id, data, actor):
                 f"{field or 'formulaire'} ({message})" for field, message in exc.errors.items()),
                 exc.errors) from exc
         step.save(row, instance)
-        step.session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id)))
+        if claim is not None:   # the claim goes with the task
+            step.session.delete(claim)
         step.record(*_journal_action(view.name, data), actor, role=record.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
