@@ -118,3 +118,21 @@ def test_the_shell_renders_a_template_and_checks_them_all(tmp_path):
                               "--out", str(tmp_path / "x.docx")], capture_output=True, text=True, env=env,
                              timeout=120)
     assert missing.returncode == 1 and missing.stderr.startswith("Erreur :")
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) absent : installez libreoffice-writer-nogui")
+def test_documents_without_pdf_get_it_from_the_batch_job(app):
+    from workflows.jobs.celery_app import beat_schedule
+    from workflows.jobs.settings import JobSettings
+    from workflows.services.documents import convert_pending_pdfs
+    first = started(app, EXAMPLES["lettre_rejet"])
+    second = start_instance(app, "acte", EXAMPLES["lettre_rejet"], ADMIN, territory="cap-nord")["id"]
+    documents = [generate_document(app, instance_id, "lettre_rejet", JURIST) for instance_id in (first, second)]
+    assert not any(d["has_pdf"] for d in documents)
+    assert convert_pending_pdfs(app) == 2
+    assert convert_pending_pdfs(app) == 0
+    for document in documents:
+        path, _name, _type = document_file(app, document["id"], JURIST, as_pdf=True)
+        assert path.read_bytes().startswith(b"%PDF") and str(document["instance_id"]) in str(path.parent)
+    schedule = beat_schedule(JobSettings.from_env(env={}))
+    assert schedule["pdf"]["task"] == "conventio.convert_pending_pdfs"

@@ -14,7 +14,9 @@ from ..services import open_conventio
 from ..services.steps import utc_now
 from . import runs
 from .settings import JobSettings
-from .tasks import FIRE_DUE_TIMERS, REFRESH_INDICATORS, REMIND_OVERDUE_TASKS, register_tasks
+from .tasks import CONVERT_PDFS, FIRE_DUE_TIMERS, REFRESH_INDICATORS, REMIND_OVERDUE_TASKS, register_tasks
+
+PDF_SWEEP_SECONDS = 30
 
 log = logging.getLogger(__name__)
 EMBEDDED_BROKER = "memory://"
@@ -101,6 +103,8 @@ def beat_schedule(jobs):
         "relances": {"task": REMIND_OVERDUE_TASKS, "schedule": jobs.reminder_interval,
                      "options": {"expires": max(30.0, 2 * jobs.reminder_interval)}},
         "indicateurs": {"task": REFRESH_INDICATORS, "schedule": crontab(hour=hour, minute=minute)},
+        "pdf": {"task": CONVERT_PDFS, "schedule": PDF_SWEEP_SECONDS,
+                "options": {"expires": 2 * PDF_SWEEP_SECONDS}},
     }
 
 

@@ -17,6 +17,7 @@ FIRE_INSTANCE_TIMERS = "conventio.fire_instance_timers"
 REMIND_OVERDUE_TASKS = "conventio.remind_overdue_tasks"
 SEND_NOTIFICATION = "conventio.send_notification"
 REFRESH_INDICATORS = "conventio.refresh_indicators"
+CONVERT_PDFS = "conventio.convert_pending_pdfs"
 
 JOB_LABELS = {
     FIRE_DUE_TIMERS: "Recherche des minuteurs échus",
@@ -24,6 +25,7 @@ JOB_LABELS = {
     REMIND_OVERDUE_TASKS: "Relances et escalades des tâches en retard",
     SEND_NOTIFICATION: "Envoi d’un courriel",
     REFRESH_INDICATORS: "Calcul des indicateurs",
+    CONVERT_PDFS: "Conversion des documents en PDF",
 }
 
 # Worth another try later: the database or the SMTP server may be back by then.
@@ -76,6 +78,12 @@ def refresh_indicators(task, now=None):
     return indicators.refresh_indicators(task.conventio().db, parse_now(now), task.jobs.timezone)
 
 
+def convert_pending_pdfs(task):
+    """Beat: the documents generated without their PDF get it, in LibreOffice batches."""
+    from ..services.documents import convert_pending_pdfs as convert
+    return convert(task.conventio())
+
+
 QUIET = {"quiet": True}
 PERIODIC = {"periodic": True, "autoretry_for": ()}
 JOBS = [
@@ -84,6 +92,7 @@ JOBS = [
     (REMIND_OVERDUE_TASKS, remind_overdue_tasks, PERIODIC),
     (SEND_NOTIFICATION, send_notification, {}),
     (REFRESH_INDICATORS, refresh_indicators, {}),
+    (CONVERT_PDFS, convert_pending_pdfs, PERIODIC),
 ]
 
 

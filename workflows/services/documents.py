@@ -130,3 +130,24 @@ def generate_step_documents(app, instance_id, templates, actor, task_id):
                             instance_id=instance_id, task_id=task_id)
                 step.commit()
     return generated, failed
+
+
+def convert_pending_pdfs(app, limit=50):
+    """Documents still without their PDF, converted folder by folder in batches; how many."""
+    if not rendering.pdf_available():
+        return 0
+    root = documents_dir(app)
+    with app.db.sessions() as session:
+        pending = session.execute(select(GeneratedDocument.id, GeneratedDocument.path)
+                                  .where(GeneratedDocument.pdf_path.is_(None))
+                                  .order_by(GeneratedDocument.id).limit(limit)).all()
+    by_folder = {}
+    for document_id, relative in pending:
+        by_folder.setdefault((root / relative).parent, []).append((document_id, root / relative))
+    for folder, documents in by_folder.items():
+        pdfs = rendering.convert_to_pdf([path for _id, path in documents], folder)
+        with Step(app) as step:
+            for (document_id, _path), pdf in zip(documents, pdfs):
+                step.session.get(GeneratedDocument, document_id).pdf_path = str(pdf.relative_to(root))
+            step.commit()
+    return len(pending)
