@@ -75,16 +75,18 @@ def complete_task(app, task_id, data, actor):
     instance_ids = []
 
     def body(step):
-        record = step.session.get(TaskRecord, str(task_id))
-        if record is None or not record.manual:
+        found = step.session.execute(
+            select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim)
+            .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id).where(TaskRecord.id == str(task_id))).first()
+        if found is None or not found.manual:
             raise NotFound(f"Tâche {task_id} introuvable.")
-        instance_ids.append(record.instance_id)
-        row, instance = step.open(record.instance_id)
+        instance_ids.append(found.instance_id)
+        row, instance = step.open(found.instance_id)
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
-        if not actor.may_act_in(record.role):
-            raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », que vous n’avez pas.")
-        claim = step.session.get(TaskClaim, str(task_id))
+        if not actor.may_act_in(found.role):
+            raise Forbidden(f"Cette tâche relève du rôle « {role_label(found.role)} », que vous n’avez pas.")
+        claim = found.TaskClaim
         if claim is not None and claim.username != actor.username:
             raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer avant d’agir.")
         try:
@@ -98,7 +100,7 @@ def complete_task(app, task_id, data, actor):
         step.save(row, instance)
         if claim is not None:   # the claim goes with the task
             step.session.delete(claim)
-        step.record(*_journal_action(view.name, data), actor, role=record.role,
+        step.record(*_journal_action(view.name, data), actor, role=found.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
                 "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
