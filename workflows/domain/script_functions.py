@@ -13,6 +13,8 @@ Two kinds of functions:
 * the others compute; given data the domain refuses, they raise :class:`DomainError`,
   whose French text refuses the step.
 """
+import re
+import unicodedata
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -31,12 +33,15 @@ from .deliberation import (
     LARGE_COMMUNE_INHABITANTS,
     Attendance,
     Choice,
+    Proxy,
     VoteMode,
     check_convocation,
     check_quorum,
     check_reconvocation,
     convocation_delay_days,
     count_votes,
+    validate_proxies,
+    vote_mode,
 )
 from .errors import DomainError, LedgerError
 from .indicators import (
@@ -73,6 +78,8 @@ VOTE_MODES = {
     "appel_nominal": VoteMode.ROLL_CALL, "scrutin_public": VoteMode.ROLL_CALL,
     "secret": VoteMode.SECRET, "scrutin_secret": VoteMode.SECRET,
 }
+# The vote form's values for the modes the domain decides.
+FORM_VOTE_MODES = {VoteMode.PUBLIC: "public", VoteMode.ROLL_CALL: "appel_nominal", VoteMode.SECRET: "secret"}
 BID_REDUCTIONS = ("aucun", "avis_preinformation", "urgence")
 
 
@@ -151,14 +158,17 @@ def verifier_convocation(date_envoi: str, date_seance: str, population: int, urg
 
 
 def calculer_quorum(membres_en_exercice: int, presents: int, procurations: int = 0,
-                    absents: int | None = None, sur_reconvocation: bool = False) -> dict:
-    """Quorum of the sitting: members physically present only; refuses impossible counts."""
+                    absents: int | None = None, sur_reconvocation: bool = False,
+                    membres_retires: int = 0) -> dict:
+    """Quorum of the sitting: members physically present only, less those who withdrew for
+    a personal interest in the item; refuses impossible counts."""
     attendance = Attendance(membres_en_exercice, presents, procurations)
     if absents is not None and absents != attendance.absent:
         raise DomainError(
             f"{absents} absent(s) déclaré(s) : {membres_en_exercice} membres en exercice, "
             f"{presents} présents et {procurations} représentés laissent {attendance.absent} absent(s).")
-    check = check_quorum(membres_en_exercice, presents, reconvened=bool(sur_reconvocation))
+    check = check_quorum(membres_en_exercice, presents, withdrawn=membres_retires,
+                         reconvened=bool(sur_reconvocation))
     return {"requis": check.required, "presents_comptes": check.counted_present,
             "atteint": check.reached, "votants": attendance.voting, "message": check.message}
 
@@ -169,6 +179,86 @@ def verifier_reconvocation(date_seance_sans_quorum: str, date_envoi: str,
     errors = check_reconvocation(_day(date_seance_sans_quorum), _day(date_envoi),
                                  _day(date_nouvelle_seance), (), ())
     return " ".join(errors) or None
+
+
+def _folded_words(name: str) -> tuple[str, ...]:
+    """The words of a name without accents or case: "AZÉROT" and "Azerot" are one word."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return tuple(re.split(r"\s+", text.casefold().strip()))
+
+
+def _member(name: str, present: list[str]) -> str:
+    """The present member ``name`` designates, else ``name`` itself.
+
+    An extract spells one member several ways ("Patricia PALMONT" among the proxies,
+    "Patricia Athanase PALMONT" among those present; "AZEROT" and "AZÉROT"): a name
+    designates the one present member whose name holds all its words, accents and case
+    aside. Ambiguous or unknown names stay as written.
+    """
+    words = _folded_words(name)
+    exact = [p for p in present if _folded_words(p) == words]
+    if exact:
+        return exact[0]
+    wider = [p for p in present if len(words) > 1 and set(words) <= set(_folded_words(p))]
+    return wider[0] if len(wider) == 1 else name
+
+
+def _name(entry) -> str:
+    return entry["nom"] if isinstance(entry, dict) else entry
+
+
+def verifier_procurations(representes: list, presents: list, procurations: int) -> str | None:
+    """None when the proxies of the sitting are regular (CGCT L2121-20), else every reason.
+
+    ``representes`` are the extract's [{mandant, mandataire, seances_consecutives?,
+    maladie?}]; ``presents`` the members present ([{nom}] or names); ``procurations`` the
+    number of members represented recorded at the opening of the sitting.
+    """
+    present = [_name(p) for p in presents]
+    proxies = [Proxy(_member(r["mandant"], present), _member(r["mandataire"], present),
+                     consecutive_sittings=r.get("seances_consecutives", 1),
+                     illness=bool(r.get("maladie", False)))
+               for r in representes]
+    errors = list(validate_proxies(proxies, present))
+    if len(proxies) != procurations:
+        errors.append(f"{len(proxies)} procuration(s) inscrite(s) à l'extrait pour {procurations} membre(s) "
+                      "représenté(s) constaté(s) à l'ouverture de la séance.")
+    return " ".join(errors) or None
+
+
+def determiner_mode_scrutin(presents: int, demandes_appel_nominal: int = 0,
+                            demandes_scrutin_secret: int = 0, nomination: bool = False) -> str:
+    """The vote mode the law imposes (CGCT L2121-21), as the vote form names it: "secret"
+    when a third of the members present ask or for an appointment, "appel_nominal" when a
+    quarter ask, else "public"."""
+    mode = vote_mode(presents, roll_call_requests=demandes_appel_nominal,
+                     secret_requests=demandes_scrutin_secret, appointment=bool(nomination))
+    return FORM_VOTE_MODES[mode]
+
+
+def verifier_mode_scrutin(mode_scrutin: str, presents: int, demandes_appel_nominal: int = 0,
+                          demandes_scrutin_secret: int = 0, nomination: bool = False) -> str | None:
+    """None when the mode entered is the one the law imposes, else why and which one."""
+    entered = _vote_mode(mode_scrutin)
+    required = vote_mode(presents, roll_call_requests=demandes_appel_nominal,
+                         secret_requests=demandes_scrutin_secret, appointment=bool(nomination))
+    if entered is required:
+        return None
+    if required is VoteMode.SECRET and nomination:
+        reason = "alors qu'il s'agit d'une nomination"
+    elif required is VoteMode.SECRET:
+        reason = (f"alors que {demandes_scrutin_secret} membre(s) sur {presents} présent(s) demandent "
+                  "le scrutin secret, le tiers suffit")
+    elif required is VoteMode.ROLL_CALL:
+        reason = (f"alors que {demandes_appel_nominal} membre(s) sur {presents} présent(s) demandent l'appel "
+                  "nominal, le quart suffit")
+    else:
+        reason = ("alors que ni le quart des présents pour l'appel nominal, ni le tiers pour le scrutin "
+                  "secret ne l'ont demandé, et il ne s'agit pas d'une nomination")
+    by = "par" if required is VoteMode.PUBLIC else "au"
+    return (f"Mode de scrutin irrégulier : {entered.label} saisi, {reason} ; le vote "
+            f"doit avoir lieu {by} {required.label} (CGCT L2121-21).")
 
 
 def _vote_mode(mode_scrutin: str) -> VoteMode:
@@ -436,6 +526,7 @@ SCRIPT_FUNCTIONS = {
         nommer_territoire,
         calculer_delai_convocation, exiger_note_de_synthese, verifier_convocation,
         calculer_quorum, verifier_reconvocation, compter_voix,
+        verifier_procurations, determiner_mode_scrutin, verifier_mode_scrutin,
         verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
         calculer_date_limite_transmission,
         estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,

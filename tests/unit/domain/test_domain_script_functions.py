@@ -12,7 +12,7 @@ from workflows.domain.thresholds import BuyerKind, PurchaseKind
 from workflows.engine.sandbox import RestrictedEnvironment
 
 F = SCRIPT_FUNCTIONS
-VERBS = ("calculer_", "verifier_", "estimer_", "choisir_", "compter_", "nommer_", "exiger_")
+VERBS = ("calculer_", "verifier_", "estimer_", "choisir_", "compter_", "nommer_", "exiger_", "determiner_")
 
 
 def json_round_trip(value):
@@ -118,6 +118,72 @@ def test_vote_refusals():
         F["compter_voix"](15, 15, 0, "public", None)
     with pytest.raises(DomainError, match="Mode de scrutin inconnu"):
         F["compter_voix"](15, 10, 0, "à main levée", "pour")
+
+
+def test_quorum_does_not_count_members_who_withdrew():
+    quorum = json_round_trip(F["calculer_quorum"](53, 30, 10, 13, False, 4))
+    assert (quorum["requis"], quorum["presents_comptes"], quorum["atteint"]) == (27, 26, False)
+    assert F["calculer_quorum"](53, 30, 10, 13, False, 3)["atteint"] is True
+    assert F["calculer_quorum"](53, 30, 10, 13, True, 10)["atteint"] is True    # reconvened sitting
+    with pytest.raises(DomainError, match="31 membres retirés pour 30 présents"):
+        F["calculer_quorum"](53, 30, 10, 13, False, 31)
+
+
+PRESENT = [{"nom": "Patricia Athanase PALMONT"}, {"nom": "Bruno Nestor AZÉROT"}, {"nom": "Kristelle RISAL"}]
+
+
+def test_proxies_one_per_present_holder_matched_by_name_whatever_the_spelling():
+    check = F["verifier_procurations"]
+    regular = [{"mandant": "Sarah ANGAMA", "mandataire": "Bruno Nestor AZEROT"},
+               {"mandant": "Lucien SAINT-JEAN-THÉRÈSE", "mandataire": "Patricia PALMONT"}]
+    assert check(regular, PRESENT, 2) is None
+    twice = regular + [{"mandant": "Sylvie PALCY", "mandataire": "patricia athanase palmont"}]
+    assert "Patricia Athanase PALMONT détient 2 procurations" in check(twice, PRESENT, 3)
+    absent = [{"mandant": "Sylvie PALCY", "mandataire": "Jonathan TABAR"}]
+    assert "Le mandataire Jonathan TABAR n'est pas présent" in check(absent, PRESENT, 1)
+    assert "Kristelle RISAL est présent(e)" in check(
+        [{"mandant": "Kristelle RISAL", "mandataire": "Bruno Nestor AZÉROT"}], PRESENT, 1)
+    assert "2 procuration(s) inscrite(s) à l'extrait pour 3 membre(s) représenté(s)" in check(regular, PRESENT, 3)
+    assert check([], ["Kristelle RISAL"], 0) is None
+
+
+def test_a_proxy_covers_three_consecutive_sittings_unless_illness():
+    check = F["verifier_procurations"]
+    third = [{"mandant": "Sylvie PALCY", "mandataire": "Kristelle RISAL", "seances_consecutives": 3}]
+    assert check(third, PRESENT, 1) is None
+    fourth = [{"mandant": "Sylvie PALCY", "mandataire": "Kristelle RISAL", "seances_consecutives": 4}]
+    assert "couvre 4 séances consécutives" in check(fourth, PRESENT, 1)
+    assert check([{**fourth[0], "maladie": True}], PRESENT, 1) is None
+    with pytest.raises(DomainError, match="au moins une séance"):
+        check([{**fourth[0], "seances_consecutives": 0}], PRESENT, 1)
+
+
+@pytest.mark.parametrize("presents, appel_nominal, secret, nomination, mode", [
+    (30, 0, 0, False, "public"),
+    (30, 7, 0, False, "public"),
+    (30, 8, 0, False, "appel_nominal"),         # a quarter of 30 present: 7.5
+    (30, 0, 9, False, "public"),
+    (30, 0, 10, False, "secret"),               # a third of 30 present
+    (30, 12, 10, False, "secret"),              # both asked: the secret ballot wins
+    (30, 0, 0, True, "secret"),                 # an appointment
+])
+def test_vote_mode_decided_by_the_domain(presents, appel_nominal, secret, nomination, mode):
+    assert F["determiner_mode_scrutin"](presents, appel_nominal, secret, nomination) == mode
+    assert F["verifier_mode_scrutin"](mode, presents, appel_nominal, secret, nomination) is None
+
+
+def test_a_vote_mode_contrary_to_the_requests_is_refused():
+    check = F["verifier_mode_scrutin"]
+    secret = check("public", 30, 0, 10, False)
+    assert "10 membre(s) sur 30 présent(s) demandent le scrutin secret" in secret
+    assert "doit avoir lieu au scrutin secret" in secret
+    assert "il s'agit d'une nomination" in check("appel_nominal", 30, 0, 0, True)
+    assert "demandent l'appel nominal" in check("public", 28, 7, 0, False)
+    assert "doit avoir lieu par vote à main levée" in check("secret", 30, 0, 0, False)
+    with pytest.raises(DomainError, match="31 demandes pour 30 membres présents"):
+        check("public", 30, 0, 31, False)
+    with pytest.raises(DomainError, match="Mode de scrutin inconnu"):
+        check("à bulletin secret", 30)
 
 
 # --- acts -------------------------------------------------------------------------------------
