@@ -25,6 +25,7 @@ TOP = ""  # workflow key of the top-level workflow; a sub-workflow's key is its 
 # Tasks in these states may change without a state transition (data edited while
 # ready, timers noting their due time, a multi-instance parent counting children).
 ALWAYS_REWRITTEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+SETTLED_STATES = TaskState.COMPLETED | TaskState.CANCELLED
 
 
 def _build_registry():
@@ -122,6 +123,9 @@ class StateTracker:
         self.fingerprints = {}   # task id (UUID) -> fingerprint as last saved
         self.headers = {}        # workflow key -> header JSON as last saved
         self.next_seq = 0
+        # Finished tasks with no predicted child: Spiff never changes them again (it only
+        # prunes predicted children), so later steps need not look at them at all.
+        self.settled = set()
 
     def collect(self, workflow):
         changes = StateChanges()
@@ -131,8 +135,14 @@ class StateTracker:
             if self.headers.get(key) != header:
                 changes.headers[key] = header
                 self.headers[key] = header
-            present.update(wf.tasks)
-            for task_id, task in wf.tasks.items():
+            tasks, settled = wf.tasks, self.settled
+            present.update(tasks)
+            for task_id, task in tasks.items():
+                if task_id in settled:
+                    continue
+                if task._state & SETTLED_STATES and not any(
+                        tasks[child]._state & TaskState.PREDICTED_MASK for child in task._children if child in tasks):
+                    settled.add(task_id)
                 fingerprint = _fingerprint(task)
                 previous = fingerprints.get(task_id)
                 if previous == fingerprint and not task._state & ALWAYS_REWRITTEN:
@@ -148,6 +158,7 @@ class StateTracker:
         for task_id in fingerprints.keys() - present:
             changes.deletes.append(str(task_id))
             del fingerprints[task_id]
+            self.settled.discard(task_id)
         return changes
 
 
