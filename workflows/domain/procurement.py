@@ -11,6 +11,7 @@ from enum import Enum
 from functools import lru_cache
 
 from .calendar import format_date
+from .errors import DomainError
 from .money import format_eur, format_percent, to_money, to_rate
 from .thresholds import BuyerKind, PurchaseKind, ThresholdRecord, ThresholdTable, load_thresholds
 
@@ -160,10 +161,70 @@ def _unconfirmed_warning(record: ThresholdRecord) -> str:
     return f"{warning} {record.note}" if record.note else warning
 
 
+def unconfirmed_warning(record: ThresholdRecord) -> str | None:
+    """The caveat to show with a value the data marks as unconfirmed, None when confirmed."""
+    return None if record.confirmed else _unconfirmed_warning(record)
+
+
 def _optional(table, rule, on, purchase_kind, buyer_kind) -> ThresholdRecord | None:
     matching = [r for r in table.records
                 if r.applies_to(rule, None, purchase_kind, buyer_kind) and r.effective_from <= on]
     return max(matching, key=lambda r: r.effective_from) if matching else None
+
+
+# --- Notice media -----------------------------------------------------------------------
+
+
+class NoticeMedium(Enum):
+    BUYER_PROFILE = "profil_acheteur"
+    BOAMP = "boamp"
+    LEGAL_JOURNAL = "jal"
+    JOUE = "joue"
+    SPECIALISED_PRESS = "presse_specialisee"
+    OTHER = "autre"
+
+    @property
+    def label(self) -> str:
+        return {
+            "profil_acheteur": "le profil d'acheteur",
+            "boamp": "le BOAMP",
+            "jal": "un journal d'annonces légales",
+            "joue": "le JOUE",
+            "presse_specialisee": "la presse spécialisée",
+            "autre": "un autre support",
+        }[self.value]
+
+
+def check_notice_media(publicity: Publicity, media) -> str | None:
+    """None when the media the notice went to meet the publicity required, else why not.
+
+    BOAMP or a legal-notice journal, and the buyer profile, for a MAPA from the national
+    publicity threshold (CCP R2131-12, 2°); BOAMP, JOUE and the buyer profile for a formal
+    procedure (R2131-16); adapted or no publicity: the buyer's choice.
+    """
+    publicity = _enum_member(Publicity, publicity, "Publicité requise inconnue")
+    used = {_enum_member(NoticeMedium, medium, "Support de publicité inconnu") for medium in media}
+    missing = []
+    if publicity in (Publicity.NATIONAL, Publicity.EUROPEAN) and NoticeMedium.BUYER_PROFILE not in used:
+        missing.append(NoticeMedium.BUYER_PROFILE.label)
+    if publicity is Publicity.NATIONAL and not used & {NoticeMedium.BOAMP, NoticeMedium.LEGAL_JOURNAL}:
+        missing.append(f"{NoticeMedium.BOAMP.label} ou {NoticeMedium.LEGAL_JOURNAL.label}")
+    if publicity is Publicity.EUROPEAN:
+        missing += [m.label for m in (NoticeMedium.BOAMP, NoticeMedium.JOUE) if m not in used]
+    if not missing:
+        return None
+    where = ", ".join(m.label for m in NoticeMedium if m in used) or "aucun support"
+    article = "CCP R2131-12" if publicity is Publicity.NATIONAL else "CCP R2131-16"
+    return (f"Publicité insuffisante : avis publié sur {where} seulement, alors que la publicité "
+            f"requise est : {publicity.label} ({article}). Manque : {' ; '.join(missing)}.")
+
+
+def _enum_member(enum, value, unknown: str):
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(member.value for member in enum)
+        raise DomainError(f"{unknown} : {value!r} (valeurs admises : {known}).") from None
 
 
 # --- Time limits ------------------------------------------------------------------------

@@ -64,7 +64,9 @@ from .procurement import (
     estimate_pass_order,
     minimum_bid_days,
 )
+from .script_functions_distribution import verifier_remises
 from .thresholds import BuyerKind, PurchaseKind
+from .script_functions_procurement import determiner_donnees_essentielles, verifier_supports_publicite
 
 # The form's public "pic" and the allocation rules' publics flagged PIC count alike.
 FORM_PIC_PUBLIC = "pic"
@@ -533,5 +535,7 @@ SCRIPT_FUNCTIONS = {
         calculer_date_signature_possible, calculer_date_limite_avis_attribution,
         calculer_dates_alerte_expiration, verifier_dotations,
         verifier_convention_anct, calculer_indicateurs,
+        verifier_remises,
+        verifier_supports_publicite, determiner_donnees_essentielles,
     )
 }
