@@ -15,10 +15,6 @@ def shell_actor():
     return Actor(f"shell:{getpass.getuser()}", frozenset({"admin"}), display_name="Console")
 
 
-_app = conventio_of
-handles_errors = fails_in_french
-
-
 def _json_option(function):
     return click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")(function)
 
@@ -63,11 +59,11 @@ def db():
 
 @db.command("upgrade")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def db_upgrade(ctx):
     """Applique les migrations (crée la base si besoin)."""
     from workflows.store.migrate import current_revision
-    app = _app(ctx)
+    app = conventio_of(ctx)
     click.echo(f"Base à jour (révision {current_revision(app.db)}) : {app.settings.database_url}")
 
 
@@ -75,11 +71,11 @@ def db_upgrade(ctx):
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.pass_context
-@handles_errors
+@fails_in_french
 def deploy(ctx, paths):
     """Déploie les modèles BPMN/DMN (par défaut le dossier bpmn/)."""
     from workflows.services.deploy import deploy_paths
-    app = _app(ctx)
+    app = conventio_of(ctx)
     results = deploy_paths(app, paths or [str(app.settings.bpmn_dir)], shell_actor())
     for item in results:
         state = "déployé" if item.created else "inchangé"
@@ -96,10 +92,10 @@ def processes():
 @processes.command("list")
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def processes_list(ctx, as_json):
     from workflows.services.deploy import list_definitions
-    rows = list_definitions(_app(ctx))
+    rows = list_definitions(conventio_of(ctx))
     _print(rows, as_json, [("process_id", "PROCESSUS"), ("version", "VERSION"), ("name", "NOM"),
                            ("deployed_at", "DÉPLOYÉ LE")])
 
@@ -118,11 +114,11 @@ def instances():
 @click.option("--as", "username", default=None, help="Utilisateur qui démarre.")
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def instances_start(ctx, process_id, data, territory, version, username, as_json):
     from workflows.services.instances import start_instance
     from workflows.services.users import get_actor
-    app = _app(ctx)
+    app = conventio_of(ctx)
     actor = get_actor(app, username) if username else shell_actor()
     result = start_instance(app, process_id, _parse_json(data), actor, territory=territory, version=version)
     if as_json:
@@ -137,10 +133,10 @@ def instances_start(ctx, process_id, data, territory, version, username, as_json
 @click.option("--process", "process_id", default=None)
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def instances_list(ctx, status, process_id, as_json):
     from workflows.services.instances import list_instances
-    rows = list_instances(_app(ctx), shell_actor(), status=status, process_id=process_id)
+    rows = list_instances(conventio_of(ctx), shell_actor(), status=status, process_id=process_id)
     _print(rows, as_json, [("id", "N°"), ("process_id", "PROCESSUS"), ("status", "ÉTAT"),
                            ("territory", "TERRITOIRE"), ("started_at", "DÉMARRÉE LE"),
                            ("next_timer_at", "PROCHAIN MINUTEUR")])
@@ -150,10 +146,10 @@ def instances_list(ctx, status, process_id, as_json):
 @click.argument("instance_id", type=int)
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def instances_show(ctx, instance_id, as_json):
     from workflows.services.instances import get_instance
-    result = get_instance(_app(ctx), instance_id, shell_actor())
+    result = get_instance(conventio_of(ctx), instance_id, shell_actor())
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -180,10 +176,10 @@ def tasks():
 @click.option("--role", default=None)
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def tasks_list(ctx, instance_id, role, as_json):
     from workflows.services.tasks import list_tasks
-    rows = list_tasks(_app(ctx), shell_actor(), instance_id=instance_id, role=role)
+    rows = list_tasks(conventio_of(ctx), shell_actor(), instance_id=instance_id, role=role)
     _print(rows, as_json, [("id", "TÂCHE"), ("instance_id", "INSTANCE"), ("name", "NOM"),
                            ("role", "RÔLE"), ("due_at", "ÉCHÉANCE")])
 
@@ -191,10 +187,10 @@ def tasks_list(ctx, instance_id, role, as_json):
 @tasks.command("show")
 @click.argument("task_id")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def tasks_show(ctx, task_id):
     from workflows.services.tasks import get_task
-    click.echo(json.dumps(get_task(_app(ctx), task_id, shell_actor()), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(get_task(conventio_of(ctx), task_id, shell_actor()), ensure_ascii=False, indent=2))
 
 
 @tasks.command("complete")
@@ -202,11 +198,11 @@ def tasks_show(ctx, task_id):
 @click.option("--data", default="{}", help="Données du formulaire (objet JSON).")
 @click.option("--as", "username", required=True, help="Utilisateur qui agit.")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def tasks_complete(ctx, task_id, data, username):
     from workflows.services.tasks import complete_task
     from workflows.services.users import get_actor
-    app = _app(ctx)
+    app = conventio_of(ctx)
     result = complete_task(app, task_id, _parse_json(data), get_actor(app, username))
     click.echo(f"Tâche terminée. Instance n° {result['instance_id']} : {result['status']}")
     for task in result["next_tasks"]:
@@ -222,7 +218,7 @@ def timers():
 @timers.command("run-due")
 @click.option("--now", default=None, help="Instant de référence ISO 8601 (par défaut : maintenant).")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def timers_run_due(ctx, now):
     from workflows.services.timers import run_due_timers
     moment = None
@@ -232,7 +228,7 @@ def timers_run_due(ctx, now):
         except ValueError:
             raise click.BadParameter("date ISO 8601 attendue", param_hint="--now")
         moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    report = run_due_timers(_app(ctx), now=moment)
+    report = run_due_timers(conventio_of(ctx), now=moment)
     click.echo(f"{report['fired']} minuteur(s) déclenché(s) dans {len(report['instances'])} instance(s).")
     for failure in report["failed"]:
         click.echo(f"Échec, instance n° {failure['instance_id']} : {failure['error']}", err=True)
@@ -247,10 +243,10 @@ def audit():
 
 @audit.command("verify")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def audit_verify(ctx):
     from workflows.store.audit import verify
-    with _app(ctx).db.sessions() as session:
+    with conventio_of(ctx).db.sessions() as session:
         report = verify(session)
     if report.ok:
         click.echo(f"Journal intègre : {report.entries} entrée(s) vérifiée(s).")
@@ -299,12 +295,12 @@ def documents_render(template, data_text, out):
 @click.option("--as", "username", required=True, help="Utilisateur (service juridique).")
 @click.option("--pdf", is_flag=True, help="Produit aussi le PDF.")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def documents_generate(ctx, instance_id, template, username, pdf):
     """Génère (ou régénère) un document d’une instance."""
     from workflows.services.documents import generate_document
     from workflows.services.users import get_actor
-    app = _app(ctx)
+    app = conventio_of(ctx)
     result = generate_document(app, instance_id, template, get_actor(app, username), pdf=pdf)
     click.echo(f"Document n° {result['id']} : {result['title']} (version {result['revision']})")
     if result["pdf_note"]:
@@ -315,10 +311,10 @@ def documents_generate(ctx, instance_id, template, username, pdf):
 @click.argument("instance_id", type=int)
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def documents_list(ctx, instance_id, as_json):
     from workflows.services.documents import list_documents
-    rows = list_documents(_app(ctx), instance_id, shell_actor())
+    rows = list_documents(conventio_of(ctx), instance_id, shell_actor())
     _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("revision", "VERSION"),
                            ("created_by", "PAR"), ("created_at", "LE"), ("checksum", "EMPREINTE")])
 
@@ -350,22 +346,22 @@ def users():
 @click.option("--name", "display_name", default=None, help="Nom affiché.")
 @click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l’entrée standard.")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def users_add(ctx, username, roles, territories, display_name, password_stdin):
     from workflows.services.users import add_user
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    add_user(_app(ctx), username, roles, territories, password, display_name, by=shell_actor())
+    add_user(conventio_of(ctx), username, roles, territories, password, display_name, by=shell_actor())
     click.echo(f"Utilisateur « {username} » créé ({', '.join(roles)}).")
 
 
 @users.command("list")
 @_json_option
 @click.pass_context
-@handles_errors
+@fails_in_french
 def users_list(ctx, as_json):
     from workflows.services.users import list_users
     rows = [dict(u, roles=",".join(u["roles"]), territories=",".join(u["territories"]))
-            for u in list_users(_app(ctx))]
+            for u in list_users(conventio_of(ctx))]
     _print(rows, as_json, [("username", "IDENTIFIANT"), ("display_name", "NOM"), ("roles", "RÔLES"),
                            ("territories", "TERRITOIRES"), ("active", "ACTIF")])
 
@@ -373,10 +369,10 @@ def users_list(ctx, as_json):
 @users.command("disable")
 @click.argument("username")
 @click.pass_context
-@handles_errors
+@fails_in_french
 def users_disable(ctx, username):
     from workflows.services.users import set_active
-    set_active(_app(ctx), username, False, shell_actor())
+    set_active(conventio_of(ctx), username, False, shell_actor())
     click.echo(f"Utilisateur « {username} » désactivé.")
 
 

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 
 from .acts import act_number_error
@@ -44,6 +44,7 @@ from .deliberation import (
     vote_mode,
 )
 from .errors import DomainError, LedgerError
+from .json_values import day as _day, decimal as _decimal, iso as _iso, json_number as _json_number
 from .indicators import (
     ANCT_2020,
     FundingTerms,
@@ -88,35 +89,8 @@ BID_REDUCTIONS = ("aucun", "avis_preinformation", "urgence")
 # --- conversions at the edge ---------------------------------------------------------
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError(f"Date invalide : {value!r} (format AAAA-MM-JJ attendu).") from None
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _decimal(value) -> Decimal:
-    """A JSON number as a Decimal; a float goes through its shortest text (10.4 -> "10.4")."""
-    if isinstance(value, bool) or value is None:
-        raise DomainError(f"Nombre invalide : {value!r}.")
-    try:
-        return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise DomainError(f"Nombre invalide : {value!r}.") from None
-
-
 def _rate(percent) -> Decimal:
     return _decimal(percent) / 100
-
-
-def _json_number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _percent(rate: Decimal | None) -> int | float | None:

@@ -8,18 +8,12 @@ from datetime import date
 
 from .allocation import allocation_for
 from .errors import DomainError, LedgerError
+from .json_values import day as _day
 from .ledger import Beneficiary, Ledger
 from .passes import Booklet
 
 # Who records the control moves in the throw-away ledger.
 CONTROL = "contrôle"
-
-
-def _day(value) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError(f"Date invalide : {value!r} (format AAAA-MM-JJ attendu).") from None
 
 
 def _rule(public: str, on: date, territoire: str | None):

@@ -5,35 +5,12 @@ Same contract as :mod:`.script_functions`, which registers these functions in
 (:mod:`.procurement` and the dated thresholds table); nothing here restates a rule.
 This module imports only the domain, never ``script_functions`` (which imports it).
 """
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from .errors import DomainError
+from .json_values import day as _day, decimal as _decimal, json_number as _json_number
 from .procurement import check_notice_media, choose_procedure, unconfirmed_warning
 from .thresholds import BuyerKind, PurchaseKind
 
 ESSENTIAL_DATA_RULE = "essential_data_from"
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError(f"Date invalide : {value!r} (format AAAA-MM-JJ attendu).") from None
-
-
-def _decimal(value) -> Decimal:
-    """A JSON number as a Decimal; a float goes through its shortest text (10.4 -> "10.4")."""
-    if isinstance(value, bool) or value is None:
-        raise DomainError(f"Nombre invalide : {value!r}.")
-    try:
-        return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise DomainError(f"Nombre invalide : {value!r}.") from None
-
-
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def verifier_supports_publicite(publicite: str | None, supports_publicite: list) -> str | None:

@@ -232,12 +232,5 @@ def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_cla
 
 
 def full_json(workflow):
-    """SpiffWorkflow's whole-workflow JSON: the round-trip reference and the naive baseline."""
+    """SpiffWorkflow's own whole-workflow JSON: the reference the round-trip tests compare."""
     return SERIALIZER.serialize_json(workflow)
-
-
-def from_full_json(text, script_engine):
-    workflow = SERIALIZER.deserialize_json(text)
-    workflow.script_engine = script_engine
-    return workflow
-

@@ -1,7 +1,7 @@
 """Human tasks: the inbox, one task with its form, and completing it."""
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..engine import FormRejected, TaskNotReady
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
