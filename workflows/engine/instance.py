@@ -174,6 +174,26 @@ class Instance:
         self.run()
         return view
 
+    def sent_back(self, task_id):
+        """Whether the run that followed the completion of `task_id` made the same task
+        ready again downstream of it: the model's own checks refused the step and sent it
+        back for correction (a sequential multi-instance's next item is not downstream)."""
+        done = self.find_task(task_id)
+        if done is None:
+            return False
+        return any(self._descends_from(task, done)
+                   for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+                   if task.task_spec is done.task_spec and task.workflow is done.workflow)
+
+    @staticmethod
+    def _descends_from(task, ancestor):
+        parent = task.parent
+        while parent is not None:
+            if parent is ancestor:
+                return True
+            parent = parent.parent
+        return False
+
     def run(self):
         self._guarded(self.workflow.do_engine_steps)
 

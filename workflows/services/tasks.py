@@ -102,9 +102,10 @@ def complete_task(app, task_id, data, actor):
             step.session.delete(claim)
         step.record(*_journal_action(view.name, data), actor, role=found.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
+        withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id))
         return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
                 "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
-                "documents": list(view.documents)}
+                "documents": [] if withheld else list(view.documents), "document_errors": withheld}
 
     result = run_guarded(app, lambda: instance_ids[0] if instance_ids else None, actor, body)
     if result["documents"]:
@@ -112,3 +113,15 @@ def complete_task(app, task_id, data, actor):
         result["documents"], result["document_errors"] = generate_step_documents(
             app, result["instance_id"], result["documents"], actor, result["task_id"])
     return result
+
+
+def _withheld_documents(step, instance, view, actor, instance_id, task_id):
+    """A step the model's checks send back for correction produces no document: the
+    corrected step will. Journaled in the step's own transaction."""
+    if not view.documents or not instance.sent_back(task_id):
+        return []
+    reason = "l’étape est renvoyée pour correction par les contrôles du processus"
+    for template in view.documents:
+        step.record("document_differe", f"Document « {template} » non généré : {reason}.", actor,
+                    instance_id=instance_id, task_id=task_id)
+    return [{"template": template, "error": f"Non généré : {reason}."} for template in view.documents]

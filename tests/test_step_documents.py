@@ -1,0 +1,71 @@
+"""Documents named at a step are made once the process accepted the step: a step its own
+checks send back for correction leaves no superseded version behind."""
+from sqlalchemy import select
+
+from bpmn_builder import definitions, flow, process, script_task, user_task
+from helpers import ADMIN, deploy_xml
+from workflows.documents.examples import EXAMPLES
+from workflows.services.documents import list_documents
+from workflows.services.instances import start_instance
+from workflows.services.tasks import complete_task, list_tasks
+from workflows.store.models import AuditEntry
+
+CHECKED = definitions(process("lettre", "\n".join([
+    '<bpmn:startEvent id="start"/>',
+    user_task("rediger", "Rédiger la lettre", {"documents": "lettre_rejet"}),
+    script_task("controler", "erreur = None if conforme else 'Motif de rejet à préciser'"),
+    '<bpmn:exclusiveGateway id="gw" default="f_retour"/>',
+    user_task("suite", "Suite"),
+    '<bpmn:endEvent id="end"/>',
+    flow("f1", "start", "rediger"), flow("f2", "rediger", "controler"), flow("f3", "controler", "gw"),
+    flow("f_ok", "gw", "suite", "erreur is None"), flow("f_retour", "gw", "rediger"), flow("f5", "suite", "end"),
+])))
+
+SEQUENTIAL = definitions(process("lettres", "\n".join([
+    '<bpmn:startEvent id="start"/>',
+    '<bpmn:userTask id="rediger" name="Rédiger une lettre"><bpmn:extensionElements><spiffworkflow:properties>'
+    '<spiffworkflow:property name="documents" value="lettre_rejet"/></spiffworkflow:properties>'
+    '</bpmn:extensionElements><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+    '<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>',
+    '<bpmn:endEvent id="end"/>',
+    flow("f1", "start", "rediger"), flow("f2", "rediger", "end"),
+])))
+
+
+def ready(app, instance_id):
+    return [(t["bpmn_id"], t["id"]) for t in list_tasks(app, ADMIN, instance_id=instance_id)]
+
+
+def test_a_step_sent_back_by_the_model_makes_no_document_until_it_is_accepted(app):
+    deploy_xml(app, {"lettre.bpmn": CHECKED})
+    instance_id = start_instance(app, "lettre", EXAMPLES["lettre_rejet"], ADMIN, territory="cap-nord")["id"]
+    [(_bpmn_id, first)] = ready(app, instance_id)
+
+    refused = complete_task(app, first, {"conforme": False}, ADMIN)
+
+    assert refused["documents"] == []
+    assert [e["template"] for e in refused["document_errors"]] == ["lettre_rejet"]
+    assert "renvoyée pour correction" in refused["document_errors"][0]["error"]
+    assert list_documents(app, instance_id, ADMIN) == []
+    [(bpmn_id, second)] = ready(app, instance_id)
+    assert bpmn_id == "rediger" and second != first
+    with app.db.sessions() as session:
+        withheld = session.execute(select(AuditEntry).where(AuditEntry.action == "document_differe")).scalar_one()
+        assert withheld.task_id == first and "lettre_rejet" in withheld.summary
+
+    accepted = complete_task(app, second, {"conforme": True}, ADMIN)
+
+    assert [d["template"] for d in accepted["documents"]] == ["lettre_rejet"]
+    assert [(d["revision"], d["task_id"]) for d in list_documents(app, instance_id, ADMIN)] == [(1, second)]
+    assert [b for b, _id in ready(app, instance_id)] == ["suite"]
+
+
+def test_each_item_of_a_sequential_multi_instance_step_makes_its_document(app):
+    deploy_xml(app, {"lettres.bpmn": SEQUENTIAL})
+    instance_id = start_instance(app, "lettres", EXAMPLES["lettre_rejet"], ADMIN, territory="cap-nord")["id"]
+    made = []
+    for _item in range(2):
+        [(_bpmn_id, task_id)] = ready(app, instance_id)
+        made += [d["task_id"] for d in complete_task(app, task_id, {}, ADMIN)["documents"]]
+    assert len(set(made)) == 2
+    assert [d["revision"] for d in list_documents(app, instance_id, ADMIN)] == [1, 2]
