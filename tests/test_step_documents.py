@@ -1,9 +1,15 @@
 """Documents named at a step are made once the process accepted the step: a step its own
 checks send back for correction leaves no superseded version behind."""
+import json
+
 from sqlalchemy import select
 
 from bpmn_builder import definitions, flow, process, script_task, user_task
-from helpers import ADMIN, deploy_xml
+from helpers import ADMIN, deploy_xml, sqlite_settings
+from test_library import LIBRARY, SCENARIOS, run_scenario
+from workflows.services import open_conventio
+from workflows.services.deploy import deploy_paths
+from workflows.services.instances import get_instance
 from workflows.documents.examples import EXAMPLES
 from workflows.services.documents import list_documents
 from workflows.services.instances import start_instance
@@ -69,3 +75,17 @@ def test_each_item_of_a_sequential_multi_instance_step_makes_its_document(app):
         made += [d["task_id"] for d in complete_task(app, task_id, {}, ADMIN)["documents"]]
     assert len(set(made)) == 2
     assert [d["revision"] for d in list_documents(app, instance_id, ADMIN)] == [1, 2]
+
+
+def test_the_extract_refused_for_its_proxies_leaves_only_the_corrected_one(tmp_path):
+    app = open_conventio(sqlite_settings(tmp_path))
+    try:
+        deploy_paths(app, [LIBRARY], ADMIN)
+        scenario = json.loads((SCENARIOS / "deliberation_procurations_mandataire_double.json").read_text())
+        instance_id = run_scenario(app, scenario)["id"]
+        extracts = [d for d in list_documents(app, instance_id, ADMIN) if d["template"] == "extrait_deliberation"]
+        history = get_instance(app, instance_id, ADMIN)["history"]
+        [withheld] = [e["task_id"] for e in history if e["action"] == "document_differe"]
+        assert [d["revision"] for d in extracts] == [1] and extracts[0]["task_id"] != withheld
+    finally:
+        app.close()
