@@ -16,6 +16,7 @@ class Settings:
     spec_cache: bool = True
     documents_dir: Path | None = None
     secret_key: str = ""
+    script_budget_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env=None, **overrides):
@@ -30,5 +31,6 @@ class Settings:
             spec_cache=env.get("CONVENTIO_SPEC_CACHE", "1") != "0",
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
+            script_budget_seconds=float(env.get("CONVENTIO_SCRIPT_BUDGET", "5")),
         )
         return replace(settings, **overrides)

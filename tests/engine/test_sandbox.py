@@ -95,3 +95,43 @@ def test_a_failing_script_after_a_completion_keeps_the_task_ready_and_notes_the_
     complete_task(app, task["id"], {"diviseur": 4}, ADMIN)
     state = get_instance(app, started["id"], ADMIN)
     assert state["data"]["x"] == 0.25 and state["error"] is None
+
+
+ENDLESS = [
+    "n = 0\nwhile True:\n    n = n + 1",
+    "n = 0\nfor i in range(10000000):\n    for j in range(10000000):\n        n = i",
+    "n = len([i for i in range(10000000) for j in range(10000000)])",
+]
+
+
+@pytest.fixture
+def quick_budget(settings):
+    from dataclasses import replace
+    from workflows.services import open_conventio
+    conventio = open_conventio(replace(settings, script_budget_seconds=0.2))
+    yield conventio
+    conventio.close()
+
+
+@pytest.mark.parametrize("script", ENDLESS, ids=["while", "nested for", "comprehension"])
+def test_an_endless_script_is_stopped_by_its_budget_and_changes_nothing(quick_budget, script):
+    app = quick_budget
+    model = sequence("endless", ("ask", user_task("ask", "Saisir")),
+                     ("run", script_task("run", script, "Boucle")), ("after", user_task("after", "Suite")))
+    deploy_xml(app, {"endless.bpmn": model})
+    started = start_instance(app, "endless", {}, ADMIN)
+    task = list_tasks(app, ADMIN, instance_id=started["id"])[0]
+    with pytest.raises(InstanceFailed) as failed:
+        complete_task(app, task["id"], {"saisie": 1}, ADMIN)
+    assert "Boucle" in failed.value.message and "durée maximale" in failed.value.message
+    state = get_instance(app, started["id"], ADMIN)
+    assert [t["id"] for t in state["open_tasks"]] == [task["id"]] and "saisie" not in state["data"]
+
+
+def test_a_range_too_large_for_the_budget_to_reach_is_refused(app):
+    deploy_xml(app, {"big.bpmn": scripted("total = sum(range(10 ** 12))")})
+    with pytest.raises(InstanceFailed) as failed:
+        start_instance(app, "scripted", {}, ADMIN)
+    assert "range" in failed.value.message and "refusé" in failed.value.message
+    with app.db.sessions() as session:
+        assert session.execute(select(func.count()).select_from(ProcessInstance)).scalar() == 0

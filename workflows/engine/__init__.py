@@ -7,15 +7,16 @@ from collections import OrderedDict
 
 from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
 from .instance import Definition, ExecutionFailed, FormRejected, Instance, TaskNotReady, TaskView
-from .sandbox import restricted_script_engine
+from .sandbox import DEFAULT_BUDGET_SECONDS, restricted_script_engine
 from .serialization import TOP, StateChanges, StoredState, specs_from_json
 
 
 class Engine:
     """Parses models, loads definitions (cached by content hash) and runs instances."""
 
-    def __init__(self, functions=None, cache_size=256, spec_cache=None):
-        self.script_engine = restricted_script_engine(functions)
+    def __init__(self, functions=None, cache_size=256, spec_cache=None,
+                 script_budget_seconds=DEFAULT_BUDGET_SECONDS):
+        self.script_engine = restricted_script_engine(functions, script_budget_seconds)
         self._definitions = OrderedDict()
         self._cache_size = cache_size
         self._spec_cache = spec_cache

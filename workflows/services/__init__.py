@@ -28,4 +28,6 @@ def open_conventio(settings=None, migrate=True):
     if migrate:
         upgrade(db)
     spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None
-    return Conventio(settings, db, Engine(functions=SCRIPT_FUNCTIONS, spec_cache=spec_cache), InstanceCache(settings.instance_cache_size))
+    engine = Engine(functions=SCRIPT_FUNCTIONS, spec_cache=spec_cache,
+                    script_budget_seconds=settings.script_budget_seconds)
+    return Conventio(settings, db, engine, InstanceCache(settings.instance_cache_size))
