@@ -41,6 +41,15 @@ def scripted(script):
                     ("after", user_task("after", "Suite")))
 
 
+def started_before_a_script(app, process_id, script, name):
+    """An instance waiting on a first task, whose completion runs `script`; that task."""
+    deploy_xml(app, {f"{process_id}.bpmn": sequence(
+        process_id, ("ask", user_task("ask", "Saisir")), ("run", script_task("run", script, name)),
+        ("after", user_task("after", "Suite")))})
+    started = start_instance(app, process_id, {}, ADMIN)
+    return started, list_tasks(app, ADMIN, instance_id=started["id"])[0]
+
+
 @pytest.mark.parametrize("script", REFUSED_AT_DEPLOYMENT)
 def test_escape_is_refused_at_deployment_naming_the_script_task(app, script):
     with pytest.raises(ModelRejected) as refused:
@@ -80,12 +89,7 @@ def test_plain_scripts_still_compute(app):
 
 
 def test_a_failing_script_after_a_completion_keeps_the_task_ready_and_notes_the_error(app):
-    model = sequence("late", ("ask", user_task("ask", "Saisir")),
-                     ("run", script_task("run", "x = 1 / diviseur", "Division")),
-                     ("after", user_task("after", "Suite")))
-    deploy_xml(app, {"late.bpmn": model})
-    started = start_instance(app, "late", {}, ADMIN)
-    task = list_tasks(app, ADMIN, instance_id=started["id"])[0]
+    started, task = started_before_a_script(app, "late", "x = 1 / diviseur", "Division")
     with pytest.raises(InstanceFailed) as failed:
         complete_task(app, task["id"], {"diviseur": 0}, ADMIN)
     assert "Division" in failed.value.message and "ZeroDivisionError" in failed.value.message
@@ -116,11 +120,7 @@ def quick_budget(settings):
 @pytest.mark.parametrize("script", ENDLESS, ids=["while", "nested for", "comprehension"])
 def test_an_endless_script_is_stopped_by_its_budget_and_changes_nothing(quick_budget, script):
     app = quick_budget
-    model = sequence("endless", ("ask", user_task("ask", "Saisir")),
-                     ("run", script_task("run", script, "Boucle")), ("after", user_task("after", "Suite")))
-    deploy_xml(app, {"endless.bpmn": model})
-    started = start_instance(app, "endless", {}, ADMIN)
-    task = list_tasks(app, ADMIN, instance_id=started["id"])[0]
+    started, task = started_before_a_script(app, "endless", script, "Boucle")
     with pytest.raises(InstanceFailed) as failed:
         complete_task(app, task["id"], {"saisie": 1}, ADMIN)
     assert "Boucle" in failed.value.message and "durée maximale" in failed.value.message
