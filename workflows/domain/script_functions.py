@@ -68,6 +68,7 @@ from .procurement import (
 from .script_functions_distribution import verifier_remises
 from .thresholds import BuyerKind, PurchaseKind
 from .script_functions_procurement import determiner_donnees_essentielles, verifier_supports_publicite
+from .script_functions_register import REGISTER_FUNCTIONS
 
 # The form's public "pic" and the allocation rules' publics flagged PIC count alike.
 FORM_PIC_PUBLIC = "pic"
@@ -511,5 +512,6 @@ SCRIPT_FUNCTIONS = {
         verifier_convention_anct, calculer_indicateurs,
         verifier_remises,
         verifier_supports_publicite, determiner_donnees_essentielles,
+        *REGISTER_FUNCTIONS,
     )
 }

@@ -24,6 +24,10 @@ STATE_NAMES = {TaskState.READY: "ready", TaskState.WAITING: "waiting", TaskState
                TaskState.MAYBE: "maybe"}
 
 
+# The data name under which scripts find who completed the step they follow.
+STEP_AUTHOR = "auteur_etape"
+
+
 class TaskNotReady(Exception):
     """The task is unknown, done, cancelled or not a human task."""
 
@@ -160,8 +164,9 @@ class Instance:
         return min((due for _id, due in self.waiting_timers()), default=None)
 
     # --- acting ------------------------------------------------------------------
-    def complete(self, task_id, data):
-        """Complete a ready human task with validated data, then run to the next wait."""
+    def complete(self, task_id, data, recorded_by=None):
+        """Complete a ready human task with validated data, then run to the next wait.
+        `recorded_by` (who completes it) is given to the scripts that follow as `auteur_etape`."""
         task = self.find_task(task_id)
         if task is None or not task.task_spec.manual or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
@@ -170,6 +175,8 @@ class Instance:
         if errors:
             raise FormRejected(errors)
         task.data.update(data)
+        if recorded_by is not None:
+            task.data[STEP_AUTHOR] = recorded_by
         self._guarded(task.run, task)
         self.run()
         return view
@@ -262,7 +269,8 @@ class Instance:
 
 def _french_error(exc, task_name):
     where = f"l’étape « {task_name} »" if task_name else "le modèle"
-    cause = getattr(exc, "exception", None)
+    # Spiff wraps a script's error without keeping it: it is the context of the wrapper.
+    cause = getattr(exc, "exception", None) or exc.__context__
     if cause is not None and type(cause).__module__ != "builtins" and str(cause):
         # The application's own errors (a domain rule refusing the data) are written for users.
         detail = str(cause)

@@ -90,7 +90,7 @@ def complete_task(app, task_id, data, actor):
         if claim is not None and claim.username != actor.username:
             raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer avant d’agir.")
         try:
-            view = instance.complete(task_id, data)
+            view = instance.complete(task_id, data, recorded_by=actor.username)
         except TaskNotReady as exc:
             raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.") from exc
         except FormRejected as exc:
