@@ -1,8 +1,11 @@
 """Metadata of acts sent to the préfecture through @ctes (Pastell / S2LOW)."""
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import IntEnum
 
+from .calendar import executory_date, format_date
 from .errors import DomainError
 
 ACT_NUMBER_PATTERN = re.compile(r"[0-9A-Z_]{1,15}")
@@ -71,3 +74,119 @@ def suggest_act_number(local_number: str) -> str | None:
     if not candidate or len(candidate) > ACT_NUMBER_MAX_LENGTH:
         return None
     return candidate
+
+
+# --- Contracts sent to the contrôle de légalité --------------------------------------
+
+
+@dataclass(frozen=True)
+class TransmissionDelay:
+    """The time a signed contract has to reach the préfecture, from a date of effect."""
+
+    days: int
+    effective_from: date
+    source: str
+    confirmed: bool
+
+
+# The law counts from the signature; the day of signature does not count. DOMAIN.md gives
+# the 15 days without their date of effect: the date below is the earliest the project
+# relies on, flagged unconfirmed until checked against Légifrance.
+CONTRACT_TRANSMISSION_DELAYS = (
+    TransmissionDelay(15, date(2016, 4, 1), "CGCT art. L2131-13", confirmed=False),
+)
+
+
+def contract_transmission_delay(signed_on: date,
+                                delays: tuple[TransmissionDelay, ...] = CONTRACT_TRANSMISSION_DELAYS
+                                ) -> TransmissionDelay:
+    """The delay in force on the day the contract was signed."""
+    in_force = [d for d in delays if d.effective_from <= signed_on]
+    if not in_force:
+        raise DomainError(f"Aucun délai de transmission au contrôle de légalité connu pour un "
+                          f"contrat signé le {format_date(signed_on)}.")
+    return max(in_force, key=lambda d: d.effective_from)
+
+
+def last_signature(signatures) -> date:
+    """A contract is signed once every party has signed: the last of the signature dates."""
+    days = list(signatures)
+    if not days:
+        raise DomainError("Aucune date de signature : la convention doit être signée avant "
+                          "d'être transmise au contrôle de légalité.")
+    return max(days)
+
+
+def transmission_deadline(signed_on: date) -> date:
+    """Last day to send a contract signed on ``signed_on`` to the préfecture."""
+    return signed_on + timedelta(days=contract_transmission_delay(signed_on).days)
+
+
+@dataclass(frozen=True)
+class ContractTransmission:
+    """A contract sent through @ctes, with what the law makes of the dates."""
+
+    signed_on: date
+    deadline: date
+    transmitted_on: date
+    received_on: date
+    executory_on: date
+    delay: TransmissionDelay
+
+    @property
+    def days_late(self) -> int:
+        return max((self.transmitted_on - self.deadline).days, 0)
+
+    @property
+    def on_time(self) -> bool:
+        return self.days_late == 0
+
+    @property
+    def message(self) -> str:
+        sent = (f"Convention transmise au contrôle de légalité le {format_date(self.transmitted_on)}, "
+                f"accusé de réception du {format_date(self.received_on)}, exécutoire le "
+                f"{format_date(self.executory_on)}")
+        if self.on_time:
+            return f"{sent} ; transmise dans le délai (au plus tard le {format_date(self.deadline)})."
+        return (f"{sent} ; transmise avec {self.days_late} jour(s) de retard sur la date limite du "
+                f"{format_date(self.deadline)} ({self.delay.days} jours après la dernière signature "
+                f"du {format_date(self.signed_on)}, {self.delay.source}).")
+
+
+def transmission_errors(signed_on: date, transmitted_on: date, received_on: date,
+                        nature: int | str, number: str) -> list[str]:
+    """Every reason @ctes or the law refuses this transmission of a contract, in French."""
+    errors = []
+    number_error = act_number_error(number) if isinstance(number, str) else \
+        f"Numéro d'acte manquant ou invalide : {number!r}."
+    if number_error:
+        errors.append(number_error)
+    kind = act_nature(nature)
+    if kind is not ActNature.CONTRACT:
+        errors.append(f"Nature d'acte {kind.value} « {kind.label} » : une convention se transmet en "
+                      f"nature {ActNature.CONTRACT.value} « {ActNature.CONTRACT.label} ».")
+    return errors + _date_errors(signed_on, transmitted_on, received_on)
+
+
+def _date_errors(signed_on: date, transmitted_on: date, received_on: date) -> list[str]:
+    errors = []
+    if transmitted_on < signed_on:
+        errors.append(f"Transmission du {format_date(transmitted_on)} antérieure à la dernière "
+                      f"signature du {format_date(signed_on)} : une convention se transmet une fois "
+                      "signée par toutes les parties.")
+    if received_on < transmitted_on:
+        errors.append(f"Accusé de réception du {format_date(received_on)} antérieur à la "
+                      f"transmission du {format_date(transmitted_on)}.")
+    return errors
+
+
+def record_contract_transmission(signed_on: date, transmitted_on: date,
+                                 received_on: date) -> ContractTransmission:
+    """The transmission with its deadline and the day the contract became executory
+    (CGCT L2131-1: signed, hence notified to the parties, and received by the préfecture)."""
+    errors = _date_errors(signed_on, transmitted_on, received_on)
+    if errors:
+        raise DomainError(" ".join(errors))
+    return ContractTransmission(signed_on, transmission_deadline(signed_on), transmitted_on, received_on,
+                                executory_date(signed_on, received_on),
+                                contract_transmission_delay(signed_on))

@@ -19,7 +19,6 @@ MONTHS_FR = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
 APPEAL_MONTHS = 2
-CONTRACT_TRANSMISSION_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -137,13 +136,6 @@ def executory_date(
     if prefecture_receipt_on is None:
         return None
     return max(published_on, prefecture_receipt_on)
-
-
-def contract_transmission_deadline(signed_on: date) -> date:
-    """Last day to send a contract to the préfecture: 15 days after signature
-    (CGCT L2131-13, referring to L1411-9); the day of signature does not count.
-    """
-    return signed_on + timedelta(days=CONTRACT_TRANSMISSION_DAYS)
 
 
 def format_date(day: date) -> str:

@@ -95,16 +95,23 @@ def check_quorum(
     """
     required = quorum_required(members_in_office)
     _require_count(physically_present, "Membres présents")
-    _require_count(withdrawn, "Membres retirés")
     if physically_present > members_in_office:
         raise DomainError(
             f"{physically_present} présents pour {members_in_office} membres en exercice.")
-    if withdrawn > physically_present:
-        raise DomainError(f"{withdrawn} membres retirés pour {physically_present} présents.")
-    counted = physically_present - withdrawn
+    counted = counted_present(physically_present, withdrawn)
     reached = reconvened or counted >= required
     message = _quorum_message(counted, required, members_in_office, reached, reconvened)
     return QuorumCheck(members_in_office, counted, required, reached, reconvened, message)
+
+
+def counted_present(physically_present: int, withdrawn: int = 0) -> int:
+    """Members present who count for an item: a member who withdrew for a personal
+    interest in it (L2131-11) counts neither for the quorum nor for the vote mode."""
+    _require_count(physically_present, "Membres présents")
+    _require_count(withdrawn, "Membres retirés")
+    if withdrawn > physically_present:
+        raise DomainError(f"{withdrawn} membres retirés pour {physically_present} présents.")
+    return physically_present - withdrawn
 
 
 def _quorum_message(counted, required, in_office, reached, reconvened) -> str:
@@ -244,6 +251,7 @@ _VOTE_MODE_LABELS = {
 def vote_mode(
     members_present: int,
     *,
+    withdrawn: int = 0,
     roll_call_requests: int = 0,
     secret_requests: int = 0,
     appointment: bool = False,
@@ -254,19 +262,27 @@ def vote_mode(
     Roll-call public vote when a quarter of the members present ask; secret ballot
     when a third ask, or for an appointment (nomination or présentation) unless the
     council decided unanimously not to. When both are asked the secret ballot wins.
+    The members present are counted as for the quorum: those who withdrew for a
+    personal interest in the item take no part in it, so neither ask nor count.
     """
-    _require_count(members_present, "Membres présents")
+    counted = counted_present(members_present, withdrawn)
     for requests in (roll_call_requests, secret_requests):
         _require_count(requests, "Demandes")
-        if requests > members_present:
-            raise DomainError(f"{requests} demandes pour {members_present} membres présents.")
-    if secret_requests and 3 * secret_requests >= members_present:
+        if requests > counted:
+            raise DomainError(f"{requests} demandes pour {_present_label(counted, withdrawn)}.")
+    if secret_requests and 3 * secret_requests >= counted:
         return VoteMode.SECRET
     if appointment and not unanimous_waiver:
         return VoteMode.SECRET
-    if roll_call_requests and 4 * roll_call_requests >= members_present:
+    if roll_call_requests and 4 * roll_call_requests >= counted:
         return VoteMode.ROLL_CALL
     return VoteMode.PUBLIC
+
+
+def _present_label(counted: int, withdrawn: int) -> str:
+    if not withdrawn:
+        return f"{counted} membres présents"
+    return f"{counted} membres présents comptés ({withdrawn} retirés pour intérêt personnel)"
 
 
 # --- Majority ---------------------------------------------------------------------------

@@ -3,16 +3,25 @@
 Every legal number comes from the dated table of ``thresholds.py``; the date that
 decides is the launch of the consultation (sending of the notice, or the first
 request for quotes when there is no notice).
+
+After the award: the booklet formats ordered and delivered, and the issuer's cycle
+(proof, delivery, activation on payment). The cycle is commercial, not law: it comes
+from the dated ``data/issuer_cycles.json`` (APTIC's as reference), and the contract's
+delays, which the buyer confirms at the order, prevail.
 """
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from importlib import resources
 
-from .calendar import format_date
-from .errors import DomainError
+from .calendar import format_date, territory
+from .errors import DataFileError, DomainError
+from .formats import BookletFormat, parse_formats
 from .money import format_eur, format_percent, to_money, to_rate
+from .passes import BOOKLET_SIZES
 from .thresholds import BuyerKind, PurchaseKind, ThresholdRecord, ThresholdTable, load_thresholds
 
 # APTIC's fee was 4 % HT of face value. A commercial assumption, not law: the buyer
@@ -294,3 +303,173 @@ def award_notice_deadline(
     table = table or default_thresholds()
     days = table.lookup("award_notice_max_days", signed_on, purchase_kind, buyer_kind).days
     return signed_on + timedelta(days=days)
+
+
+# --- Booklet formats of an order ----------------------------------------------------------
+
+
+def booklet_formats(rows, *, minimum: int = 1, what: str = "commande") -> tuple[BookletFormat, ...]:
+    """The formats of an order (or a delivery, ``minimum=0``): one row per size, sorted by size.
+
+    A size entered twice is refused rather than added up: the buyer may have typed one
+    line for another.
+    """
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise DomainError(f"Formats de carnets de la {what} absents : indiquez au moins un format "
+                          f"(carnets de {' ou '.join(map(str, BOOKLET_SIZES))} chèques).")
+    formats = parse_formats(list(rows), f"Formats de carnets de la {what}")
+    too_few = [f for f in formats if f.booklets < minimum]
+    if too_few:
+        raise DomainError(f"Nombre de carnets de {too_few[0].size} chèques invalide dans la {what} : "
+                          f"{too_few[0].booklets} (au moins {minimum} attendu).")
+    return formats
+
+
+def delivery_gaps(ordered, delivered) -> tuple[str, ...]:
+    """Each difference, in French, between the booklets ordered and delivered, per format."""
+    wanted = {f.size: f.booklets for f in ordered}
+    received = {f.size: f.booklets for f in delivered}
+    gaps = []
+    for size in sorted(wanted.keys() | received.keys()):
+        expected, got = wanted.get(size, 0), received.get(size, 0)
+        if expected != got:
+            gaps.append(f"carnets de {size} chèques : {got} livré(s) pour {expected} commandé(s)")
+    return tuple(gaps)
+
+
+# --- The issuer's cycle --------------------------------------------------------------------
+
+ISSUER_CYCLES_FORMAT = "conventio.issuer-cycles/1"
+ISSUER_CYCLES_FILE = "issuer_cycles.json"
+# INSEE codes of the départements and collectivités d'outre-mer begin with 97 or 98.
+OVERSEAS_CODE_PREFIXES = ("97", "98")
+
+
+@dataclass(frozen=True)
+class IssuerCycle:
+    """An issuer's order cycle: days to approve the proof (bon à tirer) after the order,
+    days to deliver after the proof's approval (mainland, overseas), validity of the
+    passes of year N (the year they are activated, on payment)."""
+
+    issuer: str
+    reference: bool
+    proof_approval_days: int
+    delivery_days: int
+    overseas_delivery_days: int
+    validity_end: tuple[int, int, int]      # (years after N, month, day)
+    acceptance_end: tuple[int, int, int]
+    effective_from: date
+    source: str
+    caveat: str = ""
+
+    def delivery_days_for(self, overseas: bool) -> int:
+        return self.overseas_delivery_days if overseas else self.delivery_days
+
+    def validity(self, year: int) -> tuple[date, date]:
+        """(last day of validity, last day mediation places accept them) for year N."""
+        return tuple(date(year + after, month, day)
+                     for after, month, day in (self.validity_end, self.acceptance_end))
+
+
+@lru_cache(maxsize=1)
+def default_issuer_cycles() -> tuple[IssuerCycle, ...]:
+    text = resources.files(__package__).joinpath("data", ISSUER_CYCLES_FILE).read_text("utf-8")
+    return issuer_cycles_from_json(text, ISSUER_CYCLES_FILE)
+
+
+def issuer_cycles_from_json(text: str, name: str) -> tuple[IssuerCycle, ...]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataFileError(f"{name} : JSON illisible ({error}).") from None
+    if not isinstance(document, dict) or document.get("format") != ISSUER_CYCLES_FORMAT:
+        raise DataFileError(f"{name} : format attendu « {ISSUER_CYCLES_FORMAT} ».")
+    raw_cycles = document.get("cycles")
+    if not isinstance(raw_cycles, list) or not raw_cycles:
+        raise DataFileError(f"{name} : la liste « cycles » est absente ou vide.")
+    return tuple(_parse_cycle(raw, f"{name}, cycle n° {i}") for i, raw in enumerate(raw_cycles, 1))
+
+
+def _parse_cycle(raw, where: str) -> IssuerCycle:
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{where} : objet JSON attendu.")
+    for key in ("issuer", "source"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise DataFileError(f"{where} : « {key} » est obligatoire.")
+    days = {}
+    for key in ("proof_approval_days", "delivery_days", "overseas_delivery_days"):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise DataFileError(f"{where} : « {key} » doit être un nombre de jours entier positif, "
+                                f"reçu {value!r}.")
+        days[key] = value
+    if not isinstance(raw.get("reference"), bool):
+        raise DataFileError(f"{where} : « reference » doit valoir true ou false.")
+    try:
+        effective_from = date.fromisoformat(raw.get("effective_from"))
+    except (TypeError, ValueError):
+        raise DataFileError(f"{where} : date d'effet invalide {raw.get('effective_from')!r}.") from None
+    return IssuerCycle(raw["issuer"].strip(), raw["reference"], **days,
+                       validity_end=_month_day(raw.get("validity_end"), f"{where}, validity_end"),
+                       acceptance_end=_month_day(raw.get("acceptance_end"), f"{where}, acceptance_end"),
+                       effective_from=effective_from, source=raw["source"],
+                       caveat=str(raw.get("caveat", "")))
+
+
+def _month_day(raw, where: str) -> tuple[int, int, int]:
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{where} : objet {{month, day}} attendu.")
+    after, month, day = raw.get("years_after", 0), raw.get("month"), raw.get("day")
+    try:
+        date(2000 + after, month, day)
+    except (TypeError, ValueError):
+        raise DataFileError(f"{where} : jour {day!r} / mois {month!r} invalide.") from None
+    if after < 0:
+        raise DataFileError(f"{where} : « years_after » ne peut être négatif.")
+    return after, month, day
+
+
+def is_overseas(territory_code: str) -> bool:
+    """Whether the territory is outre-mer (Guadeloupe, Martinique, La Réunion, Saint-Martin...)."""
+    return territory(territory_code).code.startswith(OVERSEAS_CODE_PREFIXES)
+
+
+def issuer_cycle(issuer: str | None, on: date, cycles=None) -> IssuerCycle:
+    """The issuer's own cycle in force on ``on``, else the reference cycle in force then."""
+    cycles = default_issuer_cycles() if cycles is None else cycles
+    in_force = [c for c in cycles if c.effective_from <= on]
+    name = (issuer or "").strip().casefold()
+    own = [c for c in in_force if name and c.issuer.casefold() in name]
+    candidates = own or [c for c in in_force if c.reference]
+    if not candidates:
+        raise DomainError(f"Aucun cycle d'émetteur connu au {format_date(on)} : saisissez les délais "
+                          "du contrat.")
+    return max(candidates, key=lambda c: c.effective_from)
+
+
+def _days(value, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DomainError(f"{label} invalide : {value!r} (nombre de jours entier positif attendu).")
+    return value
+
+
+def proof_deadline(ordered_on: date, days: int) -> date:
+    """Last day to approve the proof (bon à tirer): ``days`` after the order."""
+    return ordered_on + timedelta(days=_days(days, "Délai de validation du bon à tirer"))
+
+
+def delivery_deadline(ordered_on: date, proof_approved_on: date, days: int) -> date:
+    """Last day of delivery: ``days`` after the proof's approval, which follows the order."""
+    if proof_approved_on < ordered_on:
+        raise DomainError(f"Bon à tirer validé le {format_date(proof_approved_on)}, avant le bon de "
+                          f"commande du {format_date(ordered_on)} : vérifiez la date de validation.")
+    return proof_approved_on + timedelta(days=_days(days, "Délai de livraison"))
+
+
+def pass_validity(activated_on: date, paid_on: date, cycle: IssuerCycle) -> tuple[date, date]:
+    """(end of validity, end of acceptance) of passes activated on ``activated_on``: the issuer
+    activates them on payment, so not before the payment order."""
+    if activated_on < paid_on:
+        raise DomainError(f"Passes activés le {format_date(activated_on)}, avant le mandatement du "
+                          f"{format_date(paid_on)} : l'émetteur les active au paiement.")
+    return cycle.validity(activated_on.year)

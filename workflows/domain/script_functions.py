@@ -15,16 +15,13 @@ Two kinds of functions:
 """
 import re
 import unicodedata
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from functools import wraps
 
-from .acts import act_number_error
-from .allocation import pic_publics
+from .acts import act_number_error, transmission_deadline
 from .calendar import (
     appeal_deadline,
-    contract_transmission_deadline,
     executory_date,
     format_date,
     territory,
@@ -43,20 +40,11 @@ from .deliberation import (
     validate_proxies,
     vote_mode,
 )
-from .errors import DomainError, LedgerError
+from .errors import DomainError
 from .json_values import day as _day, decimal as _decimal, iso as _iso, json_number as _json_number
-from .indicators import (
-    ANCT_2020,
-    FundingTerms,
-    check_minimum_purchase,
-    check_pic_share,
-    distribution_rate,
-    state_share_owed,
-    usage_rate,
-)
-from .ledger import Ledger
+from .indicators import ANCT_2020, check_minimum_purchase
 from .money import format_percent, to_money
-from .passes import Booklet, expiry_alert_dates
+from .passes import expiry_alert_dates
 from .procurement import (
     award_notice_deadline,
     choose_procedure,
@@ -65,13 +53,13 @@ from .procurement import (
     estimate_pass_order,
     minimum_bid_days,
 )
-from .script_functions_distribution import verifier_remises
+from .script_functions_distribution import DISTRIBUTION_FUNCTIONS
+from .script_functions_evaluation import EVALUATION_FUNCTIONS, FORM_PIC_PUBLIC  # noqa: F401 (documents)
 from .thresholds import BuyerKind, PurchaseKind
-from .script_functions_procurement import determiner_donnees_essentielles, verifier_supports_publicite
+from .script_functions_acts import ACT_FUNCTIONS
+from .script_functions_procurement import PROCUREMENT_FUNCTIONS
 from .script_functions_register import REGISTER_FUNCTIONS
 
-# The form's public "pic" and the allocation rules' publics flagged PIC count alike.
-FORM_PIC_PUBLIC = "pic"
 # EU thresholds are revised every two years: a consultation launched two years or more
 # after the EU threshold in force took effect means the dated table was not updated.
 EU_THRESHOLD_REVISION_YEARS = 2
@@ -147,7 +135,7 @@ def calculer_quorum(membres_en_exercice: int, presents: int, procurations: int =
     check = check_quorum(membres_en_exercice, presents, withdrawn=membres_retires,
                          reconvened=bool(sur_reconvocation))
     return {"requis": check.required, "presents_comptes": check.counted_present,
-            "atteint": check.reached, "votants": attendance.voting, "message": check.message}
+            "atteint": check.reached, "votants": attendance.voting - membres_retires, "message": check.message}
 
 
 def verifier_reconvocation(date_seance_sans_quorum: str, date_envoi: str,
@@ -205,33 +193,38 @@ def verifier_procurations(representes: list, presents: list, procurations: int) 
 
 
 def determiner_mode_scrutin(presents: int, demandes_appel_nominal: int = 0,
-                            demandes_scrutin_secret: int = 0, nomination: bool = False) -> str:
+                            demandes_scrutin_secret: int = 0, nomination: bool = False,
+                            membres_retires: int = 0) -> str:
     """The vote mode the law imposes (CGCT L2121-21), as the vote form names it: "secret"
     when a third of the members present ask or for an appointment, "appel_nominal" when a
-    quarter ask, else "public"."""
-    mode = vote_mode(presents, roll_call_requests=demandes_appel_nominal,
+    quarter ask, else "public". Members who withdrew from the item are not counted."""
+    mode = vote_mode(presents, withdrawn=membres_retires, roll_call_requests=demandes_appel_nominal,
                      secret_requests=demandes_scrutin_secret, appointment=bool(nomination))
     return FORM_VOTE_MODES[mode]
 
 
 def verifier_mode_scrutin(mode_scrutin: str, presents: int, demandes_appel_nominal: int = 0,
-                          demandes_scrutin_secret: int = 0, nomination: bool = False) -> str | None:
+                          demandes_scrutin_secret: int = 0, nomination: bool = False,
+                          membres_retires: int = 0) -> str | None:
     """None when the mode entered is the one the law imposes, else why and which one."""
     entered = _vote_mode(mode_scrutin)
-    required = vote_mode(presents, roll_call_requests=demandes_appel_nominal,
+    required = vote_mode(presents, withdrawn=membres_retires, roll_call_requests=demandes_appel_nominal,
                          secret_requests=demandes_scrutin_secret, appointment=bool(nomination))
     if entered is required:
         return None
+    counted = presents - membres_retires
+    among = f"{counted} présent(s)" + (f" comptés ({presents} présents moins {membres_retires} retirés "
+                                       "pour intérêt personnel à l'affaire)" if membres_retires else "")
     if required is VoteMode.SECRET and nomination:
         reason = "alors qu'il s'agit d'une nomination"
     elif required is VoteMode.SECRET:
-        reason = (f"alors que {demandes_scrutin_secret} membre(s) sur {presents} présent(s) demandent "
-                  "le scrutin secret, le tiers suffit")
+        reason = (f"alors que {demandes_scrutin_secret} membre(s) sur {among} demandent le scrutin secret, "
+                  "le tiers suffit")
     elif required is VoteMode.ROLL_CALL:
-        reason = (f"alors que {demandes_appel_nominal} membre(s) sur {presents} présent(s) demandent l'appel "
-                  "nominal, le quart suffit")
+        reason = (f"alors que {demandes_appel_nominal} membre(s) sur {among} demandent l'appel nominal, "
+                  "le quart suffit")
     else:
-        reason = ("alors que ni le quart des présents pour l'appel nominal, ni le tiers pour le scrutin "
+        reason = (f"alors que ni le quart des {among} pour l'appel nominal, ni le tiers pour le scrutin "
                   "secret ne l'ont demandé, et il ne s'agit pas d'une nomination")
     by = "par" if required is VoteMode.PUBLIC else "au"
     return (f"Mode de scrutin irrégulier : {entered.label} saisi, {reason} ; le vote "
@@ -283,8 +276,8 @@ def calculer_fin_delai_recours(date_publication: str, date_reception_prefecture:
 
 
 def calculer_date_limite_transmission(date_signature: str) -> str:
-    """Last day to send a signed contract to the préfecture."""
-    return _iso(contract_transmission_deadline(_day(date_signature)))
+    """Last day to send a signed contract to the préfecture (the dated delay of the domain)."""
+    return _iso(transmission_deadline(_day(date_signature)))
 
 
 # --- procurement ----------------------------------------------------------------------
@@ -390,27 +383,6 @@ def calculer_dates_alerte_expiration(fin_validite: str) -> dict:
     return {f"j{(valid_until - day).days}": _iso(day) for day in expiry_alert_dates(valid_until)}
 
 
-def verifier_dotations(dotations: list, prescripteurs_conventionnes: list, stock_carnets: int,
-                       date_remise: str) -> str | None:
-    """None when every prescriber has a convention de mandat and the stock covers the
-    dotations, else every refusal of the booklet ledger, in French."""
-    on = _day(date_remise)
-    ledger = Ledger(prescripteurs_conventionnes)
-    if stock_carnets > 0:
-        # The ledger counts booklets: numbered stand-ins for the stock, whose size and
-        # issuer play no part in a dotation.
-        ledger.receive((Booklet(f"STOCK-{n:06d}", 10, on.year, "émetteur")
-                        for n in range(1, stock_carnets + 1)), order="stock", by="contrôle", on=on)
-    errors = []
-    for dotation in dotations:
-        try:
-            ledger.assign_quantity_to_prescriber(dotation["nombre_carnets"], dotation["prescripteur"],
-                                                 by="contrôle", on=on)
-        except LedgerError as error:
-            errors.append(f"{dotation['prescripteur']} : {error}")
-    return " ".join(errors) or None
-
-
 # --- evaluation -----------------------------------------------------------------------
 
 
@@ -427,58 +399,6 @@ def verifier_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct
         errors.append(f"Part du public PIC de {format_percent(_rate(part_minimale_public_pic_pct))} : "
                       f"au moins {format_percent(terms.pic_min_share)} des passes ({terms.source}).")
     return " ".join(e for e in errors if e) or None
-
-
-def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct) -> FundingTerms:
-    return FundingTerms(
-        state_max_share=ANCT_2020.state_max_share if taux_cofinancement_etat_pct is None
-        else _rate(taux_cofinancement_etat_pct),
-        minimum_purchase=ANCT_2020.minimum_purchase,
-        pic_min_share=ANCT_2020.pic_min_share if part_minimale_public_pic_pct is None
-        else _rate(part_minimale_public_pic_pct),
-        source="convention ANCT",
-    )
-
-
-def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, carnets_achetes: int,
-                         cheques_par_carnet: int, valeur_cheque, taux_cofinancement_etat_pct=None,
-                         part_minimale_public_pic_pct=None) -> dict:
-    """Every indicator of the evaluation from the prescribers' reports (each with its
-    ``remises``) and the mediation places' redemptions."""
-    terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct)
-    face_value = to_money(_decimal(valeur_cheque))
-    pic = {FORM_PIC_PUBLIC} | pic_publics()
-    handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
-    purchased = carnets_achetes * cheques_par_carnet
-    handed_out = sum(r["nombre_carnets"] for _p, r in handouts) * cheques_par_carnet
-    pic_passes = sum(r["nombre_carnets"] for _p, r in handouts if r["public"] in pic) * cheques_par_carnet
-    redeemed = sum(e["passes_encaisses"] for e in encaissements)
-    pic_check = check_pic_share(pic_passes, handed_out, terms)
-    unused = max(purchased - redeemed, 0)
-    return {
-        "passes_achetes": purchased,
-        "passes_remis": handed_out,
-        "passes_encaisses": redeemed,
-        "taux_distribution_pct": _percent(distribution_rate(handed_out, purchased)),
-        "taux_utilisation_pct": _percent(usage_rate(redeemed, handed_out)),
-        "beneficiaires_par_public": _distinct_beneficiaries(handouts, lambda p, r: r["public"]),
-        "beneficiaires_par_prescripteur": _distinct_beneficiaries(handouts, lambda p, r: p),
-        "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
-        "part_public_pic_pct": _percent(pic_check.value),
-        "objectif_public_pic_atteint": pic_check.met,
-        "constat_public_pic": pic_check.message,
-        "part_etat_due": _json_number(state_share_owed(face_value * redeemed, terms)),
-        "passes_non_utilises": unused,
-        "avoir_attendu": _json_number(to_money(face_value * unused)),
-        "erreur_achat_minimal": check_minimum_purchase(face_value * purchased, terms),
-    }
-
-
-def _distinct_beneficiaries(handouts, key) -> dict:
-    groups = defaultdict(set)
-    for prescriber, remise in handouts:
-        groups[key(prescriber, remise)].add(remise["identifiant_beneficiaire"])
-    return {name: len(ids) for name, ids in sorted(groups.items())}
 
 
 def _raising_from_here(function):
@@ -508,10 +428,12 @@ SCRIPT_FUNCTIONS = {
         calculer_date_limite_transmission,
         estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,
         calculer_date_signature_possible, calculer_date_limite_avis_attribution,
-        calculer_dates_alerte_expiration, verifier_dotations,
-        verifier_convention_anct, calculer_indicateurs,
-        verifier_remises,
-        verifier_supports_publicite, determiner_donnees_essentielles,
+        calculer_dates_alerte_expiration,
+        verifier_convention_anct,
+        *DISTRIBUTION_FUNCTIONS,
+        *EVALUATION_FUNCTIONS,
+        *PROCUREMENT_FUNCTIONS,
+        *ACT_FUNCTIONS,
         *REGISTER_FUNCTIONS,
     )
 }

@@ -29,18 +29,46 @@ def _applied(registre, record, conventions=()):
 
 def receptionner_carnets(registre, lots: list, emetteur: str, annee_validite: int, valeur_cheque,
                          commande: str, par: str, le: str) -> dict:
-    """Delivered booklets into stock. ``lots``: [{premier_numero, dernier_numero,
-    cheques_par_carnet}]; adds "formats": the stock by booklet size."""
+    """Delivered booklets into stock. ``lots``: [{cheques_par_carnet, premier_numero,
+    dernier_numero, nombre_carnets (optional, checked)}], a lot counted at zero skipped;
+    adds "formats": the stock by booklet size."""
     def record(register, ledger):
         reception = {"carnets": [], "emetteur": emetteur, "annee_validite": int(annee_validite),
                      "valeur_cheque": valeur_cheque, "commande": commande, "par": par, "le": day(le).isoformat()}
-        for lot in lots:
+        for lot in _delivered(lots):
             batch = dict(reception, cheques_par_carnet=int(lot["cheques_par_carnet"]),
-                         carnets=[{"premier": lot["premier_numero"], "dernier": lot["dernier_numero"]}])
+                         carnets=ranges_of(_lot_serials(lot)))
             register["receptions"].append(batch)
         ledger = replay(register)
         return {"formats": booklets_by_size(ledger, Place.STOCK)}
     return _applied(registre, record)
+
+
+def verifier_numeros_livres(formats_livres: list) -> str | None:
+    """None when each delivered format names the serial range of its booklets, as many as
+    counted, and no booklet twice; else why, in French."""
+    try:
+        serials = [s for lot in _delivered(formats_livres) for s in _lot_serials(lot)]
+        serials_of([{"premier": s} for s in serials])
+    except (DomainError, KeyError) as error:
+        return str(error) if isinstance(error, DomainError) else f"donnée manquante : {error}"
+    return None
+
+
+def _delivered(formats_livres) -> list:
+    return [lot for lot in formats_livres if lot.get("nombre_carnets", 1)]
+
+
+def _lot_serials(lot) -> tuple[str, ...]:
+    first, last = lot.get("premier_numero"), lot.get("dernier_numero")
+    if not first or not last:
+        raise DomainError(f"Carnets de {lot['cheques_par_carnet']} pass : indiquez le premier et le dernier "
+                          "numéro livrés.")
+    serials = serials_of([{"premier": first, "dernier": last}])
+    if "nombre_carnets" in lot and len(serials) != lot["nombre_carnets"]:
+        raise DomainError(f"Carnets de {lot['cheques_par_carnet']} pass : la plage {first} – {last} compte "
+                          f"{len(serials)} carnet(s), {lot['nombre_carnets']} comptés à la réception.")
+    return serials
 
 
 def doter_prescripteurs(registre, dotations: list, prescripteurs_conventionnes: list, par: str, le: str) -> dict:
@@ -63,16 +91,17 @@ def doter_prescripteurs(registre, dotations: list, prescripteurs_conventionnes: 
 def remettre_aux_beneficiaires(registre, prescripteur: str, remises: list, par: str,
                                territoire: str | None = None) -> dict:
     """Prescriber -> beneficiaries, each handout checked against its public's allocation
-    rule in force on its date. A handout names its booklets (``carnets``) or a quantity of
-    a size. Adds "mouvements": the moves recorded here (a multi-instance branch hands them
+    rule in force on its date. A handout names its booklets (``carnets``: ranges, or
+    ``premier_numero`` / ``dernier_numero``) or a quantity of a size (those held expiring first). Adds "mouvements": the moves recorded here (a multi-instance branch hands them
     to :func:`fusionner_mouvements`)."""
     def record(register, ledger):
         recorded = []
         for remise in sorted(remises, key=lambda r: day(r["date_remise"])):
             on = day(remise["date_remise"])
             person = Beneficiary(remise["identifiant_beneficiaire"], remise["public"], territoire)
-            serials = _handed_serials(ledger, prescripteur, remise)
             try:
+                serials = _handed_serials(ledger, prescripteur, remise)
+                _require_size(ledger, serials, remise.get("cheques_par_carnet"))
                 move = ledger.hand_to_beneficiary(serials, prescripteur, person, by=par, on=on,
                                                   allocation=_rule(person.public, on, territoire))
             except DomainError as error:
@@ -84,11 +113,25 @@ def remettre_aux_beneficiaires(registre, prescripteur: str, remises: list, par: 
     return _applied(registre, record)
 
 
-def restituer_carnets(registre, prescripteur: str, carnets: list, par: str, le: str) -> dict:
-    """Prescriber -> stock: the booklets it did not hand out."""
+def restituer_carnets(registre, prescripteur: str, carnets, par: str, le: str,
+                      cheques_par_carnet: int | None = None) -> dict:
+    """Prescriber -> stock: the booklets it did not hand out, named (``carnets``: ranges)
+    or counted (an integer: those of the size given it holds, by serial). Adds
+    "mouvements" as the handouts do."""
     def record(register, ledger):
-        move = ledger.return_to_stock(serials_of(carnets), prescripteur, by=par, on=day(le))
-        register["mouvements"].append(_move_json(move, de=prescripteur))
+        if isinstance(carnets, int):
+            if carnets == 0:
+                return {"mouvements": []}
+            held = sorted(s for s in ledger.held_by(prescripteur)
+                          if cheques_par_carnet in (None, ledger.booklet(s).size))
+            if carnets > len(held):
+                raise DomainError(f"{carnets} carnet(s) restitué(s), {len(held)} détenu(s) par {prescripteur}.")
+            serials = tuple(held[:carnets])
+        else:
+            serials = serials_of(carnets)
+        move = _move_json(ledger.return_to_stock(serials, prescripteur, by=par, on=day(le)), de=prescripteur)
+        register["mouvements"].append(move)
+        return {"mouvements": [move]}
     return _applied(registre, record)
 
 
@@ -102,12 +145,13 @@ def fusionner_mouvements(registre, listes_de_mouvements: list) -> dict:
     return _applied(registre, record)
 
 
-def etat_registre(registre) -> dict:
+def decrire_registre(registre) -> dict:
     """Where the booklets are, by size: in stock, per prescriber, handed out."""
     ledger = replay(registre)
     prescribers = sorted({ledger.holding(b.serial).party for b in ledger.booklets()
                           if ledger.holding(b.serial).place is Place.PRESCRIBER})
     return {
+        "plages_par_prescripteur": {p: ranges_of(sorted(ledger.held_by(p))) for p in prescribers},
         "recus": booklets_by_size(ledger),
         "en_stock": booklets_by_size(ledger, Place.STOCK),
         "chez_prescripteurs": {p: booklets_by_size(ledger, Place.PRESCRIBER, p) for p in prescribers},
@@ -119,14 +163,22 @@ def etat_registre(registre) -> dict:
 def _handed_serials(ledger, prescriber, remise) -> tuple[str, ...]:
     if remise.get("carnets"):
         return serials_of(remise["carnets"])
+    if remise.get("premier_numero"):
+        return _lot_serials(dict(remise, dernier_numero=remise.get("dernier_numero") or remise["premier_numero"]))
     size, count = remise.get("cheques_par_carnet"), int(remise["nombre_carnets"])
     held = sorted((s for s in ledger.held_by(prescriber) if size in (None, ledger.booklet(s).size)),
                   key=lambda s: (ledger.booklet(s).year, s))
     if count > len(held):
         of_size = f" de {size} pass" if size else ""
-        raise DomainError(f"{remise['identifiant_beneficiaire']} : {count} carnet(s){of_size} à remettre, "
-                          f"{len(held)} détenu(s) par {prescriber}.")
+        raise DomainError(f"{count} carnet(s){of_size} à remettre, {len(held)} détenu(s) par {prescriber}.")
     return tuple(held[:count])
+
+
+def _require_size(ledger, serials, size) -> None:
+    for serial in serials:
+        if size is not None and ledger.booklet(serial).size != size:
+            raise DomainError(f"le carnet {serial} compte {ledger.booklet(serial).size} pass, "
+                              f"non {size} comme indiqué.")
 
 
 def _rule(public, on, territoire):
@@ -141,5 +193,5 @@ def _move_json(move, **parties) -> dict:
             "le": move.on.isoformat(), **parties}
 
 
-REGISTER_FUNCTIONS = (receptionner_carnets, doter_prescripteurs, remettre_aux_beneficiaires,
-                      restituer_carnets, fusionner_mouvements, etat_registre)
+REGISTER_FUNCTIONS = (verifier_numeros_livres, receptionner_carnets, doter_prescripteurs, remettre_aux_beneficiaires,
+                      restituer_carnets, fusionner_mouvements, decrire_registre)

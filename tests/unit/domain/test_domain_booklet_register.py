@@ -10,11 +10,12 @@ from workflows.domain.booklet_register import SerialRange, ranges_of, serials_of
 from workflows.domain.errors import DomainError, LedgerError
 from workflows.domain.script_functions_register import (
     doter_prescripteurs,
-    etat_registre,
+    decrire_registre,
     fusionner_mouvements,
     receptionner_carnets,
     remettre_aux_beneficiaires,
     restituer_carnets,
+    verifier_numeros_livres,
 )
 
 LOTS = [{"premier_numero": "CAPN10-000001", "dernier_numero": "CAPN10-000150", "cheques_par_carnet": 10},
@@ -77,7 +78,7 @@ def test_dotations_by_size_or_by_range_record_who_and_when():
         "dotation_prescripteur", "PLIE Nord Martinique", "gestionnaire", "2027-09-13")
     assert plie["carnets"] == [{"premier": "CAPN10-000001", "dernier": "CAPN10-000030"}]
     assert ccas["carnets"] == [{"premier": "CAPN05-000001", "dernier": "CAPN05-000040"}]
-    state = etat_registre(registre)
+    state = decrire_registre(registre)
     assert state["en_stock"] == [{"cheques_par_carnet": 5, "nombre_carnets": 60},
                                  {"cheques_par_carnet": 10, "nombre_carnets": 120}]
     assert state["chez_prescripteurs"]["CCAS du Lorrain"] == [{"cheques_par_carnet": 5, "nombre_carnets": 40}]
@@ -128,7 +129,7 @@ def test_branch_moves_merge_and_a_booklet_moved_twice_is_refused():
                                  "agent", "2027-12-20")
     merged = fusionner_mouvements(registre, [first["mouvements"], returned["registre"]["mouvements"][-1:]])
     assert merged["erreur"] is None
-    state = etat_registre(merged["registre"])
+    state = decrire_registre(merged["registre"])
     assert state["remis"] == [{"cheques_par_carnet": 5, "nombre_carnets": 1}]
     assert "CCAS du Lorrain" not in state["chez_prescripteurs"]
     twice = fusionner_mouvements(registre, [first["mouvements"], first["mouvements"]])
@@ -141,7 +142,7 @@ def test_a_register_edited_by_hand_does_not_replay():
                                    "de": "CCAS du Lorrain", "par": "x", "le": "2027-09-30",
                                    "beneficiaire": {"identifiant": "B-9", "public": "senior"}})
     with pytest.raises(LedgerError, match="CAPN05-000090 n'est pas chez CCAS du Lorrain"):
-        etat_registre(registre)
+        decrire_registre(registre)
 
 
 @settings(max_examples=60, deadline=None)
@@ -161,7 +162,7 @@ def test_no_booklet_is_lost_or_created_by_dotations(counts):
     registre = delivered()["registre"]
     result = doter_prescripteurs(registre, [{"prescripteur": CONVENTIONS[i % 2], "nombre_carnets": n}
                                             for i, n in enumerate(counts)], CONVENTIONS, "g", "2027-09-13")
-    state = etat_registre(result["registre"])
+    state = decrire_registre(result["registre"])
     held = sum(f["nombre_carnets"] for formats in state["chez_prescripteurs"].values() for f in formats)
     in_stock = sum(f["nombre_carnets"] for f in state["en_stock"])
     assert held + in_stock == 250
@@ -173,3 +174,35 @@ def test_a_range_has_its_first_and_last():
     assert SerialRange("A-01", "A-03").serials() == ("A-01", "A-02", "A-03")
     with pytest.raises(DomainError):
         SerialRange.from_json({"dernier": "A-03"})
+
+
+def test_the_numbers_delivered_are_checked_against_the_counts():
+    lots = [{"cheques_par_carnet": 10, "nombre_carnets": 150, "premier_numero": "CAPN10-000001",
+             "dernier_numero": "CAPN10-000150"},
+            {"cheques_par_carnet": 5, "nombre_carnets": 0}]
+    assert verifier_numeros_livres(lots) is None
+    lots[0]["nombre_carnets"] = 149
+    assert "compte 150 carnet(s), 149 comptés" in verifier_numeros_livres(lots)
+    overlapping = [dict(lots[0], nombre_carnets=150),
+                   {"cheques_par_carnet": 5, "nombre_carnets": 2, "premier_numero": "CAPN10-000150",
+                    "dernier_numero": "CAPN10-000151"}]
+    assert "CAPN10-000150" in verifier_numeros_livres(overlapping)
+    assert "premier et le dernier" in verifier_numeros_livres([{"cheques_par_carnet": 5, "nombre_carnets": 3}])
+
+
+def test_handouts_by_number_are_checked_against_the_size_declared_and_returns_by_count():
+    registre = endowed()
+    wrong = remettre_aux_beneficiaires(registre, "CCAS du Lorrain", [
+        {"identifiant_beneficiaire": "B-020", "public": "autre", "date_remise": "2027-09-20",
+         "premier_numero": "CAPN05-000007", "nombre_carnets": 1, "cheques_par_carnet": 10}], "agent")
+    assert wrong["erreur"] == "B-020 : le carnet CAPN05-000007 compte 5 pass, non 10 comme indiqué."
+    named = remettre_aux_beneficiaires(registre, "CCAS du Lorrain", [
+        {"identifiant_beneficiaire": "B-020", "public": "autre", "date_remise": "2027-09-20",
+         "premier_numero": "CAPN05-000007", "dernier_numero": "CAPN05-000008", "nombre_carnets": 2,
+         "cheques_par_carnet": 5}], "agent")
+    assert named["mouvements"][0]["carnets"] == [{"premier": "CAPN05-000007", "dernier": "CAPN05-000008"}]
+    back = restituer_carnets(named["registre"], "CCAS du Lorrain", 38, "agent", "2027-12-20")
+    assert back["erreur"] is None and back["mouvements"][0]["type"] == "retour_stock"
+    assert decrire_registre(back["registre"])["en_stock"][0] == {"cheques_par_carnet": 5, "nombre_carnets": 98}
+    too_many = restituer_carnets(named["registre"], "CCAS du Lorrain", 39, "agent", "2027-12-20")
+    assert too_many["erreur"] == "39 carnet(s) restitué(s), 38 détenu(s) par CCAS du Lorrain."

@@ -9,7 +9,6 @@ from workflows.domain.calendar import (
     TERRITORIES,
     add_months,
     appeal_deadline,
-    contract_transmission_deadline,
     executory_date,
     format_date,
     holiday_name,
@@ -174,10 +173,6 @@ def test_not_executory_until_both_are_done():
 def test_executory_date_in_either_order(published, received):
     later = max(published, received)
     assert executory_date(published, received) == executory_date(received, published) == later
-
-
-def test_contract_goes_to_the_prefecture_within_15_days():
-    assert contract_transmission_deadline(date(2023, 5, 30)) == date(2023, 6, 14)
 
 
 def test_format_date():

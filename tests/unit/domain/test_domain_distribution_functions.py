@@ -1,0 +1,165 @@
+"""The distribution and evaluation functions as BPMN scripts see them: dotations per
+booklet format, the PLIE public, the monthly payment of the mediation places, and the
+indicators counted per handout's format."""
+import json
+
+import pytest
+
+from workflows.domain.allocation import pic_publics
+from workflows.domain.errors import DomainError
+from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
+
+CONVENTIONS = ["CCAS du Lorrain", "France Travail Martinique Nord"]
+STOCK = [{"cheques_par_carnet": 10, "nombre_carnets": 1500}, {"cheques_par_carnet": 5, "nombre_carnets": 500}]
+MEDIATHEQUE, CYBER = "Médiathèque de Trinité", "Cyber-base du Lorrain"
+
+
+def dotation(prescripteur, carnets, taille):
+    return {"prescripteur": prescripteur, "nombre_carnets": carnets, "cheques_par_carnet": taille}
+
+
+def remise(who, public, count, size):
+    return {"identifiant_beneficiaire": who, "public": public, "date_remise": "2027-11-16",
+            "nombre_carnets": count, "cheques_par_carnet": size}
+
+
+def plain(value):
+    assert json.loads(json.dumps(value)) == value
+    return value
+
+
+# --- dotations per format -------------------------------------------------------------------
+
+
+def test_dotations_are_checked_against_the_stock_of_their_own_format():
+    ok = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1000, 10)]
+    assert F["verifier_dotations"](ok, CONVENTIONS, STOCK, "2027-11-15") is None
+    # 2,000 booklets for 2,000 in stock: the single-size count would let it through.
+    over = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1600, 10)]
+    assert F["verifier_dotations"](over, CONVENTIONS, STOCK, "2027-11-15") == (
+        "France Travail Martinique Nord : Stock insuffisant : 1600 carnet(s) de 10 pass demandé(s), 1500 en stock.")
+    # Two dotations of one format draw on the same stock.
+    twice = [dotation("CCAS du Lorrain", 300, 5), dotation("France Travail Martinique Nord", 300, 5)]
+    assert "France Travail Martinique Nord : Stock insuffisant : 300 carnet(s) de 5 pass demandé(s), 200 en stock." \
+        == F["verifier_dotations"](twice, CONVENTIONS, STOCK, "2027-11-15")
+
+
+def test_a_dotation_must_name_a_format():
+    with pytest.raises(DomainError, match="Dotation de CCAS du Lorrain : format de carnet None"):
+        F["verifier_dotations"]([{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 3}], CONVENTIONS, STOCK,
+                                "2027-11-15")
+
+
+def test_stock_left_and_booklets_per_format():
+    dotations = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1000, 10),
+                 dotation("CCAS du Lorrain", 20, 10)]
+    assert plain(F["calculer_stock_restant"](STOCK, dotations)) == [
+        {"cheques_par_carnet": 5, "nombre_carnets": 100}, {"cheques_par_carnet": 10, "nombre_carnets": 480}]
+    assert plain(F["compter_par_format"](dotations)) == [
+        {"cheques_par_carnet": 5, "nombre_carnets": 400, "nombre_pass": 2000},
+        {"cheques_par_carnet": 10, "nombre_carnets": 1020, "nombre_pass": 10200}]
+
+
+# --- the PLIE public ---------------------------------------------------------------------
+
+
+def test_plie_job_seekers_count_in_the_pic_public_as_the_allocation_rules_say():
+    assert "plie_demandeur_emploi" in pic_publics()
+    remises = [remise("P1", "plie_demandeur_emploi", 3, 10), remise("A1", "pic", 3, 10),
+               remise("S1", "senior", 1, 5), remise("P1", "plie_demandeur_emploi", 1, 10)]
+    assert F["compter_beneficiaires_pic"](remises) == 2
+
+
+def test_a_plie_handout_is_checked_with_the_plie_rule():
+    held = dotation("France Travail Martinique Nord", 9, 10)
+    assert F["verifier_remises"]([remise("P1", "plie_demandeur_emploi", 3, 10)], held, "972") is None
+    fives = dotation("France Travail Martinique Nord", 4, 5)
+    assert F["verifier_remises"]([remise("P2", "plie_demandeur_emploi", 2, 5)], fives, "972") == (
+        "P2 : Demandeur d'emploi accompagné par le PLIE : carnets de 10 pass attendus, carnet(s) de 5, 5 remis.")
+
+
+# --- monthly payment of the mediation places ----------------------------------------------
+
+
+def test_the_payment_calendar_runs_to_the_month_of_the_acceptance_end():
+    calendar = plain(F["calculer_calendrier_paiements"]("2027-11-15", "2028-01-31"))
+    assert calendar == [
+        {"mois": "2027-11", "libelle": "novembre 2027", "date_paiement": "2027-12-01"},
+        {"mois": "2027-12", "libelle": "décembre 2027", "date_paiement": "2028-01-01"},
+        {"mois": "2028-01", "libelle": "janvier 2028", "date_paiement": "2028-02-01"}]
+    assert F["determiner_mois_suivant"](calendar, calendar[0]) == calendar[1]
+    assert F["determiner_mois_suivant"](calendar, calendar[2]) is None
+
+
+def test_a_monthly_statement_then_its_payment():
+    line = plain(F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], STOCK))
+    assert line == {"lieu": MEDIATHEQUE, "mois": "2027-11", "libelle": "novembre 2027", "passes": 12,
+                    "ateliers": 6, "montant": 120, "numero_mandat_lieu": None, "date_mandatement_lieu": None}
+    paid = plain(F["calculer_paiement_lieu"](line, "M2027-12001", "2027-12-08", []))
+    assert paid == {**line, "numero_mandat_lieu": "M2027-12001", "date_mandatement_lieu": "2027-12-08"}
+    with pytest.raises(DomainError, match="novembre 2027 ont déjà été payés \\(120,00\u00a0€, mandat M2027-12001"):
+        F["calculer_paiement_lieu"](line, "M2027-12002", "2027-12-09", [paid])
+    with pytest.raises(DomainError, match="se paient à partir du 1er décembre 2027"):
+        F["calculer_paiement_lieu"](line, "M2027-11002", "2027-11-30", [])
+    with pytest.raises(DomainError, match="ont déjà été payés"):
+        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 3, 3, 10, [line], [paid], STOCK)
+
+
+def test_a_statement_never_exceeds_the_passes_purchased():
+    earlier = [{"lieu": CYBER, "mois": "2027-11", "passes": 17_000}]
+    assert F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 500, 0, 10, earlier, [], STOCK)["montant"] == 5000
+    with pytest.raises(DomainError, match="au-delà des 17500 passes achetés"):
+        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 501, 0, 10, earlier, [], STOCK)
+
+
+def test_redemptions_and_payments_per_place_over_the_campaign():
+    releves = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], STOCK),
+               F["calculer_releve_mensuel"](CYBER, "2027-11", 0, 0, 10, [], [], STOCK),
+               F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 8, 8, 10, [], [], STOCK)]
+    paid = [F["calculer_paiement_lieu"](releves[0], "M1", "2027-12-08", [])]
+    assert plain(F["calculer_encaissements_par_lieu"]([MEDIATHEQUE, CYBER], releves, paid)) == [
+        {"lieu": MEDIATHEQUE, "passes_encaisses": 20, "ateliers": 14, "passes_payes": 12, "montant_paye": 120},
+        {"lieu": CYBER, "passes_encaisses": 0, "ateliers": 0, "passes_payes": 0, "montant_paye": 0}]
+
+
+# --- indicators per handout's format --------------------------------------------------------
+
+
+def test_indicators_count_passes_per_handout_format_and_compare_payments():
+    bilans = [{"prescripteur": "CCAS du Lorrain", "remises": [remise("S1", "senior", 1, 5), remise("A1", "pic", 3, 10)]},
+              {"prescripteur": "France Travail Martinique Nord",
+               "remises": [remise("P1", "plie_demandeur_emploi", 3, 10), remise("S2", "senior", 1, 5)]}]
+    encaissements = [{"lieu": MEDIATHEQUE, "passes_encaisses": 20}]
+    line = F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 20, 20, 10, [], [], STOCK)
+    paid = [F["calculer_paiement_lieu"](line, "M1", "2027-12-08", [])]
+    result = plain(F["calculer_indicateurs"](bilans, encaissements, STOCK, 10, 50, 50, paid))
+    assert (result["passes_achetes"], result["passes_remis"], result["passes_remis_pic"]) == (17500, 70, 60)
+    assert result["passes_remis_par_format"] == {"10": 60, "5": 10}
+    assert result["passes_remis_par_public"] == {"pic": 30, "plie_demandeur_emploi": 30, "senior": 10}
+    assert result["passes_remis_par_prescripteur"] == {"CCAS du Lorrain": 35, "France Travail Martinique Nord": 35}
+    assert (result["part_public_pic_pct"], result["objectif_public_pic_atteint"]) == (85.71, True)
+    assert (result["montant_paye_lieux"], result["reste_a_payer_lieux"]) == (200, 0)
+    assert result["constat_paiements_lieux"] == \
+        "Lieux de médiation payés de tous les passes encaissés : 200,00\u00a0€."
+    unpaid = F["calculer_indicateurs"](bilans, encaissements, STOCK, 10, 50, 50, [])
+    assert unpaid["paiements_par_lieu"][MEDIATHEQUE] == {"passes_encaisses": 20, "passes_payes": 0,
+                                                         "montant_paye": 0, "reste_a_payer": 200}
+
+
+def test_a_handout_without_its_format_is_refused_by_the_indicators():
+    bilans = [{"prescripteur": "CCAS du Lorrain",
+               "remises": [{"identifiant_beneficiaire": "S1", "public": "senior", "nombre_carnets": 1}]}]
+    with pytest.raises(DomainError, match="Remise à S1 : format de carnet None"):
+        F["calculer_indicateurs"](bilans, [], STOCK, 10)
+
+
+def test_the_places_declaring_side_by_side_may_not_exceed_the_passes_purchased_together():
+    earlier = [{"lieu": CYBER, "mois": "2027-11", "passes": 17_000}]
+    month = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 300, 0, 10, earlier, [], STOCK),
+             F["calculer_releve_mensuel"](CYBER, "2027-12", 0, 0, 10, earlier, [], STOCK)]
+    assert [r["lieu"] for r in F["calculer_releves_a_payer"](month, earlier, STOCK)] == [MEDIATHEQUE]
+    month.append(F["calculer_releve_mensuel"](CYBER, "2027-12", 201, 0, 10, earlier, [], STOCK))
+    with pytest.raises(DomainError, match=r"Passes déclarés pour décembre 2027 \(Médiathèque de Trinité 300, "
+                                          r"Cyber-base du Lorrain 201\) : le total des passes encaissés "
+                                          r"atteindrait 17501, au-delà des 17500 passes achetés."):
+        F["calculer_releves_a_payer"](month, earlier, STOCK)

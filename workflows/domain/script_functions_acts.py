@@ -1,0 +1,82 @@
+"""Script functions of the contrôle de légalité: conventions sent to the préfecture.
+
+Same contract as :mod:`.script_functions`, which registers these functions in
+``SCRIPT_FUNCTIONS``: plain JSON in and out, French verb names, the domain decides
+(:mod:`.acts`: the dated 15-day delay, the @ctes act number and nature, the executory
+date). This module imports only the domain, never ``script_functions``.
+"""
+from .acts import (
+    ActNature,
+    contract_transmission_delay,
+    last_signature,
+    record_contract_transmission,
+    transmission_deadline,
+    transmission_errors,
+)
+from .calendar import format_date
+from .errors import DomainError
+from .json_values import day as _day, iso as _iso
+
+
+def _signed_on(dates_signature: list):
+    if not isinstance(dates_signature, list):
+        raise DomainError(f"Dates de signature invalides : {dates_signature!r} (liste attendue).")
+    return last_signature(_day(d) for d in dates_signature)
+
+
+def calculer_echeance_transmission(dates_signature: list) -> dict:
+    """The deadline to send a convention to the préfecture, counted from its last signature,
+    with the delay's source and the French alert to raise once it has passed."""
+    signed_on = _signed_on(dates_signature)
+    delay = contract_transmission_delay(signed_on)
+    deadline = transmission_deadline(signed_on)
+    return {
+        "date_derniere_signature": _iso(signed_on),
+        "date_limite": _iso(deadline),
+        "delai_jours": delay.days,
+        "source": delay.source,
+        "date_effet": _iso(delay.effective_from),
+        "confirme": delay.confirmed,
+        "consigne": (f"À transmettre au contrôle de légalité (@ctes, nature 4) au plus tard le "
+                     f"{format_date(deadline)} : {delay.days} jours après la dernière signature du "
+                     f"{format_date(signed_on)} ({delay.source})."),
+        "alerte_retard": (f"Délai de transmission au contrôle de légalité échu le {format_date(deadline)} "
+                          f"sans transmission enregistrée : la convention signée le "
+                          f"{format_date(signed_on)} n'est pas exécutoire tant qu'elle n'est pas "
+                          "transmise ; transmettez-la sans attendre."),
+    }
+
+
+def verifier_transmission_convention(dates_signature: list, date_transmission: str, numero_acte,
+                                     nature_acte, date_accuse_reception: str) -> str | None:
+    """None when the transmission can be recorded, else every reason in French (act number
+    or nature refused by @ctes, transmission before the last signature, receipt before the
+    transmission). A late transmission is recorded, not refused."""
+    errors = transmission_errors(_signed_on(dates_signature), _day(date_transmission),
+                                 _day(date_accuse_reception), nature_acte, numero_acte)
+    return " ".join(errors) or None
+
+
+def calculer_transmission_convention(dates_signature: list, date_transmission: str,
+                                     date_accuse_reception: str, numero_acte: str) -> dict:
+    """The transmission as the convention's record keeps it: dates, act number, deadline,
+    delay (days late), executory date and the French summary."""
+    sent = record_contract_transmission(_signed_on(dates_signature), _day(date_transmission),
+                                        _day(date_accuse_reception))
+    return {
+        "numero_acte": numero_acte,
+        "nature_acte": ActNature.CONTRACT.value,
+        "date_derniere_signature": _iso(sent.signed_on),
+        "date_transmission": _iso(sent.transmitted_on),
+        "date_accuse_reception": _iso(sent.received_on),
+        "date_limite": _iso(sent.deadline),
+        "dans_les_delais": sent.on_time,
+        "jours_de_retard": sent.days_late,
+        "date_executoire": _iso(sent.executory_on),
+        "message": sent.message,
+    }
+
+
+# Registered in ``script_functions.SCRIPT_FUNCTIONS``.
+ACT_FUNCTIONS = (calculer_echeance_transmission, verifier_transmission_convention,
+                 calculer_transmission_convention)

@@ -1,0 +1,131 @@
+"""Script function of the evaluation: every indicator, from the prescribers' reports, the
+stock per booklet format and the mediation places' monthly statements and payments.
+
+Same contract as :mod:`.script_functions`: plain JSON values in and out, the domain
+decides (indicators, allocation rules, monthly payments).
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from .allocation import pic_publics
+from .formats import booklet_count, booklet_size, parse_formats, total_passes
+from .indicators import (
+    ANCT_2020,
+    FundingTerms,
+    check_minimum_purchase,
+    check_pic_share,
+    distribution_rate,
+    state_share_owed,
+    usage_rate,
+)
+from .json_values import day as _day, decimal as _decimal, json_number as _json_number
+from .mediation_payments import Month, Payment, balance_finding, balances
+from .money import to_money
+
+# The form's public "pic" and the allocation rules' publics flagged PIC count alike.
+FORM_PIC_PUBLIC = "pic"
+
+
+def is_pic_public(public: str) -> bool:
+    """Whether a public counts toward the PIC share of the ANCT convention."""
+    return public == FORM_PIC_PUBLIC or public in pic_publics()
+
+
+def _rate(percent) -> Decimal:
+    return _decimal(percent) / 100
+
+
+def _percent(rate: Decimal | None) -> int | float | None:
+    return None if rate is None else _json_number((rate * 100).normalize())
+
+
+def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct) -> FundingTerms:
+    return FundingTerms(
+        state_max_share=ANCT_2020.state_max_share if taux_cofinancement_etat_pct is None
+        else _rate(taux_cofinancement_etat_pct),
+        minimum_purchase=ANCT_2020.minimum_purchase,
+        pic_min_share=ANCT_2020.pic_min_share if part_minimale_public_pic_pct is None
+        else _rate(part_minimale_public_pic_pct),
+        source="convention ANCT",
+    )
+
+
+def _passes(remise: dict) -> int:
+    """Passes of a handout: its booklets times the format it names."""
+    where = f"Remise à {remise.get('identifiant_beneficiaire')}"
+    return (booklet_count(remise.get("nombre_carnets"), where)
+            * booklet_size(remise.get("cheques_par_carnet"), where))
+
+
+def _payments(paiements_lieux) -> list[Payment]:
+    return [Payment(p["lieu"], Month.parse(p["mois"]), p["passes"], to_money(_decimal(p["montant"])),
+                    p["numero_mandat_lieu"], _day(p["date_mandatement_lieu"])) for p in paiements_lieux or []]
+
+
+def _payment_indicators(encaissements: list, paiements_lieux, face_value) -> dict:
+    redeemed = {e["lieu"]: e["passes_encaisses"] for e in encaissements}
+    lines = balances(redeemed, _payments(paiements_lieux), face_value)
+    return {
+        "paiements_par_lieu": {b.place: {"passes_encaisses": b.redeemed, "passes_payes": b.paid_passes,
+                                         "montant_paye": _json_number(b.paid),
+                                         "reste_a_payer": _json_number(b.outstanding)} for b in lines},
+        "montant_paye_lieux": _json_number(sum((b.paid for b in lines), to_money(0))),
+        "reste_a_payer_lieux": _json_number(sum((b.outstanding for b in lines), to_money(0))),
+        "constat_paiements_lieux": balance_finding(lines),
+    }
+
+
+def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, formats_en_stock: list,
+                         valeur_cheque, taux_cofinancement_etat_pct=None,
+                         part_minimale_public_pic_pct=None, paiements_lieux: list | None = None) -> dict:
+    """Every indicator of the evaluation from the prescribers' reports (each with its
+    ``remises``, each handout naming its format), the stock per format, the mediation
+    places' redemptions and the payments made to them."""
+    terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct)
+    face_value = to_money(_decimal(valeur_cheque))
+    handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
+    purchased = total_passes(parse_formats(formats_en_stock))
+    handed_out = sum(_passes(r) for _p, r in handouts)
+    pic_passes = sum(_passes(r) for _p, r in handouts if is_pic_public(r["public"]))
+    redeemed = sum(e["passes_encaisses"] for e in encaissements)
+    pic_check = check_pic_share(pic_passes, handed_out, terms)
+    unused = max(purchased - redeemed, 0)
+    return {
+        "passes_achetes": purchased,
+        "passes_remis": handed_out,
+        "passes_remis_pic": pic_passes,
+        "passes_remis_par_format": _group(handouts, lambda p, r: str(r["cheques_par_carnet"]), _passes),
+        "passes_remis_par_public": _group(handouts, lambda p, r: r["public"], _passes),
+        "passes_remis_par_prescripteur": _group(handouts, lambda p, r: p, _passes),
+        "passes_encaisses": redeemed,
+        "taux_distribution_pct": _percent(distribution_rate(handed_out, purchased)),
+        "taux_utilisation_pct": _percent(usage_rate(redeemed, handed_out)),
+        "beneficiaires_par_public": _distinct_beneficiaries(handouts, lambda p, r: r["public"]),
+        "beneficiaires_par_prescripteur": _distinct_beneficiaries(handouts, lambda p, r: p),
+        "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
+        "part_public_pic_pct": _percent(pic_check.value),
+        "objectif_public_pic_atteint": pic_check.met,
+        "constat_public_pic": pic_check.message,
+        "part_etat_due": _json_number(state_share_owed(face_value * redeemed, terms)),
+        "passes_non_utilises": unused,
+        "avoir_attendu": _json_number(to_money(face_value * unused)),
+        "erreur_achat_minimal": check_minimum_purchase(face_value * purchased, terms),
+        **_payment_indicators(encaissements, paiements_lieux, face_value),
+    }
+
+
+def _group(handouts, key, count) -> dict:
+    groups = defaultdict(int)
+    for prescriber, remise in handouts:
+        groups[key(prescriber, remise)] += count(remise)
+    return dict(sorted(groups.items()))
+
+
+def _distinct_beneficiaries(handouts, key) -> dict:
+    groups = defaultdict(set)
+    for prescriber, remise in handouts:
+        groups[key(prescriber, remise)].add(remise["identifiant_beneficiaire"])
+    return {name: len(ids) for name, ids in sorted(groups.items())}
+
+
+EVALUATION_FUNCTIONS = (calculer_indicateurs,)
