@@ -294,17 +294,21 @@ def documents_render(template, data_text, out):
 @click.argument("template")
 @click.option("--as", "username", required=True, help="Utilisateur (service juridique).")
 @click.option("--pdf", is_flag=True, help="Produit aussi le PDF.")
+@click.option("--destinataire", "recipient", default=None,
+              help="Pour un document établi par destinataire (lettre de rejet : un candidat évincé), "
+                   "celui-là seulement ; sinon un document par destinataire.")
 @click.pass_context
 @fails_in_french
-def documents_generate(ctx, instance_id, template, username, pdf):
+def documents_generate(ctx, instance_id, template, username, pdf, recipient):
     """Génère (ou régénère) un document d’une instance."""
-    from workflows.services.documents import generate_document
+    from workflows.services.documents import generate_documents
     from workflows.services.users import get_actor
     app = conventio_of(ctx)
-    result = generate_document(app, instance_id, template, get_actor(app, username), pdf=pdf)
-    click.echo(f"Document n° {result['id']} : {result['title']} (version {result['revision']})")
-    if result["pdf_note"]:
-        click.echo(f"  {result['pdf_note']}", err=True)
+    for result in generate_documents(app, instance_id, template, get_actor(app, username), pdf=pdf,
+                                     recipient=recipient):
+        click.echo(f"Document n° {result['id']} : {result['title']} (version {result['revision']})")
+        if result["pdf_note"]:
+            click.echo(f"  {result['pdf_note']}", err=True)
 
 
 @documents.command("list")
@@ -315,8 +319,9 @@ def documents_generate(ctx, instance_id, template, username, pdf):
 def documents_list(ctx, instance_id, as_json):
     from workflows.services.documents import list_documents
     rows = list_documents(conventio_of(ctx), instance_id, shell_actor())
-    _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("revision", "VERSION"),
-                           ("created_by", "PAR"), ("created_at", "LE"), ("checksum", "EMPREINTE")])
+    _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("recipient", "DESTINATAIRE"),
+                           ("revision", "VERSION"), ("created_by", "PAR"), ("created_at", "LE"),
+                           ("checksum", "EMPREINTE")])
 
 
 @main.group()

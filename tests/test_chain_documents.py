@@ -21,6 +21,8 @@ from workflows.store.models import TaskRecord
 
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 HAPPY, OPEN_TENDER = "pass_numerique_happy", "achat_public_appel_offres"
+CARAIBES = "Chèques & Services Caraïbes SARL"
+PER_RECIPIENT = {"lettre_rejet"}   # made one per evicted candidate
 # generate_step_documents renders from the instance's latest live task. After these steps
 # that task is a join or a sibling branch without the step's data (the prescriber's
 # handouts inside the multi-instance distribution; the notification beside the award
@@ -45,14 +47,34 @@ def _documents_named_by_step():
 NAMED = _documents_named_by_step()
 
 
+class Runs(dict):
+    """Scenario name -> instance id, each scenario run once when first asked for: a scenario
+    that cannot run fails its own tests, not the other's."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app, self.failed = app, {}
+
+    def __missing__(self, name):
+        if name in self.failed:
+            pytest.fail(f"le scénario {name} n'a pas pu être déroulé : {self.failed[name]}")
+        try:
+            self[name] = run_scenario(self.app, json.loads((SCENARIOS / f"{name}.json").read_text()))["id"]
+        except Exception as exc:
+            self.failed[name] = exc
+            raise
+        return self[name]
+
+    def values(self):
+        return [self[name] for name in (HAPPY, OPEN_TENDER)]
+
+
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
-    """The happy chain and the open tender, run once on their own Conventio."""
+    """The happy chain and the open tender, each run once on their own Conventio."""
     app = open_conventio(sqlite_settings(tmp_path_factory.mktemp("chain_documents")))
     deploy_paths(app, [LIBRARY], ADMIN)
-    runs = {name: run_scenario(app, json.loads((SCENARIOS / f"{name}.json").read_text()))["id"]
-            for name in (HAPPY, OPEN_TENDER)}
-    yield app, runs
+    yield app, Runs(app)
     app.close()
 
 
@@ -66,24 +88,43 @@ def _completed_steps(app, instance_id):
     return [(row.id, row.bpmn_id, json.loads(row.body).get("data", {})) for row in rows]
 
 
+def _evicted(data):
+    """The candidates a rejection letter goes to, read from the step's data: every offer but the holder's."""
+    return [offer["candidat"] for offer in data.get("offres", []) if offer["candidat"] != data.get("titulaire")]
+
+
+def _recipients(template, data):
+    return _evicted(data) if template in PER_RECIPIENT else [None]
+
+
+def _sent_back(app, instance_id):
+    """The steps the model's own checks sent back for correction: they make no document."""
+    history = get_instance(app, instance_id, ADMIN)["history"]
+    return {entry["task_id"] for entry in history if entry["action"] == "document_differe"}
+
+
 def _expected(app, instance_id, steps):
-    return Counter((task_id, template) for task_id, bpmn_id, _ in _completed_steps(app, instance_id)
-                   if bpmn_id in steps for template in NAMED[bpmn_id])
+    """(task, template, recipient): once each; a rejection letter per evicted candidate."""
+    sent_back = _sent_back(app, instance_id)
+    return Counter((task_id, template, recipient) for task_id, bpmn_id, data in _completed_steps(app, instance_id)
+                   if bpmn_id in steps and task_id not in sent_back
+                   for template in NAMED[bpmn_id] for recipient in _recipients(template, data))
 
 
 def _generated(app, instance_id):
-    return Counter((d["task_id"], d["template"]) for d in list_documents(app, instance_id, ADMIN))
+    return Counter((d["task_id"], d["template"], d["recipient"]) for d in list_documents(app, instance_id, ADMIN))
 
 
-def _content(app, instance_id, template):
-    """The .docx of the one document of `template` generated on the instance."""
-    [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN) if d["template"] == template]
+def _content(app, instance_id, template, recipient=None):
+    """The .docx of the one document of `template` (for `recipient`) generated on the instance."""
+    [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN)
+                     if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
     path, _name, _media_type = document_file(app, document_id, ADMIN)
     return path.read_bytes()
 
 
-def _text(app, instance_id, template):
-    return docx_text(_content(app, instance_id, template))
+def _text(app, instance_id, template, recipient=None):
+    return docx_text(_content(app, instance_id, template, recipient))
 
 
 @pytest.mark.parametrize("scenario", [HAPPY, OPEN_TENDER])
@@ -101,7 +142,7 @@ def test_every_step_produces_once_each_document_it_names(chain, scenario):
 
 def test_the_happy_chain_produces_every_template_of_the_library(chain):
     app, runs = chain
-    produced = {template for _task_id, template in _generated(app, runs[HAPPY])}
+    produced = {template for _task_id, template, _recipient in _generated(app, runs[HAPPY])}
     assert produced >= {template for templates in NAMED.values() for template in templates}
 
 
@@ -132,13 +173,35 @@ def test_the_anct_convention_states_its_amounts_in_letters(chain):
 
 def test_the_rejection_letter_states_the_standstill_on_the_open_tender_path_only(chain):
     app, runs = chain
-    tender = _text(app, runs[OPEN_TENDER], "lettre_rejet")
+    tender = _text(app, runs[OPEN_TENDER], "lettre_rejet", CARAIBES)
     assert "Lettre recommandée avec avis de réception" in tender
     assert "délai de 16 jours à compter de l'envoi de la présente lettre, soit pas avant le " \
            "1er juillet 2027" in tender
-    assert "Chèques & Services Caraïbes SARL" in tender and "appel d'offres ouvert" in tender
+    assert CARAIBES in tender and "appel d'offres ouvert" in tender
     adapted = _text(app, runs[HAPPY], "lettre_rejet")
     assert "Délai de suspension" not in adapted and "procédure adaptée (MAPA)" in adapted
+
+
+def test_the_open_tender_sends_each_evicted_candidate_its_own_letter_once(chain):
+    app, runs = chain
+    instance_id = runs[OPEN_TENDER]
+    [(task_id, _bpmn_id, data)] = [step for step in _completed_steps(app, instance_id)
+                                   if step[1] == "informer_candidats_evinces"]
+    evicted = _evicted(data)
+    assert len(evicted) >= 2, "le scénario doit évincer plusieurs candidats"
+    letters = [d for d in list_documents(app, instance_id, ADMIN) if d["template"] == "lettre_rejet"]
+    assert sorted((d["recipient"], d["task_id"], d["revision"]) for d in letters) == sorted(
+        (name, task_id, 1) for name in evicted)
+    addresses = {offer["candidat"]: offer["adresse"] for offer in data["offres"]}
+    for name in evicted:
+        text = _text(app, instance_id, "lettre_rejet", name)
+        rows = table_rows(_content(app, instance_id, "lettre_rejet", name))
+        assert name in text and addresses[name] in text and data["titulaire"] in text
+        assert "délai de 16 jours" in text
+        assert not [other for other in evicted if other != name and other in text]
+        for note in data["notes_offres"]:
+            row = [note["critere"], note["note_candidat"], note["note_attributaire"]]
+            assert (row in rows) == (note["candidat"] == name), (name, row)
 
 
 def test_branch_steps_documents_show_their_own_step_data(chain):

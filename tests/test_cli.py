@@ -83,6 +83,23 @@ def test_errors_are_one_line_and_non_zero(cli, tmp_path):
     assert nobody.returncode == 1 and "« personne » inconnu" in nobody.stderr
 
 
+def test_start_data_must_satisfy_the_start_form(cli, tmp_path):
+    models = tmp_path / "start_models"
+    (models / "forms").mkdir(parents=True)
+    (models / "forms" / "demarrage.json").write_text(json.dumps({"type": "object", "required": ["collectivite"],
+                                                                 "properties": {"collectivite": {"type": "string"}}}))
+    (models / "approbation.bpmn").write_text(MODEL.replace('<bpmn:startEvent id="start"/>', (
+        '<bpmn:startEvent id="start"><bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="forms/demarrage.json"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements></bpmn:startEvent>')))
+    cli("deploy", str(models))
+    refused = cli("instances", "start", "approbation", "--data", '{"collectivite": 972}', ok=False)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1, "Erreur : Données de départ invalides : collectivite (doit être un texte)")
+    assert cli("instances", "list").stdout.strip() == "(aucun)"
+    assert "démarrée" in cli("instances", "start", "approbation", "--data", '{"collectivite": "CAP Nord"}').stdout
+
+
 def test_timers_fire_from_the_shell_at_the_given_time(cli, tmp_path):
     timed = definitions(process("delai", "\n".join([
         '<bpmn:startEvent id="start"/>',

@@ -28,7 +28,11 @@ SCHEMAS = {
                        "deployed_at": DATETIME, "deployed_by": STRING}),
     "Deployed": obj({"process_id": STRING, "name": STRING, "version": INTEGER, "content_hash": STRING,
                      "created": BOOLEAN, "warnings": {"type": "array", "items": STRING}}),
-    "StartRequest": obj({"data": {"type": "object", "description": "données de départ"},
+    "StartForm": obj({"process_id": STRING, "name": STRING, "version": INTEGER,
+                      "form": {"type": ["object", "null"],
+                               "description": "schéma JSON des données de départ (null : aucune demandée)"}}),
+    "StartRequest": obj({"data": {"type": "object", "description": "données de départ, validées par le "
+                                                                   "formulaire de démarrage (GET …/start-form)"},
                          "territory": {**NULLABLE_STRING, "description": "un de vos territoires"},
                          "title": NULLABLE_STRING, "version": {"type": ["integer", "null"]}}, required=[]),
     "Instance": obj({"id": INTEGER, "process_id": STRING, "version": {"type": ["integer", "null"]},
@@ -46,9 +50,14 @@ SCHEMAS = {
                        "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
                                                                      "role": NULLABLE_STRING})}}),
     "Document": obj({"id": INTEGER, "instance_id": INTEGER, "template": STRING, "title": STRING,
-                     "revision": INTEGER, "checksum": STRING, "template_version": STRING, "has_pdf": BOOLEAN,
+                     "recipient": {**NULLABLE_STRING, "description": "destinataire d’un document établi par "
+                                   "destinataire (lettre de rejet : le candidat évincé), sinon null"},
+                     "revision": {**INTEGER, "description": "version, comptée par modèle et destinataire"},
+                     "checksum": STRING, "template_version": STRING, "has_pdf": BOOLEAN,
                      "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING}),
-    "GenerateRequest": obj({"template": STRING, "pdf": BOOLEAN}, required=["template"]),
+    "GenerateRequest": obj({"template": STRING, "pdf": BOOLEAN, "recipient": {
+        **NULLABLE_STRING, "description": "pour un document établi par destinataire : celui-là seulement ; "
+                                          "absent : un document par destinataire"}}, required=["template"]),
     "Claim": obj({"task_id": STRING, "claimed_by": NULLABLE_STRING, "claimed_at": DATETIME},
                  required=["task_id", "claimed_by"]),
 }
@@ -118,8 +127,13 @@ PATHS = {
                           obj({"deployed": {"type": "array", "items": ref("Deployed")}}), 400, 403, 409, 422,
                           body={"multipart/form-data": {"schema": obj({"files": FILES})}},
                           tags=["processes"])},
+    "/processes/{process_id}/start-form": {"get": operation(
+        "Le formulaire de démarrage d’un processus (dernière version, ou celle demandée)", 200, ref("StartForm"),
+        404, 422, parameters=[path_parameter("process_id", STRING),
+                              query_parameter("version", INTEGER, "version du modèle")], tags=["processes"])},
     "/processes/{process_id}/instances": {"post": operation(
-        "Démarrer une instance", 201, ref("Instance"), 400, 403, 404, 422,
+        "Démarrer une instance (données validées par le formulaire de démarrage)", 201, ref("Instance"),
+        400, 403, 404, 422,
         body=json_content(ref("StartRequest")), parameters=[path_parameter("process_id", STRING)],
         tags=["instances"])},
     "/instances": {"get": operation(
@@ -133,7 +147,10 @@ PATHS = {
         "get": operation("Documents d’une instance (toutes versions)", 200,
                          {"type": "array", "items": ref("Document")}, 404,
                          parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"]),
-        "post": operation("Générer ou régénérer un document (service juridique)", 201, ref("Document"),
+        "post": operation("Générer ou régénérer un document (service juridique) ; un document établi par "
+                          "destinataire en donne un par destinataire, tous listés dans generated", 201,
+                          {"allOf": [ref("Document"), obj({"generated": {"type": "array",
+                                                                         "items": ref("Document")}})]},
                           400, 403, 404, 422, body=json_content(ref("GenerateRequest")),
                           parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"])},
     "/documents/{document_id}": {"get": {

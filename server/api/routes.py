@@ -7,8 +7,8 @@ from workflows.errors import InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.tasks import complete_task
 from workflows.services.deploy import deploy_sources, list_definitions
-from workflows.services.documents import document_file, generate_document, list_documents
-from workflows.services.instances import get_instance, list_instances, start_instance
+from workflows.services.documents import document_file, generate_documents, list_documents
+from workflows.services.instances import get_instance, list_instances, start_form, start_instance
 from workflows.services.tasks import list_tasks
 
 from ..accounts import LoginRefused, log_in
@@ -74,6 +74,14 @@ def upload_processes():
                                   "warnings": list(d.warnings)} for d in deployed]}), 201
 
 
+@bp.get("/processes/<process_id>/start-form")
+def process_start_form(process_id):
+    version = request.args.get("version")
+    if version is not None and not version.isdigit():
+        raise InvalidData("La version doit être un nombre entier.", {"version": "doit être un nombre entier"})
+    return jsonify(start_form(conventio(), process_id, int(version) if version else None))
+
+
 @bp.post("/processes/<process_id>/instances")
 def start(process_id):
     require_starter(g.actor, web_settings().starter_roles)
@@ -110,8 +118,13 @@ def generate(instance_id):
     body = json_body()
     if not isinstance(body.get("template"), str):
         raise InvalidData("Modèle attendu.", {"template": "champ obligatoire"})
-    document = generate_document(conventio(), instance_id, body["template"], g.actor, pdf=body.get("pdf") is True)
-    return jsonify(document), 201
+    recipient = body.get("recipient")
+    if recipient is not None and not isinstance(recipient, str):
+        raise InvalidData("Le destinataire doit être un texte.", {"recipient": "doit être un texte"})
+    documents = generate_documents(conventio(), instance_id, body["template"], g.actor, pdf=body.get("pdf") is True,
+                                   recipient=(recipient or "").strip() or None)
+    # the first document at the top level, as before; every document made (one per recipient) in `generated`
+    return jsonify(dict(documents[0], generated=documents)), 201
 
 
 @bp.get("/documents/<int:document_id>")

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
 from workflows.documents import TemplateRegistry
-from workflows.services.documents import document_file, generate_document
+from workflows.services.documents import document_file, generate_documents
 
 from ..context import conventio
 from ..identity import current_actor, login_required
@@ -27,10 +27,14 @@ def download(document_id):
 @bp.post("/instances/<int:instance_id>/documents")
 @login_required
 def generate(instance_id):
-    document = generate_document(conventio(), instance_id, request.form.get("template", ""), current_actor(),
-                                 pdf=request.form.get("pdf") == "1")
-    flash(_("Document « %(title)s » généré (version %(revision)s).", title=document["title"],
-            revision=document["revision"]), "success")
-    if document["pdf_note"]:
-        flash(document["pdf_note"], "warning")
+    """One document, or one per recipient (rejection letters), or the named recipient's only."""
+    documents = generate_documents(conventio(), instance_id, request.form.get("template", ""), current_actor(),
+                                   pdf=request.form.get("pdf") == "1",
+                                   recipient=request.form.get("recipient", "").strip() or None)
+    for document in documents:
+        flash(_("Document « %(title)s » généré (version %(revision)s).", title=document["title"],
+                revision=document["revision"]), "success")
+    notes = {document["pdf_note"] for document in documents if document["pdf_note"]}
+    for note in sorted(notes):
+        flash(note, "warning")
     return redirect(url_for("instances.show", instance_id=instance_id) + "#documents")

@@ -5,12 +5,14 @@ from flask_babel import gettext as _
 from workflows.errors import InvalidData
 from workflows.services.deploy import list_definitions
 from workflows.services.documents import GENERATING_ROLES, list_documents
-from workflows.services.instances import get_instance, list_instances, start_instance
+from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
+                                          start_instance)
 
 from ..context import conventio, web_settings
 from ..diagram import instance_diagram, phases
 from .documents import template_choices
 from ..identity import current_actor, login_required, require_starter
+from ..schema_form import build_fields, parse_submission, unplaced_errors
 
 bp = Blueprint("instances", __name__)
 
@@ -45,14 +47,45 @@ def index():
                            may_start=bool(actor.roles & web_settings().starter_roles))
 
 
+def _render_start(process, territory, title, values, errors=None, use_defaults=True, extra_rows=None,
+                  status=200):
+    schema = process["form"]
+    fields = build_fields(schema, values, errors, use_defaults, extra_rows) if schema else []
+    return render_template("instances/start.html", process=process, territory=territory, title=title,
+                           schema=schema, fields=fields,
+                           general_errors=unplaced_errors(fields, errors or {}) if errors else {}), status
+
+
+@bp.get("/instances/new")
+@login_required
+def new():
+    """The chosen process's start form, filled with the last start data of the territory."""
+    actor = current_actor()
+    require_starter(actor, web_settings().starter_roles)
+    territory = start_territory(actor, request.args.get("territory"))
+    process = start_form(conventio(), request.args.get("process_id", ""))
+    fields = (process["form"] or {}).get("properties") or {}
+    values = latest_start_data(conventio(), actor, territory, fields) if fields else {}
+    return _render_start(process, territory, request.args.get("title", ""), values)
+
+
 @bp.post("/instances")
 @login_required
 def start():
     actor = current_actor()
     require_starter(actor, web_settings().starter_roles)
     territory = start_territory(actor, request.form.get("territory"))
-    instance = start_instance(conventio(), request.form.get("process_id", ""), {}, actor, territory=territory,
-                              title=request.form.get("title", "").strip() or None)
+    process = start_form(conventio(), request.form.get("process_id", ""))
+    title = request.form.get("title", "").strip()
+    data = parse_submission(process["form"], request.form) if process["form"] else {}
+    grow = request.form.get("_add_row")
+    if grow:   # "Ajouter une ligne": the form again, one row longer, nothing started
+        return _render_start(process, territory, title, data, use_defaults=False, extra_rows={grow: 1})
+    try:
+        instance = start_instance(conventio(), process["process_id"], data, actor, territory=territory,
+                                  title=title or None, version=process["version"])
+    except InvalidData as invalid:
+        return _render_start(process, territory, title, data, invalid.details, use_defaults=False, status=422)
     return redirect(url_for(".show", instance_id=instance["id"]))
 
 

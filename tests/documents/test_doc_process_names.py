@@ -137,3 +137,20 @@ def test_the_evaluation_tables_add_up_to_what_the_process_counted():
     with pytest.raises(InvalidData, match="le processus a compté 6 pass encaissés"):
         build("rapport_evaluation", data, pass_utilises_par_prescripteur=used,
               pass_utilises_par_public=[{"public": "senior", "pass_utilises": 5}])
+
+
+BUYER = {key: OFFERS[key] for key in ("collectivite", "collectivite_adresse", "reference_marche", "objet_marche")
+         if key in OFFERS}
+
+
+def test_the_specifications_and_the_order_list_one_line_per_booklet_format():
+    formats = [{"cheques_par_carnet": 10, "nombre_carnets": 2000}, {"cheques_par_carnet": 5, "nombre_carnets": 300}]
+    specifications = build("cahier_des_charges", BUYER, formats=formats, lieu_livraison="Siège")
+    assert [(line["pass_par_carnet"], line["nombre_carnets"]) for line in specifications["carnets"]] == [
+        (10, 2000), (5, 300)]
+    assert specifications["nombre_pass"] == 21500
+    order = build("bon_de_commande", BUYER, formats_commandes=formats,
+                  numero_bon_commande="BC-1", date_bon_commande="2027-07-10", titulaire="APTIC",
+                  adresse_titulaire="Bordeaux", frais_emetteur_commande_ht=860, lieu_livraison="Siège")
+    assert [(line["designation"][:12], line["quantite"], line["prix_unitaire_ht"]) for line in order["lignes"]] == [
+        ("Carnets de 1", 2000, 100), ("Carnets de 5", 300, 50), ("Frais de ges", 1, 860)]

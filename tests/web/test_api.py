@@ -4,6 +4,7 @@ from io import BytesIO
 import pytest
 from openapi_spec_validator import validate
 
+from start_data import CAP_NORD
 from web_helpers import CONVENTION_DRAFT, PASSWORD, actor, anct_convention_at_review, api_token, login
 from openapi_check import CheckedClient
 from workflows.services.instances import get_instance
@@ -92,7 +93,7 @@ def test_process_list_and_upload(api, client):
 def test_start_an_instance_and_read_it(api, client):
     headers = api_token(client, "juriste")
     started = api.post("/api/v1/processes/convention_anct/instances", headers=headers,
-                       json={"data": {"collectivite": "CAP Nord"}, "title": "Convention 2026"})
+                       json={"data": CAP_NORD, "title": "Convention 2026"})
     assert started.status_code == 201
     instance = started.get_json()
     assert instance["territory"] == "cap-nord" and started.headers["Location"] == f"/api/v1/instances/{instance['id']}"
@@ -104,6 +105,25 @@ def test_start_an_instance_and_read_it(api, client):
                          json={"territory": "yvelines"})
     assert elsewhere.status_code == 422
     assert api.get(f"/api/v1/instances/{instance['id']}", headers=api_token(client, "juriste78")).status_code == 404
+
+
+def test_the_start_form_is_published_and_enforced(api, client, conventio):
+    headers = api_token(client, "juriste")
+    described = api.get("/api/v1/processes/convention_anct/start-form", headers=headers)
+    assert described.status_code == 200
+    form = described.get_json()["form"]
+    assert {"collectivite", "president", "tribunal_administratif", "fait_a"} <= set(form["required"])
+    assert form["properties"]["fait_a"]["title"] == "Lieu de signature (« Fait à »)"
+    assert api.get("/api/v1/processes/inconnu/start-form", headers=headers).status_code == 404
+    refused = api.post("/api/v1/processes/convention_anct/instances", headers=headers,
+                       json={"data": dict(CAP_NORD, president="", territoire="Martinique")})
+    assert refused.status_code == 422
+    body = refused.get_json()
+    assert body["error"] == "donnees_invalides" and body["message"].startswith("Données de départ invalides")
+    assert body["details"]["president"] == "ne doit pas être vide"
+    assert body["details"]["territoire"].startswith("valeur non autorisée (choix possibles : FR,")
+    with conventio.db.sessions() as session:
+        assert session.query(ProcessInstance).count() == 0, "a refused start creates nothing"
 
 
 # --- tasks -------------------------------------------------------------------------------------

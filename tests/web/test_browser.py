@@ -2,6 +2,7 @@
 
 Screenshots go to test-artifacts/ at the top of the repository.
 """
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import web_settings
+from start_data import CAP_NORD
 from web_helpers import PASSWORD, actor, anct_convention_at_review
 from workflows.services.tasks import list_tasks
 
@@ -79,6 +81,32 @@ def test_director_approves_the_anct_convention_from_the_inbox(page, live_server,
     assert next_task["bpmn_id"] == "signer_convention_anct"
 
 
+def test_legal_staff_start_a_procedure_from_its_start_form(page, live_server, conventio):
+    from workflows.services.instances import get_instance
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_in(page, live_server, "juriste")
+    page.goto(f"{live_server}/instances")
+    page.select_option("#process_id", "convention_anct")
+    page.click("section.start button[type=submit]")
+    page.wait_for_url(re.compile(r"/instances/new\?process_id=convention_anct&territory=cap-nord"))
+    for name, value in CAP_NORD.items():
+        if name in ("type_collectivite", "territoire"):
+            page.select_option(f"#f-{name}", value)
+        elif name != "president":
+            page.fill(f"#f-{name}", value)
+    page.click("form.start-form button[type=submit]")
+    assert page.locator("#f-president-error").inner_text() == "champ obligatoire"
+    assert page.input_value("#f-fait_a") == CAP_NORD["fait_a"], "what was typed comes back"
+    page.screenshot(path=str(ARTIFACTS / "demarrage-erreurs.png"), full_page=True)
+    page.fill("#f-president", CAP_NORD["president"])
+    page.click("form.start-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/instances/\d+$"))
+    instance_id = int(page.url.rsplit("/", 1)[1])
+    data = get_instance(conventio, instance_id, actor(conventio, "admin"))["data"]
+    assert {name: data[name] for name in CAP_NORD} == CAP_NORD
+    page.screenshot(path=str(ARTIFACTS / "demarrage-instance.png"), full_page=True)
+
+
 def test_director_must_comment_a_rejection(page, live_server, conventio):
     _instance_id, review_id = anct_convention_at_review(conventio)
     log_in(page, live_server, "directrice")
@@ -109,7 +137,7 @@ def test_legal_staff_generate_and_download_a_convention(page, live_server, conve
     from workflows.services.instances import start_instance
     ARTIFACTS.mkdir(exist_ok=True)
     legal = actor(conventio, "juriste")
-    instance_id = start_instance(conventio, "convention_anct", dict(EXAMPLES["convention_anct"]), legal,
+    instance_id = start_instance(conventio, "convention_anct", {**CAP_NORD, **EXAMPLES["convention_anct"]}, legal,
                                  territory="cap-nord")["id"]
     log_in(page, live_server, "juriste")
     page.goto(f"{live_server}/instances/{instance_id}")

@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from bpmn_builder import sequence, user_task
 
+from start_data import CAP_NORD
 from web_helpers import (CONVENTION_DRAFT, PASSWORD, actor, anct_convention_at_review, csrf_token, login, post)
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.tasks import list_tasks
-from workflows.store.models import AuditEntry, TaskRecord
+from workflows.store.models import AuditEntry, ProcessInstance, TaskRecord
 
 
 def text(response):
@@ -138,7 +139,8 @@ def test_overdue_tasks_are_highlighted(client, conventio):
 
 # --- task page -------------------------------------------------------------------------------
 def test_task_form_is_rendered_from_its_schema(client, conventio):
-    instance = start_instance(conventio, "convention_anct", {}, actor(conventio, "juriste"), territory="cap-nord")
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), actor(conventio, "juriste"),
+                              territory="cap-nord")
     [task] = list_tasks(conventio, actor(conventio, "juriste"), instance_id=instance["id"])
     login(client, "juriste")
     page = text(client.get(f"/tasks/{task['id']}"))
@@ -150,7 +152,8 @@ def test_task_form_is_rendered_from_its_schema(client, conventio):
 
 
 def test_invalid_data_shows_errors_next_to_fields_and_changes_nothing(client, conventio):
-    instance = start_instance(conventio, "convention_anct", {}, actor(conventio, "juriste"), territory="cap-nord")
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), actor(conventio, "juriste"),
+                              territory="cap-nord")
     [task] = list_tasks(conventio, actor(conventio, "juriste"), instance_id=instance["id"])
     login(client, "juriste")
     journal = _journal_size(conventio)
@@ -252,13 +255,54 @@ def test_a_chain_shows_one_diagram_per_phase_entered(client, conventio):
 def test_start_an_instance_from_the_list(client, conventio):
     login(client, "juriste")
     page = text(client.get("/instances"))
-    assert "Démarrer une procédure" in page
+    assert "Démarrer une procédure" in page and 'action="/instances/new"' in page
+    form = text(client.get("/instances/new?process_id=convention_anct&territory=cap-nord"))
+    assert 'name="collectivite"' in form and 'name="tribunal_administratif"' in form and 'name="fait_a"' in form
+    assert '<option value="972" >Martinique (972)</option>' in form
     response = post(client, "/instances", {"process_id": "convention_anct", "territory": "cap-nord",
-                                           "title": "Convention ANCT 2026"})
+                                           "title": "Convention ANCT 2026", **CAP_NORD})
     assert response.status_code == 302
     instance_id = int(response.location.rsplit("/", 1)[1])
-    assert get_instance(conventio, instance_id, actor(conventio, "admin"))["title"] == "Convention ANCT 2026"
+    started = get_instance(conventio, instance_id, actor(conventio, "admin"))
+    assert started["title"] == "Convention ANCT 2026"
+    assert {k: started["data"][k] for k in CAP_NORD} == CAP_NORD
     assert "Convention ANCT 2026" in text(client.get("/instances"))
+
+
+def test_invalid_start_data_shows_the_start_form_again_with_the_errors_and_starts_nothing(client, conventio):
+    login(client, "juriste")
+    journal = _journal_size(conventio)
+    typed = dict(CAP_NORD, collectivite="Commune de Test", president="", territoire="")
+    response = post(client, "/instances", {"process_id": "convention_anct", "territory": "cap-nord",
+                                           "title": "Essai", **typed})
+    assert response.status_code == 422
+    page = text(response)
+    assert re.search(r'f-president-error">champ obligatoire<', page)
+    assert re.search(r'f-territoire-error">champ obligatoire<', page)
+    assert 'value="Commune de Test"' in page and 'value="Essai"' in page, "what the user typed comes back"
+    assert "Rien n’a été démarré" in page
+    assert _journal_size(conventio) == journal
+    with conventio.db.sessions() as session:
+        assert session.execute(select(func.count()).select_from(ProcessInstance)).scalar() == 0
+
+
+def test_the_start_form_is_filled_with_the_last_start_data_of_the_territory(client, conventio):
+    moved = dict(CAP_NORD, collectivite_adresse="1 rue du Nouveau Siège, 97225 Le Marigot")
+    start_instance(conventio, "convention_anct", dict(CAP_NORD), actor(conventio, "juriste"), territory="cap-nord")
+    start_instance(conventio, "achat_public", moved, actor(conventio, "juriste"), territory="cap-nord")
+    start_instance(conventio, "convention_anct", dict(CAP_NORD, collectivite="Seine-et-Yvelines Numérique"),
+                   actor(conventio, "juriste78"), territory="yvelines")
+    login(client, "juriste")
+    page = text(client.get("/instances/new?process_id=deliberation&territory=cap-nord"))
+    assert 'value="1 rue du Nouveau Siège, 97225 Le Marigot"' in page, "the latest start on the territory"
+    assert f'value="{CAP_NORD["president"]}"' in page and '<option value="972" selected>' in page
+    assert "Seine-et-Yvelines" not in page, "another territory's identity is not offered"
+    assert 'name="csrf_token"' in page
+
+
+def test_starting_needs_a_starter_role(client):
+    login(client, "elu")
+    assert client.get("/instances/new?process_id=convention_anct&territory=cap-nord").status_code == 403
 
 
 def test_bpmn_js_is_served_locally_and_nothing_else_from_node_modules(client):

@@ -5,6 +5,7 @@ installation's, not a territory's.
 """
 import pytest
 
+from start_data import CAP_NORD
 from web_helpers import USER_OF_ROLE, anct_convention_at_review, api_token, login, post
 from workflows.roles import ROLE_LABELS
 from workflows.store.models import ProcessInstance
@@ -33,7 +34,8 @@ def attempt(client, token, action, instance_id, review_id):
     if action == "claim the director's review":
         return post(client, f"/tasks/{review_id}/claim").status_code, 302
     if action == "start an instance":
-        response = client.post("/api/v1/processes/convention_anct/instances", headers=token, json={})
+        response = client.post("/api/v1/processes/convention_anct/instances", headers=token,
+                               json={"data": CAP_NORD})
         return response.status_code, 201
     if action == "upload a model":
         return post(client, "/models", {"files": [(BytesIO(BROKEN_MODEL), "x.bpmn")]},

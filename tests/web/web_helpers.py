@@ -1,6 +1,7 @@
 """Helpers of the web tests: log in, read the CSRF token, drive a process with the services."""
 import re
 
+from start_data import CAP_NORD
 from workflows.services.instances import start_instance
 from workflows.services.tasks import complete_task, list_tasks
 from workflows.services.users import get_actor
@@ -47,7 +48,7 @@ def actor(conventio, username):
 def anct_convention_at_review(conventio, territory=TERRITORY, title=None):
     """A convention_anct instance whose draft is written: the director's review is ready."""
     legal = actor(conventio, "juriste" if territory == TERRITORY else "juriste78")
-    instance = start_instance(conventio, "convention_anct", {}, legal, territory=territory, title=title)
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), legal, territory=territory, title=title)
     [draft] = list_tasks(conventio, legal, instance_id=instance["id"])
     complete_task(conventio, draft["id"], CONVENTION_DRAFT, legal)
     [review] = [t for t in list_tasks(conventio, legal, instance_id=instance["id"], include_all_roles=True)]

@@ -10,6 +10,7 @@ from typing import Mapping
 from . import contexts
 from .contexts import ContextBuilder
 from .errors import UnknownTemplate
+from .recipients import FanOut, NotPerRecipient, UnknownRecipient, matching
 
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -37,6 +38,14 @@ CATALOGUE = {  # name (= file stem): French title, context builder
         "Rapport d'évaluation du déploiement", contexts.rapport_evaluation),
 }
 
+PER_RECIPIENT = {  # templates generated one per recipient (see recipients.py)
+    "lettre_rejet": FanOut(
+        recipients=contexts.evicted_candidates, data_for=contexts.rejection_data,
+        plural="candidats évincés",
+        nobody="aucun candidat évincé (la seule offre reçue est celle du titulaire) : "
+               "aucune lettre de rejet à envoyer"),
+}
+
 
 @lru_cache(maxsize=64)
 def _file_digest(path: Path, modified_ns: int, size: int) -> tuple[str, bytes]:
@@ -50,6 +59,7 @@ class TemplateSpec:
     path: Path
     title: str
     builder: ContextBuilder
+    fan_out: FanOut | None = None
 
     def _read(self) -> tuple[str, bytes]:
         stat = self.path.stat()
@@ -64,15 +74,38 @@ class TemplateSpec:
     def content(self) -> bytes:
         return self._read()[1]
 
-    def build_context(self, data: Mapping) -> dict:
-        return self.builder(data, self.title)
+    def build_context(self, data: Mapping, recipient: str | None = None) -> dict:
+        """The template's context; errors name the document (and its recipient)."""
+        return self.builder(data, self.title_for(recipient))
+
+    def recipients_of(self, data: Mapping) -> list[str] | None:
+        """Who gets a copy of their own, in order; None when the template is made once
+        (not generated per recipient, or the data lists no recipients)."""
+        return None if self.fan_out is None else self.fan_out.recipients(data)
+
+    def recipient_named(self, data: Mapping, wanted: str) -> str:
+        """The recipient `wanted` as the data names it; a French error listing the others."""
+        known = self.recipients_of(data)
+        if known is None:
+            raise NotPerRecipient(self.title)
+        found = matching(known, wanted)
+        if found is None:
+            raise UnknownRecipient(self.title, wanted, known, self.fan_out.plural)
+        return found
+
+    def data_for(self, data: Mapping, recipient: str) -> dict:
+        return self.fan_out.data_for(data, recipient)
+
+    def title_for(self, recipient: str | None) -> str:
+        return self.title if recipient is None else f"{self.title} — {recipient}"
 
 
 class TemplateRegistry:
     def __init__(self, templates_dir: Path | str | None = None):
         self.templates_dir = Path(templates_dir) if templates_dir else default_templates_dir()
         self._specs = {
-            name: TemplateSpec(name, self.templates_dir / f"{name}.docx", title, builder)
+            name: TemplateSpec(name, self.templates_dir / f"{name}.docx", title, builder,
+                               PER_RECIPIENT.get(name))
             for name, (title, builder) in CATALOGUE.items()
         }
 

@@ -22,23 +22,44 @@ class RenderedDocument:
     content: bytes
     data: Mapping = field(repr=False)
     media_type: str = DOCX_MEDIA_TYPE
+    recipient: str | None = None
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def render_document(name: str, data: Mapping,
-                    registry: TemplateRegistry | None = None) -> RenderedDocument:
-    """Render template `name` with the instance `data` (a plain dict).
+def render_document(name: str, data: Mapping, registry: TemplateRegistry | None = None,
+                    recipient: str | None = None) -> RenderedDocument:
+    """Render template `name` with the instance `data` (a plain dict); for a template
+    generated per recipient, `recipient`'s own copy.
 
     Raises UnknownTemplate, MissingData, InvalidData, UndefinedVariable or
     TemplateSecurityError (all DocumentError, messages in French).
     """
     spec = (registry or TemplateRegistry()).get(name)
-    context = spec.build_context(data)
+    if recipient is not None:
+        recipient = spec.recipient_named(data, recipient)
+        data = spec.data_for(data, recipient)
+    context = spec.build_context(data, recipient)
     content = render_docx(spec.content, context, spec.name)
-    return RenderedDocument(spec.name, spec.version, spec.title, content, data)
+    return RenderedDocument(spec.name, spec.version, spec.title_for(recipient), content, data,
+                            recipient=recipient)
+
+
+def render_documents(name: str, data: Mapping, registry: TemplateRegistry | None = None,
+                     recipient: str | None = None) -> list[RenderedDocument]:
+    """Every document `name` makes from `data`: one per recipient the data lists (only
+    `recipient`'s when named; none when the list is empty), else the one document.
+    All are rendered before any is returned, so that one failure leaves nothing to store."""
+    registry = registry or TemplateRegistry()
+    spec = registry.get(name)
+    if recipient is not None:
+        return [render_document(name, data, registry, recipient)]
+    recipients = spec.recipients_of(data)
+    if recipients is None:
+        return [render_document(name, data, registry)]
+    return [render_document(name, data, registry, each) for each in recipients]
 
 
 def render_to_file(name: str, data: Mapping, out: Path | str,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import jsonschema
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
@@ -252,7 +253,8 @@ def _form_schema(properties, filename, sources, task_spec, problems, warnings):
         path = posixpath.normpath(posixpath.join(posixpath.dirname(filename or ""), relative))
         if path not in sources:
             # Models drawn elsewhere may name forms they do not ship: deployable, but said.
-            warnings.append(Problem(filename, f"formulaire « {relative} » introuvable : la tâche "
+            what = "le démarrage" if isinstance(task_spec, StartEvent) else "la tâche"
+            warnings.append(Problem(filename, f"formulaire « {relative} » introuvable : {what} "
                                               f"acceptera des données sans contrôle",
                                     task_spec.bpmn_id, task_spec.bpmn_name).describe())
             return None

@@ -22,6 +22,18 @@ def validate_form_data(schema, data):
     return errors
 
 
+def describe_form_errors(errors):
+    """The {field: message} of validate_form_data as one French line: « champ (message), … »."""
+    return ", ".join(f"{field or 'formulaire'} ({message})" for field, message in errors.items())
+
+
+def _choices_of(alternatives):
+    """« (choix possibles : …) » when the alternatives are a list of constants (a select)."""
+    if all(isinstance(a, dict) and "const" in a for a in alternatives):
+        return " (choix possibles : " + ", ".join(str(a["const"]) for a in alternatives) + ")"
+    return ""
+
+
 def _field(error, extra=None):
     path = [str(p) for p in error.absolute_path]
     if extra is not None:
@@ -43,7 +55,7 @@ def _describe(error):
         "format": lambda: f"doit être {FORMAT_NAMES.get(expected, expected)}",
         "enum": lambda: "valeur non autorisée (choix possibles : " + ", ".join(map(str, expected)) + ")",
         "const": lambda: f"doit valoir {expected!r}",
-        "oneOf": lambda: "valeur non autorisée",
+        "oneOf": lambda: "valeur non autorisée" + _choices_of(expected),
         "anyOf": lambda: "valeur non autorisée",
         "minimum": lambda: f"doit être supérieur ou égal à {expected}",
         "maximum": lambda: f"doit être inférieur ou égal à {expected}",

@@ -72,6 +72,16 @@ class Definition:
     subprocess_specs: dict
     forms: dict
 
+    @property
+    def start_form(self):
+        """The form of the process's own start event: what starting it asks for. The start
+        events of called processes are not its: a call passes the caller's data."""
+        for start_event in self.spec.start.outputs:
+            form = self.forms.get(f"{self.spec.name}:{start_event.name}")
+            if form is not None:
+                return form
+        return None
+
     def instructions(self, process_id, spec_name):
         """The instructionsForEndUser text of a task, as the model wrote it."""
         spec = self.spec if process_id == self.spec.name else self.subprocess_specs.get(process_id)
@@ -101,6 +111,10 @@ class Instance:
 
     @classmethod
     def start(cls, definition, data, script_engine):
+        """Start with data valid for the definition's start form (FormRejected otherwise)."""
+        errors = validate_form_data(definition.start_form, data)
+        if errors:
+            raise FormRejected(errors)
         workflow = ConventioWorkflow(definition.spec, definition.subprocess_specs, script_engine=script_engine)
         # workflow.set_data() does not reach task data: the start data goes on the first task.
         for task in workflow.get_tasks(state=TaskState.READY):

@@ -3,7 +3,8 @@ import json
 
 from sqlalchemy import select
 
-from ..engine import ExecutionFailed
+from ..engine import ExecutionFailed, FormRejected
+from ..engine.forms import describe_form_errors
 from ..errors import Forbidden, InstanceFailed, InvalidData, NotFound
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
@@ -19,13 +20,13 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
     if territory is not None and not actor.sees_territory(territory):
         raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
     with Step(app) as step:
-        definition_row = latest_definition(step.session, process_id, version)
-        if definition_row is None:
-            raise NotFound(f"Processus « {process_id} » non déployé"
-                           + (f" en version {version}." if version else "."))
+        definition_row = _deployed(step.session, process_id, version)
         definition = definition_for(app, step.session, definition_row.id)
         try:
             instance = app.engine.start(definition, data)
+        except FormRejected as exc:
+            raise InvalidData("Données de départ invalides : " + describe_form_errors(exc.errors),
+                              exc.errors) from exc
         except ExecutionFailed as exc:
             raise InstanceFailed(f"Démarrage impossible. {exc}", {"etape": exc.task_name}) from exc
         row = ProcessInstance(
@@ -38,6 +39,45 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
                     role=actor.main_role(), payload={"donnees": data}, instance_id=row.id)
         step.commit()
         return instance_summary(row, definition_row.version)
+
+
+def _deployed(session, process_id, version):
+    definition_row = latest_definition(session, process_id, version)
+    if definition_row is None:
+        raise NotFound(f"Processus « {process_id} » non déployé" + (f" en version {version}." if version else "."))
+    return definition_row
+
+
+def start_form(app, process_id, version=None):
+    """What starting the latest (or given) version of a process asks for: its start form, or None."""
+    with app.db.sessions() as session:
+        definition_row = _deployed(session, process_id, version)
+        definition = definition_for(app, session, definition_row.id)
+        return {"process_id": process_id, "name": definition_row.name, "version": definition_row.version,
+                "form": definition.start_form}
+
+
+RECENT_STARTS = 50   # how far back a start form's values are looked for
+
+
+def latest_start_data(app, actor, territory, fields):
+    """The `fields` given to the latest start on `territory` that gave any of them, whatever
+    its process: a collectivité's identity rarely changes, so it is offered, not retyped."""
+    if not actor.sees_territory(territory):
+        return {}
+    same_territory = (ProcessInstance.territory.is_(None) if territory is None
+                      else ProcessInstance.territory == territory)
+    with app.db.sessions() as session:
+        payloads = session.execute(
+            select(AuditEntry.payload).join(ProcessInstance, ProcessInstance.id == AuditEntry.instance_id)
+            .where(AuditEntry.action == "demarrage", same_territory)
+            .order_by(AuditEntry.id.desc()).limit(RECENT_STARTS)).scalars()
+        for payload in payloads:
+            data = json.loads(payload).get("donnees")
+            found = {k: v for k, v in data.items() if k in fields} if isinstance(data, dict) else {}
+            if found:
+                return found
+    return {}
 
 
 def instance_summary(row, definition_version=None):

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -157,15 +157,20 @@ class TaskClaim(Base):
 
 
 class GeneratedDocument(Base):
-    """A rendered document and what it was made from; every revision is kept."""
+    """A rendered document and what it was made from; every revision is kept. A template
+    made one per recipient (a rejection letter per evicted candidate) counts its revisions
+    per recipient; the index reads a missing recipient as "" so that two documents without
+    one still cannot share a revision (NULLs never collide in a unique index)."""
     __tablename__ = "generated_document"
-    __table_args__ = (UniqueConstraint("instance_id", "template", "revision", name="uq_document_revision"),)
+    __table_args__ = (Index("uq_document_recipient_revision", "instance_id", "template",
+                            text("coalesce(recipient, '')"), "revision", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     template: Mapped[str] = mapped_column(String(100))
-    title: Mapped[str] = mapped_column(String(500))
+    recipient: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(2100))
     revision: Mapped[int] = mapped_column(Integer)
     template_version: Mapped[str] = mapped_column(String(64))
     checksum: Mapped[str] = mapped_column(String(64))

@@ -12,13 +12,14 @@ from .deliberation import extrait_deliberation
 from .evaluation import rapport_evaluation
 from .order import bon_de_commande
 from .procurement import (
-    cahier_des_charges, lettre_rejet, notification_attribution, reglement_consultation,
+    cahier_des_charges, evicted_candidates, lettre_rejet, notification_attribution,
+    reglement_consultation, rejection_data,
 )
 
 __all__ = [
     "ContextBuilder", "InputData", "context_builder", "bon_de_commande",
     "cahier_des_charges", "convention_anct", "convention_lieu_mediation",
     "convention_mandat", "convention_relais_commune", "extrait_deliberation",
-    "lettre_beneficiaire", "lettre_rejet", "notification_attribution",
-    "rapport_evaluation", "reglement_consultation",
+    "evicted_candidates", "lettre_beneficiaire", "lettre_rejet", "notification_attribution",
+    "rapport_evaluation", "reglement_consultation", "rejection_data",
 ]

@@ -47,6 +47,14 @@ def _from_process(values) -> dict:
         return adapted
     # inside a prescriber's distribution: the order's booklet count is not the handout's
     adapted["nombre_carnets"] = _booklets_per_beneficiary(values.get("remises") or [])
+    # nor its size: the booklets handed are of the format the handouts name (the dotation's)
+    sizes = {r.get("cheques_par_carnet") for r in values.get("remises") or [] if isinstance(r, dict)} - {None}
+    if len(sizes) > 1:
+        raise InvalidData("Les remises de cette étape portent des carnets de formats différents ("
+                          + ", ".join(map(str, sorted(sizes))) + " pass) : la lettre au bénéficiaire "
+                          "n'indique qu'un format ; enregistrez ensemble les remises d'un même format.")
+    dotation_size = values["dotation"].get("cheques_par_carnet") if isinstance(values["dotation"], dict) else None
+    adapted["pass_par_carnet"] = next(iter(sizes), None) or dotation_size or adapted.get("pass_par_carnet")
     contact = _census_record(values, adapted.get("prescripteur")).get("telephone")
     adapted["contact_prescripteur"] = contact or values.get("contact_prescripteur")
     if "lieux" not in values:

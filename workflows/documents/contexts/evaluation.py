@@ -65,6 +65,14 @@ def _from_process(values) -> dict:
     adapted = taking(values, EVALUATION_NAMES)
     if "bilans_prescripteurs" not in values:
         return adapted
+    # Booklets of several sizes: count each handout in passes (its booklets times the
+    # format it names, else the order's single size), then read the tables per pass.
+    order_size = values.get("cheques_par_carnet") or 0
+    values = {**values, "cheques_par_carnet": 1, "bilans_prescripteurs": [
+        {**report, "remises": [{**handout, "nombre_carnets": handout.get("nombre_carnets", 0)
+                                * (handout.get("cheques_par_carnet") or order_size)}
+                               for handout in report.get("remises") or [] if isinstance(handout, dict)]}
+        for report in _reports(values)]}
     if "par_prescripteur" not in values:
         adapted["par_prescripteur"] = _rows_from_reports(
             values, _booklets_by_prescriber(values), "prescripteur",

@@ -16,15 +16,25 @@ ORDER_NAMES = {
 }
 
 
+def _ordered_formats(values) -> list[tuple]:
+    """(pass per booklet, booklets) of each format ordered: the order form's formats, else
+    its one count of booklets of the estimated size."""
+    formats = [(row.get("cheques_par_carnet"), row.get("nombre_carnets"))
+               for row in values.get("formats_commandes") or [] if isinstance(row, dict)]
+    if not formats and values.get("nombre_carnets_commandes") and values.get("cheques_par_carnet"):
+        formats = [(values["cheques_par_carnet"], values["nombre_carnets_commandes"])]
+    return formats
+
+
 def _lines_from_order_form(values) -> list[dict]:
     """The booklets ordered at their face value, then the issuer's fees if invoiced."""
-    per_book, face_value = values["cheques_par_carnet"], values.get("valeur_cheque", 10)
+    face_value = values.get("valeur_cheque", 10)
     lines = [{
         "designation": f"Carnets de {per_book} Pass numériques d'une valeur faciale de "
                        f"{format_amount(face_value)}",
-        "quantite": values["nombre_carnets_commandes"],
+        "quantite": booklets,
         "prix_unitaire_ht": per_book * face_value,
-    }]
+    } for per_book, booklets in _ordered_formats(values)]
     fees = values.get("frais_emetteur_commande_ht")
     if fees:
         lines.append({"designation": "Frais de gestion de l'émetteur", "quantite": 1,
@@ -36,8 +46,7 @@ def _from_process(values) -> dict:
     adapted = taking(values, ORDER_NAMES)
     if "titulaire" in values:
         adapted["fournisseur"] = holder(values)
-    ordered = values.get("nombre_carnets_commandes") and values.get("cheques_par_carnet")
-    if "lignes" not in values and ordered:
+    if "lignes" not in values and _ordered_formats(values):
         adapted["lignes"] = _lines_from_order_form(values)
     return adapted
 
@@ -58,7 +67,9 @@ def _priced_lines(data: InputData) -> list[dict]:
 
 BON_DE_COMMANDE_FROM_PROCESS_DOC = """\
     fournisseur ← titulaire (adresse du devis ou de l'offre) ; lignes, à
-      défaut : nombre_carnets_commandes carnets de cheques_par_carnet pass à
+      défaut : une ligne par format commandé (formats_commandes :
+      nombre_carnets carnets de cheques_par_carnet pass ; ou
+      nombre_carnets_commandes carnets de cheques_par_carnet pass) à
       valeur_cheque, puis frais_emetteur_commande_ht au taux
       taux_tva_frais_pct.
 """

@@ -10,6 +10,7 @@ from decimal import Decimal
 from ...domain.errors import DomainError
 from ...domain.procurement import earliest_signature_date
 from ..errors import InvalidData
+from ..recipients import same_name
 from .base import InputData, context_builder
 from .process import PROCEDURES, describe, hour_fr, procedure_label, taking, value_at
 
@@ -50,11 +51,58 @@ def holder(values) -> dict:
 
 def _evicted(values) -> list[dict]:
     return [offer for offer in values.get("offres") or []
-            if isinstance(offer, dict) and offer.get("candidat") != values.get("titulaire")]
+            if isinstance(offer, dict) and not same_name(offer.get("candidat"), values.get("titulaire"))]
 
 
 def _as_candidate(offer) -> dict:
     return {"nom": offer.get("candidat"), "adresse": offer.get("adresse")}
+
+
+def _names(offers) -> str:
+    return ", ".join(str(offer.get("candidat")) for offer in offers)
+
+
+def evicted_candidates(values) -> list[str] | None:
+    """The recipients of the rejection letters: every offer but the holder's, in the
+    order the offers were recorded; None when the data lists no offers and no holder
+    (the letter is then made from the `candidat` given)."""
+    if not values.get("titulaire") or not isinstance(values.get("offres"), list):
+        return None
+    return [str(offer.get("candidat")).strip() for offer in _evicted(values)]
+
+
+def _own_notes(values, name: str, evicted: list[dict]) -> list[dict] | None:
+    """The notes of candidate `name` against the holder's: the rows of notes_offres that
+    name it; rows naming no candidate only when one candidate was evicted (else each
+    letter would show another candidate's notes)."""
+    rows = [row for row in values.get("notes_offres") or [] if isinstance(row, dict)]
+    if not rows:
+        return None
+    own = [row for row in rows if same_name(row.get("candidat"), name)]
+    anonymous = [row for row in rows if not str(row.get("candidat") or "").strip()]
+    if own or not anonymous:
+        return own
+    if len(evicted) == 1:
+        return anonymous
+    raise InvalidData(
+        f"Les notes (notes_offres) ne nomment pas le candidat noté alors que {len(evicted)} "
+        f"candidats sont évincés ({_names(evicted)}) : indiquez le candidat de chaque note, "
+        "pour que chaque lettre donne ses propres notes.")
+
+
+def rejection_data(values, name: str) -> dict:
+    """The data of the letter to evicted candidate `name`: that candidate as `candidat`,
+    its own notes as notes_offres."""
+    evicted = _evicted(values)
+    offer = next((offer for offer in evicted if same_name(offer.get("candidat"), name)), None)
+    if offer is None:
+        raise InvalidData(f"« {name} » n'est pas un candidat évincé.")
+    data = dict(values, candidat=_as_candidate(offer))
+    notes = _own_notes(values, name, evicted)
+    if notes is not None:
+        data["notes_offres"] = [{key: value for key, value in row.items() if key != "candidat"}
+                                for row in notes]
+    return data
 
 
 def _with_procedure(adapted: dict) -> dict:
@@ -70,11 +118,13 @@ def _consultation_from_process(values) -> dict:
 
 def _specifications_from_process(values) -> dict:
     adapted = taking(values, SPECIFICATIONS_NAMES)
-    estimated = values.get("cheques_par_carnet") and values.get("nombre_carnets")
-    if "carnets" not in values and estimated:
+    formats = [row for row in values.get("formats") or [] if isinstance(row, dict)]
+    if not formats and values.get("cheques_par_carnet") and values.get("nombre_carnets"):
+        formats = [values]
+    if "carnets" not in values and formats:
         adapted["carnets"] = [{"public": "Ensemble des publics du dispositif",
-                               "pass_par_carnet": values["cheques_par_carnet"],
-                               "nombre_carnets": values["nombre_carnets"]}]
+                               "pass_par_carnet": row.get("cheques_par_carnet"),
+                               "nombre_carnets": row.get("nombre_carnets")} for row in formats]
     return adapted
 
 
@@ -89,13 +139,12 @@ def _formal_procedure(values):
 
 def _rejection_from_process(values) -> dict:
     adapted = _with_procedure(taking(values, REJECTION_NAMES))
-    if "titulaire" in values and "offres" in values:
+    if "titulaire" in values and "offres" in values and not isinstance(values.get("candidat"), dict):
         evicted = _evicted(values)
         if len(evicted) > 1:
-            names = ", ".join(str(offer.get("candidat")) for offer in evicted)
             raise InvalidData(
-                f"{len(evicted)} candidats évincés ({names}) : la lettre de rejet s'adresse à "
-                "un seul candidat ; établissez une lettre par candidat.")
+                f"{len(evicted)} candidats évincés ({_names(evicted)}) : la lettre de rejet "
+                "s'adresse à un seul candidat ; générez une lettre par candidat évincé.")
         adapted["candidat"] = _as_candidate(evicted[0]) if evicted else None
     formal = _formal_procedure(values)
     if formal is not None:
@@ -234,8 +283,9 @@ def reglement_consultation(data: InputData) -> dict:
 
 
 CAHIER_DES_CHARGES_FROM_PROCESS_DOC = """\
-    carnets, à défaut : une ligne de nombre_carnets carnets de
-      cheques_par_carnet pass (estimation du besoin).
+    carnets, à défaut : une ligne par format estimé (formats : nombre_carnets
+      carnets de cheques_par_carnet pass), ou une ligne de nombre_carnets
+      carnets de cheques_par_carnet pass (estimation du besoin).
 """
 
 
@@ -321,7 +371,9 @@ def _standstill(data: InputData) -> dict:
 
 LETTRE_REJET_FROM_PROCESS_DOC = """\
     candidat ← l'offre (offres : candidat, adresse) qui n'est pas celle du
-      titulaire, s'il n'y en a qu'une ; procedure_formalisee ←
+      titulaire, s'il n'y en a qu'une ; une lettre par candidat évincé sinon
+      (registre : destinataires), avec ses propres notes (les lignes de
+      notes_offres qui le nomment : candidat) ; procedure_formalisee ←
       choix_procedure.standstill_obligatoire (domaine), à défaut procédure «
       appel_offres » ; date_fin_standstill ← date_signature_possible (domaine)
       si le processus l'a calculée.
