@@ -241,9 +241,11 @@ def test_every_branch_of_every_exclusive_gateway_is_taken_by_a_scenario(library)
 
 def test_a_deliberation_without_territory_is_refused_at_the_start(library):
     app, _ = library
+    identity = dict(json.loads((SCENARIOS / "deliberation_adoptee_martinique.json").read_text())["steps"][0]["start"])
+    del identity["territoire"]
     with pytest.raises(ConventioError) as refusal:
-        start_instance(app, "deliberation", {"collectivite": "Commune sans territoire"}, ADMIN)
-    assert "territoire" in refusal.value.message
+        start_instance(app, "deliberation", identity, ADMIN)
+    assert refusal.value.details == {"territoire": "champ obligatoire"}
     with pytest.raises(ConventioError) as unknown:
-        start_instance(app, "deliberation", {"territoire": "Martinique"}, ADMIN)
-    assert "Territoire inconnu : « Martinique »" in unknown.value.message
+        start_instance(app, "deliberation", dict(identity, territoire="Martinique"), ADMIN)
+    assert unknown.value.details["territoire"].startswith("valeur non autorisée (choix possibles : FR, 57")
