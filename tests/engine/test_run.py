@@ -196,6 +196,8 @@ def test_duration_timer_stores_its_due_time_and_fires_once(any_app):
     assert run_due_timers(any_app, now=NOW + timedelta(days=4))["fired"] == 0
     assert names(any_app, instance_id) == ["Après le délai"]
     assert state(any_app, instance_id)["next_timer_at"] is None
+    journal = [e["summary"] for e in state(any_app, instance_id)["history"] if e["action"] == "minuteur"]
+    assert journal == ["Minuteur(s) échu(s) : « Délai »"]
 
 
 def test_date_timer_reads_its_date_from_the_data(app):

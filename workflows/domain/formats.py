@@ -41,7 +41,7 @@ def parse_formats(raw, where: str = "Stock de carnets") -> tuple[BookletFormat, 
     in increasing size; a size listed twice, an unknown size or a negative count is refused."""
     if not isinstance(raw, list):
         raise DomainError(f"{where} : liste des formats attendue "
-                          "([{cheques_par_carnet, nombre_carnets}, ...]), reçu {raw!r}.")
+                          f"([{{cheques_par_carnet, nombre_carnets}}, ...]), reçu {raw!r}.")
     formats = {}
     for entry in raw:
         if not isinstance(entry, Mapping):

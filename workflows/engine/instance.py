@@ -219,16 +219,16 @@ class Instance:
         self._guarded(self.workflow.do_engine_steps)
 
     def fire_due_timers(self, now):
-        """Fire every timer due at `now` (UTC); return how many fired."""
-        due = [task_id for task_id, at in self.waiting_timers() if at <= now]
-        for task_id in due:
+        """Fire every timer due at `now` (UTC); return the names of those that fired."""
+        due = [self.find_task(task_id) for task_id, at in self.waiting_timers() if at <= now]
+        for task in due:
             # Spiff compares with the wall clock itself; marking the timer fired lets
             # the caller's `now` decide (tests and catch-up after downtime alike).
-            self.find_task(task_id)._set_internal_data(event_fired=True)
+            task._set_internal_data(event_fired=True)
         if due:
             self._guarded(self.workflow.refresh_timers)
             self.run()
-        return len(due)
+        return [task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name for task in due]
 
     def deliver_message(self, name, payload, correlations=None):
         """Deliver a BPMN message; return True when one of the instance's waiting events caught it."""

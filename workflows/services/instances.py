@@ -126,9 +126,11 @@ def get_instance(app, instance_id, actor):
 
 
 def _current_data(tasks):
-    """The data of the most recently changed live task: what the process knows now."""
-    live = [t for t in tasks if t.state in ("ready", "waiting", "started")] or \
-        [t for t in tasks if t.state == "completed"]
+    """The data of the most recently changed live task of the model: what the process knows
+    now (the engine's own bookkeeping tasks, without a BPMN id, hold no data of theirs)."""
+    modelled = [t for t in tasks if t.bpmn_id] or tasks
+    live = [t for t in modelled if t.state in ("ready", "waiting", "started")] or \
+        [t for t in modelled if t.state == "completed"]
     if not live:
         return {}
     latest = max(live, key=lambda t: t.created_at)

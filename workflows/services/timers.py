@@ -23,8 +23,9 @@ def fire_instance_timers(app, instance_id, now):
         fired = instance.fire_due_timers(now)
         if fired:
             step.save(row, instance)
-            step.record("minuteur", f"{fired} minuteur(s) échu(s) déclenché(s)", SYSTEM, instance_id=instance_id)
-        return fired
+            names = ", ".join(f"« {name} »" for name in fired)
+            step.record("minuteur", f"Minuteur(s) échu(s) : {names}", SYSTEM, instance_id=instance_id)
+        return len(fired)
     return run_guarded(app, instance_id, SYSTEM, body)
 
 
