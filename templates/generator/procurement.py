@@ -201,8 +201,10 @@ def bon_de_commande() -> TemplateWriter:
                 ["Total TTC", "", "", "", "{{ total_ttc|montant }}"]])
     w.para("Arrêté le présent bon de commande à la somme de **{{ total_ttc|montant_lettres }}** "
            "toutes taxes comprises.")
-    w.para("**Livraison :** {{ adresse_livraison }}, dans un délai de "
-           "{{ delai_livraison_jours }} jours à compter de la réception du présent bon.")
+    w.para("{% if delai_bat_jours %}**Bon à tirer :** le titulaire soumet le bon à tirer des carnets, "
+           "que la collectivité valide dans un délai de {{ delai_bat_jours }} jours. {% endif %}"
+           "**Livraison :** {{ adresse_livraison }}, dans un délai de "
+           "{{ delai_livraison_jours }} jours à compter de la validation du bon à tirer.")
     w.para("**Facturation :** les factures sont déposées sur Chorus Pro{% if siret %} (SIRET "
            "{{ siret }}{% if code_service %}, code service {{ code_service }}{% endif %})"
            "{% endif %} en rappelant le numéro du présent bon de commande. Paiement par "

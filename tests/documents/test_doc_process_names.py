@@ -154,3 +154,17 @@ def test_the_specifications_and_the_order_list_one_line_per_booklet_format():
                   adresse_titulaire="Bordeaux", frais_emetteur_commande_ht=860, lieu_livraison="Siège")
     assert [(line["designation"][:12], line["quantite"], line["prix_unitaire_ht"]) for line in order["lignes"]] == [
         ("Carnets de 1", 2000, 100), ("Carnets de 5", 300, 50), ("Frais de ges", 1, 860)]
+
+
+@pytest.mark.parametrize("proof_days", [6, None])
+def test_the_order_counts_the_delivery_from_the_approved_proof(proof_days):
+    from documents.conftest import docx_text
+    from workflows.documents import render_document
+    data = dict(BUYER, formats_commandes=[{"cheques_par_carnet": 10, "nombre_carnets": 20}],
+                numero_bon_commande="BC-1", date_bon_commande="2027-07-10", titulaire="APTIC",
+                adresse_titulaire="Bordeaux", lieu_livraison="Siège", delai_livraison_jours=14)
+    if proof_days:
+        data["delai_bat_jours"] = proof_days
+    text = docx_text(render_document("bon_de_commande", data).content)
+    assert "dans un délai de 14 jours à compter de la validation du bon à tirer" in text
+    assert ("valide dans un délai de 6 jours" in text) is bool(proof_days)

@@ -83,7 +83,7 @@ BON_DE_COMMANDE_FROM_PROCESS_DOC = """\
     provides=(
         "collectivite_adresse", "numero_commande", "date_commande", "fournisseur",
         "lignes", "total_ht", "total_tva", "total_ttc", "adresse_livraison",
-        "delai_livraison_jours", "reference_marche", "imputation_budgetaire",
+        "delai_livraison_jours", "delai_bat_jours", "reference_marche", "imputation_budgetaire",
         "numero_engagement", "siret", "code_service", "signataire",
         "fonction_signataire",
     ),
@@ -97,7 +97,8 @@ def bon_de_commande(data: InputData) -> dict:
     date_commande ; fournisseur ({nom, adresse}) ; lignes (liste de
     {designation, quantite, prix_unitaire_ht} et taux_tva facultatif, en %,
     0 par défaut) ; adresse_livraison.
-    Facultatif : delai_livraison_jours (7) ; reference_marche ;
+    Facultatif : delai_livraison_jours (7, comptés depuis la validation du bon à
+    tirer) ; delai_bat_jours (délai de validation du bon à tirer) ; reference_marche ;
     imputation_budgetaire ; numero_engagement ; siret et code_service (Chorus
     Pro) ; signataire ; fonction_signataire (« L'ordonnateur »).
     Calculé : montants par ligne, totaux HT, TVA, TTC (chiffres et lettres).
@@ -119,6 +120,7 @@ def bon_de_commande(data: InputData) -> dict:
         "total_ttc": total_ht + total_vat,
         "adresse_livraison": data.text("adresse_livraison"),
         "delai_livraison_jours": data.integer("delai_livraison_jours", 7),
+        "delai_bat_jours": data.integer("delai_bat_jours") if data.get("delai_bat_jours") is not None else None,
         "reference_marche": data.text("reference_marche", ""),
         "imputation_budgetaire": data.text("imputation_budgetaire", ""),
         "numero_engagement": data.text("numero_engagement", ""),
