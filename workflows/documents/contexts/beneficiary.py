@@ -66,7 +66,9 @@ def _from_process(values) -> dict:
 
 LETTRE_BENEFICIAIRE_FROM_PROCESS_DOC = """\
     Dans la distribution d'un prescripteur (dotation) : nombre_carnets ← le
-      nombre de carnets des remises de l'étape (le même pour toutes) ; lieux ←
+      nombre de carnets des remises de l'étape (le même pour toutes) ;
+      pass_par_carnet ← le format des carnets remis (cheques_par_carnet des
+      remises, à défaut celui de la dotation) ; lieux ←
       les lieux de médiation conventionnés (lieux_mediation) tels que le
       recensement des partenaires les décrit (partenaires : nom, adresse,
       commune, telephone, horaires) ; contact_prescripteur ← le téléphone du

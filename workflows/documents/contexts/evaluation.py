@@ -170,8 +170,8 @@ def _charts(by_public: list[dict], by_prescriber: list[dict]) -> dict:
 
 RAPPORT_EVALUATION_FROM_PROCESS_DOC = """\
     Avec les bilans des prescripteurs (bilans_prescripteurs) :
-      par_prescripteur et par_public ← pass remis (carnets ×
-      cheques_par_carnet), bénéficiaires (indicateurs du domaine) et pass
+      par_prescripteur et par_public ← pass remis (carnets de chaque remise ×
+      le format de ses carnets), bénéficiaires (indicateurs du domaine) et pass
       utilisés déclarés dans pass_utilises_par_prescripteur et
       pass_utilises_par_public ({prescripteur ou public, pass_utilises}) ; les
       totaux doivent égaler les pass remis et encaissés comptés par le
