@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 
 from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
+from .forms import describe_form_errors
 from .instance import Definition, ExecutionFailed, FormRejected, Instance, TaskNotReady, TaskView
 from .sandbox import DEFAULT_BUDGET_SECONDS, restricted_script_engine
 from .serialization import TOP, StateChanges, StoredState, specs_from_json
@@ -64,4 +65,4 @@ class Engine:
 
 __all__ = ["Engine", "Definition", "Instance", "TaskView", "ParsedProcess", "Problem", "ModelSetRefused",
            "TaskNotReady", "FormRejected", "ExecutionFailed", "StateChanges", "StoredState", "TOP",
-           "is_model_file"]
+           "is_model_file", "describe_form_errors"]

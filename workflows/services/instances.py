@@ -3,8 +3,7 @@ import json
 
 from sqlalchemy import select
 
-from ..engine import ExecutionFailed, FormRejected
-from ..engine.forms import describe_form_errors
+from ..engine import ExecutionFailed, FormRejected, describe_form_errors
 from ..errors import Forbidden, InstanceFailed, InvalidData, NotFound
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition

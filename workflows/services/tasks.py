@@ -3,7 +3,7 @@ import json
 
 from sqlalchemy import select
 
-from ..engine import FormRejected, TaskNotReady
+from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..roles import role_label
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
@@ -94,9 +94,7 @@ def complete_task(app, task_id, data, actor):
         except TaskNotReady as exc:
             raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.") from exc
         except FormRejected as exc:
-            raise InvalidData("Données invalides : " + ", ".join(
-                f"{field or 'formulaire'} ({message})" for field, message in exc.errors.items()),
-                exc.errors) from exc
+            raise InvalidData("Données invalides : " + describe_form_errors(exc.errors), exc.errors) from exc
         step.save(row, instance)
         if claim is not None:   # the claim goes with the task
             step.session.delete(claim)
