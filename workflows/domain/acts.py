@@ -7,6 +7,7 @@ from enum import IntEnum
 
 from .calendar import executory_date, format_date
 from .errors import DomainError
+from .legal_delays import LegalValue, legal_value
 
 ACT_NUMBER_PATTERN = re.compile(r"[0-9A-Z_]{1,15}")
 ACT_NUMBER_MAX_LENGTH = 15
@@ -79,33 +80,9 @@ def suggest_act_number(local_number: str) -> str | None:
 # --- Contracts sent to the contrôle de légalité --------------------------------------
 
 
-@dataclass(frozen=True)
-class TransmissionDelay:
-    """The time a signed contract has to reach the préfecture, from a date of effect."""
-
-    days: int
-    effective_from: date
-    source: str
-    confirmed: bool
-
-
-# The law counts from the signature; the day of signature does not count. DOMAIN.md gives
-# the 15 days without their date of effect: the date below is the earliest the project
-# relies on, flagged unconfirmed until checked against Légifrance.
-CONTRACT_TRANSMISSION_DELAYS = (
-    TransmissionDelay(15, date(2016, 4, 1), "CGCT art. L2131-13", confirmed=False),
-)
-
-
-def contract_transmission_delay(signed_on: date,
-                                delays: tuple[TransmissionDelay, ...] = CONTRACT_TRANSMISSION_DELAYS
-                                ) -> TransmissionDelay:
-    """The delay in force on the day the contract was signed."""
-    in_force = [d for d in delays if d.effective_from <= signed_on]
-    if not in_force:
-        raise DomainError(f"Aucun délai de transmission au contrôle de légalité connu pour un "
-                          f"contrat signé le {format_date(signed_on)}.")
-    return max(in_force, key=lambda d: d.effective_from)
+def contract_transmission_delay(signed_on: date, records=None) -> LegalValue:
+    """The delay in force on the day the contract was signed (dated data, with its source)."""
+    return legal_value("transmission_contrat_jours", signed_on, records=records)
 
 
 def last_signature(signatures) -> date:
@@ -119,7 +96,7 @@ def last_signature(signatures) -> date:
 
 def transmission_deadline(signed_on: date) -> date:
     """Last day to send a contract signed on ``signed_on`` to the préfecture."""
-    return signed_on + timedelta(days=contract_transmission_delay(signed_on).days)
+    return signed_on + timedelta(days=contract_transmission_delay(signed_on).value)
 
 
 @dataclass(frozen=True)
@@ -131,7 +108,7 @@ class ContractTransmission:
     transmitted_on: date
     received_on: date
     executory_on: date
-    delay: TransmissionDelay
+    delay: LegalValue
 
     @property
     def days_late(self) -> int:
@@ -149,7 +126,7 @@ class ContractTransmission:
         if self.on_time:
             return f"{sent} ; transmise dans le délai (au plus tard le {format_date(self.deadline)})."
         return (f"{sent} ; transmise avec {self.days_late} jour(s) de retard sur la date limite du "
-                f"{format_date(self.deadline)} ({self.delay.days} jours après la dernière signature "
+                f"{format_date(self.deadline)} ({self.delay.value} jours après la dernière signature "
                 f"du {format_date(self.signed_on)}, {self.delay.source}).")
 
 

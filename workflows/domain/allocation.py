@@ -4,14 +4,13 @@ The defaults come from ``data/allocation_rules.json`` (PLIE job seekers 3 bookle
 10; seniors 1 booklet of 5, renewable). A territory overrides a public's rule by a
 record carrying its code.
 """
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 from .calendar import format_date
+from .data_files import effective_date, flag, listed, package_file, records_of, required_object, required_text
 from .errors import DataFileError, DomainError
 from .passes import BOOKLET_SIZES
 
@@ -43,25 +42,19 @@ def default_allocation_rules() -> tuple[AllocationRule, ...]:
 
 def load_allocation_rules() -> tuple[AllocationRule, ...]:
     """Load and validate the package's own allocation file."""
-    text = resources.files(__package__).joinpath("data", DEFAULT_FILE).read_text("utf-8")
-    return allocation_rules_from_json(text, DEFAULT_FILE)
+    return allocation_rules_from_json(package_file(DEFAULT_FILE), DEFAULT_FILE)
 
 
 def allocation_rules_from_json(text: str, name: str) -> tuple[AllocationRule, ...]:
     """Validate an allocation document read by the caller (a territory's own rules)."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataFileError(f"{name} : JSON illisible ({error}).") from None
-    return parse_allocation_rules(document, name)
+    return _parsed_rules(records_of(text, name, FORMAT, "rules"), name)
 
 
 def parse_allocation_rules(document: object, name: str = DEFAULT_FILE) -> tuple[AllocationRule, ...]:
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DataFileError(f"{name} : format attendu « {FORMAT} ».")
-    raw_rules = document.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise DataFileError(f"{name} : la liste « rules » est absente ou vide.")
+    return _parsed_rules(listed(document, name, FORMAT, "rules"), name)
+
+
+def _parsed_rules(raw_rules: list, name: str) -> tuple[AllocationRule, ...]:
     rules = tuple(_parse_rule(raw, f"{name}, règle n° {i}") for i, raw in enumerate(raw_rules, 1))
     keys = [(r.public, r.territory, r.effective_from) for r in rules]
     if len(set(keys)) != len(keys):
@@ -71,28 +64,18 @@ def parse_allocation_rules(document: object, name: str = DEFAULT_FILE) -> tuple[
 
 
 def _parse_rule(raw: object, where: str) -> AllocationRule:
-    if not isinstance(raw, dict):
-        raise DataFileError(f"{where} : objet JSON attendu.")
-    for key in ("public", "label", "source"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise DataFileError(f"{where} : « {key} » est obligatoire.")
+    raw = required_object(raw, where)
+    public, label, source = (required_text(raw, key, where) for key in ("public", "label", "source"))
     booklets, size = raw.get("booklets"), raw.get("booklet_size")
     if isinstance(booklets, bool) or not isinstance(booklets, int) or booklets < 1:
         raise DataFileError(f"{where} : nombre de carnets invalide {booklets!r}.")
     if size not in BOOKLET_SIZES:
         raise DataFileError(f"{where} : taille de carnet {size!r} (5 ou 10 attendu).")
-    for key in ("renewable", "pic"):
-        if not isinstance(raw.get(key), bool):
-            raise DataFileError(f"{where} : « {key} » doit valoir true ou false.")
     territory = raw.get("territory")
     if territory is not None and (not isinstance(territory, str) or not territory.strip()):
         raise DataFileError(f"{where} : territoire invalide {territory!r}.")
-    try:
-        effective_from = date.fromisoformat(raw.get("effective_from"))
-    except (TypeError, ValueError):
-        raise DataFileError(f"{where} : date d'effet invalide {raw.get('effective_from')!r}.") from None
-    return AllocationRule(raw["public"], raw["label"], booklets, size, raw["renewable"],
-                          raw["pic"], territory, effective_from, raw["source"])
+    return AllocationRule(public, label, booklets, size, flag(raw, "renewable", where),
+                          flag(raw, "pic", where), territory, effective_date(raw, where), source)
 
 
 def allocation_for(

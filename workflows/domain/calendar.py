@@ -13,12 +13,12 @@ from functools import lru_cache
 import holidays
 
 from .errors import DomainError
+from .legal_delays import legal_value
 
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
-APPEAL_MONTHS = 2
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ def appeal_deadline(start: date, territory_code: str, *, franc: bool = True) -> 
     Saturday, Sunday or public holiday of the territory runs to the next working day.
     """
     first_counted_day = start + timedelta(days=1) if franc else start
-    return next_working_day(add_months(first_counted_day, APPEAL_MONTHS), territory_code)
+    months = legal_value("recours_mois", start).value
+    return next_working_day(add_months(first_counted_day, months), territory_code)
 
 
 def executory_date(

@@ -11,14 +11,11 @@ from datetime import date, timedelta
 from enum import Enum
 
 from .calendar import format_date
+from .legal_delays import legal_value
 from .errors import DomainError
 
-LARGE_COMMUNE_INHABITANTS = 3_500
-CONVOCATION_DAYS_SMALL = 3
-CONVOCATION_DAYS_LARGE = 5
-CONVOCATION_DAYS_URGENCY = 1
-RECONVOCATION_FREE_DAYS = 3
-PROXY_MAX_CONSECUTIVE_SITTINGS = 3
+# Without a date, the latest value of the table of legal delays applies.
+LATEST = date.max
 
 
 def _require_count(value: int, what: str) -> None:
@@ -140,7 +137,7 @@ def earliest_reconvened_sitting(failed_sitting_on: date, sent_on: date) -> date:
         raise DomainError(
             "La nouvelle convocation ne peut pas précéder la séance où le quorum a manqué "
             f"({format_date(failed_sitting_on)}).")
-    return sent_on + timedelta(days=RECONVOCATION_FREE_DAYS + 1)
+    return sent_on + timedelta(days=legal_value("reconvocation_jours_francs", sent_on).value + 1)
 
 
 def check_reconvocation(
@@ -190,15 +187,17 @@ class Proxy:
     illness: bool = False
 
 
-def validate_proxies(proxies: Iterable[Proxy], present: Collection[str]) -> tuple[str, ...]:
+def validate_proxies(proxies: Iterable[Proxy], present: Collection[str],
+                     sitting_on: date | None = None) -> tuple[str, ...]:
     """French errors of the proxies of one sitting (CGCT L2121-20); () when all are valid.
 
     Members are compared by id: resolve spellings ("AZÉROT" / "AZEROT") beforehand.
     """
     proxies = tuple(proxies)
+    longest = legal_value("procuration_seances_consecutives", sitting_on or LATEST).value
     errors = []
     for proxy in proxies:
-        errors.extend(_proxy_errors(proxy, present))
+        errors.extend(_proxy_errors(proxy, present, longest))
     for holder, count in Counter(p.holder for p in proxies).items():
         if count > 1:
             errors.append(f"{holder} détient {count} procurations ; un conseiller ne peut en "
@@ -209,7 +208,7 @@ def validate_proxies(proxies: Iterable[Proxy], present: Collection[str]) -> tupl
     return tuple(errors)
 
 
-def _proxy_errors(proxy: Proxy, present: Collection[str]) -> list[str]:
+def _proxy_errors(proxy: Proxy, present: Collection[str], longest: int) -> list[str]:
     if proxy.consecutive_sittings < 1:
         raise DomainError("Une procuration couvre au moins une séance.")
     errors = []
@@ -220,10 +219,10 @@ def _proxy_errors(proxy: Proxy, present: Collection[str]) -> list[str]:
     if proxy.holder not in present:
         errors.append(f"Le mandataire {proxy.holder} n'est pas présent : la procuration de "
                       f"{proxy.giver} ne peut pas être exercée.")
-    if proxy.consecutive_sittings > PROXY_MAX_CONSECUTIVE_SITTINGS and not proxy.illness:
+    if proxy.consecutive_sittings > longest and not proxy.illness:
         errors.append(
             f"La procuration de {proxy.giver} couvre {proxy.consecutive_sittings} séances "
-            f"consécutives ; au-delà de {PROXY_MAX_CONSECUTIVE_SITTINGS}, seule une maladie "
+            f"consécutives ; au-delà de {longest}, seule une maladie "
             "dûment constatée le permet (CGCT L2121-20).")
     return errors
 
@@ -367,7 +366,7 @@ def _vote_message(votes_for, votes_against, abstentions, adopted, casting, mode)
 # --- Convocation ------------------------------------------------------------------------
 
 
-def convocation_delay_days(inhabitants: int, *, urgency: bool = False) -> int:
+def convocation_delay_days(inhabitants: int, *, urgency: bool = False, on: date | None = None) -> int:
     """Jours francs between convocation and sitting (CGCT L2121-11, L2121-12).
 
     3 under 3,500 inhabitants, 5 from 3,500 (with a note de synthèse), at least 1 in
@@ -375,11 +374,18 @@ def convocation_delay_days(inhabitants: int, *, urgency: bool = False) -> int:
     it follows the 3,500-and-over rule when one member commune reaches 3,500.
     """
     _require_count(inhabitants, "Nombre d'habitants")
+    return legal_value("convocation_jours_francs", on or LATEST, _convocation_case(inhabitants, urgency, on)).value
+
+
+def is_large_commune(inhabitants: int, on: date | None = None) -> bool:
+    """3,500 inhabitants and more: five jours francs and a note de synthèse (CGCT L2121-12)."""
+    return inhabitants >= legal_value("seuil_habitants_grande_commune", on or LATEST).value
+
+
+def _convocation_case(inhabitants: int, urgency: bool, on: date | None) -> str:
     if urgency:
-        return CONVOCATION_DAYS_URGENCY
-    if inhabitants >= LARGE_COMMUNE_INHABITANTS:
-        return CONVOCATION_DAYS_LARGE
-    return CONVOCATION_DAYS_SMALL
+        return "urgence"
+    return "3500_habitants_et_plus" if is_large_commune(inhabitants, on) else "moins_de_3500_habitants"
 
 
 def free_days_between(sent_on: date, sitting_on: date) -> int:
@@ -392,19 +398,19 @@ def earliest_sitting_date(sent_on: date, inhabitants: int, *, urgency: bool = Fa
 
     Saturdays, Sundays and public holidays count as jours francs: nothing is carried.
     """
-    return sent_on + timedelta(days=convocation_delay_days(inhabitants, urgency=urgency) + 1)
+    return sent_on + timedelta(days=convocation_delay_days(inhabitants, urgency=urgency, on=sent_on) + 1)
 
 
 def latest_sending_date(sitting_on: date, inhabitants: int, *, urgency: bool = False) -> date:
     """Last day the convocation may be sent for a sitting on ``sitting_on``."""
-    return sitting_on - timedelta(days=convocation_delay_days(inhabitants, urgency=urgency) + 1)
+    return sitting_on - timedelta(days=convocation_delay_days(inhabitants, urgency=urgency, on=sitting_on) + 1)
 
 
 def check_convocation(
     sent_on: date, sitting_on: date, inhabitants: int, *, urgency: bool = False
 ) -> str | None:
     """None when the convocation delay is respected, else a French error message."""
-    required = convocation_delay_days(inhabitants, urgency=urgency)
+    required = convocation_delay_days(inhabitants, urgency=urgency, on=sent_on)
     if sitting_on <= sent_on:
         return (f"La séance du {format_date(sitting_on)} doit être postérieure à l'envoi de la "
                 f"convocation ({format_date(sent_on)}).")
@@ -413,13 +419,13 @@ def check_convocation(
         return None
     return (f"Convocation trop tardive : envoyée le {format_date(sent_on)} pour une séance le "
             f"{format_date(sitting_on)}, soit {free_days} jour(s) franc(s) ; il en faut au moins "
-            f"{required} ({_delay_basis(inhabitants, urgency)}). Séance possible au plus tôt le "
+            f"{required} ({_delay_basis(inhabitants, urgency, sent_on)}). Séance possible au plus tôt le "
             f"{format_date(earliest_sitting_date(sent_on, inhabitants, urgency=urgency))}.")
 
 
-def _delay_basis(inhabitants: int, urgency: bool) -> str:
-    if urgency:
-        return "urgence, CGCT L2121-11 et L2121-12"
-    if inhabitants >= LARGE_COMMUNE_INHABITANTS:
-        return "3 500 habitants et plus, CGCT L2121-12"
-    return "moins de 3 500 habitants, CGCT L2121-11"
+def _delay_basis(inhabitants: int, urgency: bool, on: date) -> str:
+    case = _convocation_case(inhabitants, urgency, on)
+    threshold = f"{legal_value('seuil_habitants_grande_commune', on).value:,}".replace(",", " ")
+    label = {"urgence": "urgence", "3500_habitants_et_plus": f"{threshold} habitants et plus",
+             "moins_de_3500_habitants": f"moins de {threshold} habitants"}[case]
+    return f"{label}, {legal_value('convocation_jours_francs', on, case).source}"

@@ -1,9 +1,10 @@
 """Booklets (carnets) of Pass numérique cheques: value, validity and expiry alerts.
 
 Validity follows APTIC's cycle: a pass of year N is valid until 31 December N and
-still accepted by mediation places until 31 January N+1; holders are alerted 30 and
-15 days before expiry. These are the issuer's terms, not law: another issuer may
-differ, so they are parameters with APTIC's values as defaults.
+still accepted by mediation places until 31 January N+1. These are the issuer's terms,
+not law: another issuer may differ, so they are parameters with APTIC's values as
+defaults; the days holders are alerted before expiry come from the issuer's cycle
+(``data/issuer_cycles.json``).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +15,6 @@ from .money import to_money
 
 BOOKLET_SIZES = (5, 10)
 DEFAULT_FACE_VALUE = Decimal("10.00")
-EXPIRY_ALERT_DAYS = (30, 15)
 
 
 @dataclass(frozen=True, order=True)
@@ -71,13 +71,14 @@ class Booklet:
         return day <= self.accepted_until
 
 
-def expiry_alert_dates(valid_until: date, alert_days=EXPIRY_ALERT_DAYS) -> tuple[date, ...]:
-    """The days to alert holders: 30 and 15 days before expiry (1 and 16 December)."""
+def expiry_alert_dates(valid_until: date, alert_days) -> tuple[date, ...]:
+    """The days to alert holders, ``alert_days`` before expiry (the issuer's cycle: APTIC
+    alerted 30 and 15 days before, on 1 and 16 December)."""
     return tuple(valid_until - timedelta(days=days) for days in alert_days)
 
 
-def expiry_alert_due(today: date, valid_until: date, alert_days=EXPIRY_ALERT_DAYS) -> int | None:
-    """How many days before expiry the alert due today is (30 or 15), or None."""
+def expiry_alert_due(today: date, valid_until: date, alert_days) -> int | None:
+    """How many days before expiry the alert due today is (one of ``alert_days``), or None."""
     for days in alert_days:
         if today == valid_until - timedelta(days=days):
             return days

@@ -9,15 +9,14 @@ After the award: the booklet formats ordered and delivered, and the issuer's cyc
 from the dated ``data/issuer_cycles.json`` (APTIC's as reference), and the contract's
 delays, which the buyer confirms at the order, prevail.
 """
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from importlib import resources
 
 from .calendar import format_date, territory
+from .data_files import effective_date, flag, package_file, positive_int, records_of, required_object, required_text
 from .errors import DataFileError, DomainError
 from .formats import BookletFormat, parse_formats
 from .money import format_eur, format_percent, to_money, to_rate
@@ -358,6 +357,7 @@ class IssuerCycle:
     overseas_delivery_days: int
     validity_end: tuple[int, int, int]      # (years after N, month, day)
     acceptance_end: tuple[int, int, int]
+    expiry_alert_days: tuple[int, ...]      # days before the end of validity, holders alerted
     effective_from: date
     source: str
     caveat: str = ""
@@ -373,47 +373,32 @@ class IssuerCycle:
 
 @lru_cache(maxsize=1)
 def default_issuer_cycles() -> tuple[IssuerCycle, ...]:
-    text = resources.files(__package__).joinpath("data", ISSUER_CYCLES_FILE).read_text("utf-8")
-    return issuer_cycles_from_json(text, ISSUER_CYCLES_FILE)
+    return issuer_cycles_from_json(package_file(ISSUER_CYCLES_FILE), ISSUER_CYCLES_FILE)
 
 
 def issuer_cycles_from_json(text: str, name: str) -> tuple[IssuerCycle, ...]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataFileError(f"{name} : JSON illisible ({error}).") from None
-    if not isinstance(document, dict) or document.get("format") != ISSUER_CYCLES_FORMAT:
-        raise DataFileError(f"{name} : format attendu « {ISSUER_CYCLES_FORMAT} ».")
-    raw_cycles = document.get("cycles")
-    if not isinstance(raw_cycles, list) or not raw_cycles:
-        raise DataFileError(f"{name} : la liste « cycles » est absente ou vide.")
+    raw_cycles = records_of(text, name, ISSUER_CYCLES_FORMAT, "cycles")
     return tuple(_parse_cycle(raw, f"{name}, cycle n° {i}") for i, raw in enumerate(raw_cycles, 1))
 
 
 def _parse_cycle(raw, where: str) -> IssuerCycle:
-    if not isinstance(raw, dict):
-        raise DataFileError(f"{where} : objet JSON attendu.")
-    for key in ("issuer", "source"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise DataFileError(f"{where} : « {key} » est obligatoire.")
-    days = {}
-    for key in ("proof_approval_days", "delivery_days", "overseas_delivery_days"):
-        value = raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise DataFileError(f"{where} : « {key} » doit être un nombre de jours entier positif, "
-                                f"reçu {value!r}.")
-        days[key] = value
-    if not isinstance(raw.get("reference"), bool):
-        raise DataFileError(f"{where} : « reference » doit valoir true ou false.")
-    try:
-        effective_from = date.fromisoformat(raw.get("effective_from"))
-    except (TypeError, ValueError):
-        raise DataFileError(f"{where} : date d'effet invalide {raw.get('effective_from')!r}.") from None
-    return IssuerCycle(raw["issuer"].strip(), raw["reference"], **days,
+    raw = required_object(raw, where)
+    issuer, source = required_text(raw, "issuer", where), required_text(raw, "source", where)
+    days = {key: positive_int(raw.get(key), where, f"« {key} » : nombre de jours")
+            for key in ("proof_approval_days", "delivery_days", "overseas_delivery_days")}
+    return IssuerCycle(issuer, flag(raw, "reference", where), **days,
                        validity_end=_month_day(raw.get("validity_end"), f"{where}, validity_end"),
                        acceptance_end=_month_day(raw.get("acceptance_end"), f"{where}, acceptance_end"),
-                       effective_from=effective_from, source=raw["source"],
+                       expiry_alert_days=_alert_days(raw.get("expiry_alert_days"), where),
+                       effective_from=effective_date(raw, where), source=source,
                        caveat=str(raw.get("caveat", "")))
+
+
+def _alert_days(raw, where: str) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise DataFileError(f"{where} : « expiry_alert_days » doit être une liste de jours non vide.")
+    days = tuple(positive_int(day, where, "« expiry_alert_days » : nombre de jours") for day in raw)
+    return tuple(sorted(days, reverse=True))
 
 
 def _month_day(raw, where: str) -> tuple[int, int, int]:

@@ -27,7 +27,6 @@ from .calendar import (
     territory,
 )
 from .deliberation import (
-    LARGE_COMMUNE_INHABITANTS,
     Attendance,
     Choice,
     Proxy,
@@ -36,11 +35,13 @@ from .deliberation import (
     check_quorum,
     check_reconvocation,
     convocation_delay_days,
+    is_large_commune,
     count_votes,
     validate_proxies,
     vote_mode,
 )
 from .errors import DomainError
+from .legal_delays import legal_value
 from .json_values import day as _day, decimal as _decimal, iso as _iso, json_number as _json_number
 from .indicators import ANCT_2020, check_minimum_purchase
 from .money import format_percent, to_money
@@ -100,14 +101,16 @@ def nommer_territoire(code: str) -> str:
 # --- deliberations --------------------------------------------------------------------
 
 
-def calculer_delai_convocation(population: int, urgence: bool = False) -> int:
-    """Jours francs required between the convocation and the sitting."""
-    return convocation_delay_days(population, urgency=bool(urgence))
+def calculer_delai_convocation(population: int, urgence: bool = False, date_envoi: str | None = None) -> int:
+    """Jours francs required between the convocation and the sitting, by the rule in force
+    on the day it is sent (the latest known without a date)."""
+    on = _day(date_envoi) if date_envoi else None
+    return convocation_delay_days(population, urgency=bool(urgence), on=on)
 
 
-def exiger_note_de_synthese(population: int) -> bool:
+def exiger_note_de_synthese(population: int, date_envoi: str | None = None) -> bool:
     """From 3,500 inhabitants the convocation carries a note explicative de synthèse."""
-    return population >= LARGE_COMMUNE_INHABITANTS
+    return is_large_commune(population, _day(date_envoi) if date_envoi else None)
 
 
 def verifier_convocation(date_envoi: str, date_seance: str, population: int, urgence: bool = False,
@@ -115,10 +118,11 @@ def verifier_convocation(date_envoi: str, date_seance: str, population: int, urg
     """None when the convocation respects the delay in jours francs (and the note de
     synthèse when it is due), else the French reason."""
     error = check_convocation(_day(date_envoi), _day(date_seance), population, urgency=bool(urgence))
-    if error is None and note_de_synthese_jointe is False and exiger_note_de_synthese(population):
-        inhabitants = f"{LARGE_COMMUNE_INHABITANTS:,}".replace(",", "\u202f")
+    if error is None and note_de_synthese_jointe is False and exiger_note_de_synthese(population, date_envoi):
+        threshold = legal_value("seuil_habitants_grande_commune", _day(date_envoi))
+        inhabitants = f"{threshold.value:,}".replace(",", "\u202f")
         error = (f"Note explicative de synthèse manquante : elle doit accompagner la convocation "
-                 f"à partir de {inhabitants} habitants (CGCT L2121-12).")
+                 f"à partir de {inhabitants} habitants ({threshold.source}).")
     return error
 
 
@@ -173,7 +177,8 @@ def _name(entry) -> str:
     return entry["nom"] if isinstance(entry, dict) else entry
 
 
-def verifier_procurations(representes: list, presents: list, procurations: int) -> str | None:
+def verifier_procurations(representes: list, presents: list, procurations: int,
+                          date_seance: str | None = None) -> str | None:
     """None when the proxies of the sitting are regular (CGCT L2121-20), else every reason.
 
     ``representes`` are the extract's [{mandant, mandataire, seances_consecutives?,
@@ -185,7 +190,7 @@ def verifier_procurations(representes: list, presents: list, procurations: int) 
                      consecutive_sittings=r.get("seances_consecutives", 1),
                      illness=bool(r.get("maladie", False)))
                for r in representes]
-    errors = list(validate_proxies(proxies, present))
+    errors = list(validate_proxies(proxies, present, _day(date_seance) if date_seance else None))
     if len(proxies) != procurations:
         errors.append(f"{len(proxies)} procuration(s) inscrite(s) à l'extrait pour {procurations} membre(s) "
                       "représenté(s) constaté(s) à l'ouverture de la séance.")
@@ -377,10 +382,11 @@ def calculer_date_limite_avis_attribution(date_signature: str) -> str:
 # --- passes and distribution ----------------------------------------------------------
 
 
-def calculer_dates_alerte_expiration(fin_validite: str) -> dict:
-    """The alert days before expiry, keyed "j30", "j15" (days before the end of validity)."""
+def calculer_dates_alerte_expiration(fin_validite: str, jours_alerte: list) -> dict:
+    """The alert days before expiry, keyed "j30", "j15" (days before the end of validity);
+    ``jours_alerte`` comes from the issuer's cycle (``calculer_validite_pass``)."""
     valid_until = _day(fin_validite)
-    return {f"j{(valid_until - day).days}": _iso(day) for day in expiry_alert_dates(valid_until)}
+    return {f"j{(valid_until - day).days}": _iso(day) for day in expiry_alert_dates(valid_until, jours_alerte)}
 
 
 # --- evaluation -----------------------------------------------------------------------

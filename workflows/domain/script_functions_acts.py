@@ -33,12 +33,12 @@ def calculer_echeance_transmission(dates_signature: list) -> dict:
     return {
         "date_derniere_signature": _iso(signed_on),
         "date_limite": _iso(deadline),
-        "delai_jours": delay.days,
+        "delai_jours": delay.value,
         "source": delay.source,
         "date_effet": _iso(delay.effective_from),
         "confirme": delay.confirmed,
         "consigne": (f"À transmettre au contrôle de légalité (@ctes, nature 4) au plus tard le "
-                     f"{format_date(deadline)} : {delay.days} jours après la dernière signature du "
+                     f"{format_date(deadline)} : {delay.value} jours après la dernière signature du "
                      f"{format_date(signed_on)} ({delay.source})."),
         "alerte_retard": (f"Délai de transmission au contrôle de légalité échu le {format_date(deadline)} "
                           f"sans transmission enregistrée : la convention signée le "

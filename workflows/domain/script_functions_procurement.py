@@ -146,7 +146,7 @@ def calculer_validite_pass(date_activation_pass: str, date_mandatement: str,
     valid_until, accepted_until = pass_validity(activated_on, _day(date_mandatement), cycle)
     return {"date_activation": _iso(activated_on), "annee_validite": activated_on.year,
             "date_fin_validite": _iso(valid_until), "date_limite_acceptation": _iso(accepted_until),
-            "source": cycle.source}
+            "jours_alerte_expiration": list(cycle.expiry_alert_days), "source": cycle.source}
 
 
 # Registered in ``SCRIPT_FUNCTIONS`` by :mod:`.script_functions`.

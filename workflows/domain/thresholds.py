@@ -5,13 +5,12 @@ Legal numbers change by decree every two years: they live in
 never in code. The loader refuses a malformed file with a French message naming the
 record at fault.
 """
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from importlib import resources
 
+from .data_files import effective_date, flag, listed, package_file, positive_int, records_of, required_object
 from .errors import DataFileError, DomainError
 
 FORMAT = "conventio.procurement-thresholds/1"
@@ -113,25 +112,19 @@ def _member(enum, value, unknown: str):
 
 def load_thresholds() -> ThresholdTable:
     """Load and validate the package's own thresholds file."""
-    text = resources.files(__package__).joinpath("data", DEFAULT_FILE).read_text("utf-8")
-    return thresholds_from_json(text, DEFAULT_FILE)
+    return thresholds_from_json(package_file(DEFAULT_FILE), DEFAULT_FILE)
 
 
 def thresholds_from_json(text: str, name: str) -> ThresholdTable:
     """Validate a thresholds document read by the caller (a territory's own table)."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataFileError(f"{name} : JSON illisible ({error}).") from None
-    return parse_thresholds(document, name)
+    return _table(records_of(text, name, FORMAT, "records"), name)
 
 
 def parse_thresholds(document: object, name: str = DEFAULT_FILE) -> ThresholdTable:
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DataFileError(f"{name} : format attendu « {FORMAT} ».")
-    raw_records = document.get("records")
-    if not isinstance(raw_records, list) or not raw_records:
-        raise DataFileError(f"{name} : la liste « records » est absente ou vide.")
+    return _table(listed(document, name, FORMAT, "records"), name)
+
+
+def _table(raw_records: list, name: str) -> ThresholdTable:
     records = tuple(_parse_record(raw, f"{name}, enregistrement n° {i}")
                     for i, raw in enumerate(raw_records, start=1))
     _refuse_duplicates(records, name)
@@ -139,8 +132,7 @@ def parse_thresholds(document: object, name: str = DEFAULT_FILE) -> ThresholdTab
 
 
 def _parse_record(raw: object, where: str) -> ThresholdRecord:
-    if not isinstance(raw, dict):
-        raise DataFileError(f"{where} : objet JSON attendu.")
+    raw = required_object(raw, where)
     rule = raw.get("rule")
     if rule not in AMOUNT_RULES and rule not in DAY_RULES:
         raise DataFileError(f"{where} : règle inconnue {rule!r}.")
@@ -155,10 +147,10 @@ def _parse_record(raw: object, where: str) -> ThresholdRecord:
         purchase_kinds=_parse_kinds(raw, "purchase_kinds", PurchaseKind, where),
         buyer_kinds=_parse_kinds(raw, "buyer_kinds", BuyerKind, where),
         amount=_parse_amount(raw.get("amount"), where) if rule in AMOUNT_RULES else None,
-        days=_parse_days(raw.get("days"), where) if rule in DAY_RULES else None,
-        effective_from=_parse_date(raw.get("effective_from"), where),
+        days=positive_int(raw.get("days"), where, "nombre de jours") if rule in DAY_RULES else None,
+        effective_from=effective_date(raw, where),
         source=_parse_source(raw.get("source"), where),
-        confirmed=_parse_confirmed(raw.get("confirmed"), where),
+        confirmed=flag(raw, "confirmed", where),
         note=str(raw.get("note", "")),
     )
 
@@ -188,29 +180,10 @@ def _parse_amount(value: object, where: str) -> Decimal:
     return amount
 
 
-def _parse_days(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise DataFileError(f"{where} : nombre de jours entier positif attendu, reçu {value!r}.")
-    return value
-
-
-def _parse_date(value: object, where: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DataFileError(f"{where} : date d'effet invalide {value!r} (format AAAA-MM-JJ).") from None
-
-
 def _parse_source(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DataFileError(f"{where} : la source juridique (« source ») est obligatoire.")
     return value.strip()
-
-
-def _parse_confirmed(value: object, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise DataFileError(f"{where} : « confirmed » doit valoir true ou false.")
-    return value
 
 
 def _refuse_duplicates(records: tuple[ThresholdRecord, ...], name: str) -> None:

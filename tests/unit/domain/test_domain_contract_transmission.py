@@ -7,8 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workflows.domain.acts import (
-    CONTRACT_TRANSMISSION_DELAYS,
-    TransmissionDelay,
     contract_transmission_delay,
     last_signature,
     record_contract_transmission,
@@ -16,6 +14,7 @@ from workflows.domain.acts import (
     transmission_errors,
 )
 from workflows.domain.errors import DomainError
+from workflows.domain.legal_delays import LegalValue, default_legal_delays
 from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
 
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None)
@@ -23,16 +22,17 @@ DETERMINISTIC = settings(derandomize=True, database=None, deadline=None)
 
 def test_the_delay_is_dated_data_with_its_source():
     delay = contract_transmission_delay(date(2027, 4, 24))
-    assert delay in CONTRACT_TRANSMISSION_DELAYS
-    assert delay.days == 15 and delay.source.startswith("CGCT")
-    with pytest.raises(DomainError, match="Aucun délai de transmission"):
+    assert delay in default_legal_delays()
+    assert delay.value == 15 and delay.source.startswith("CGCT")
+    with pytest.raises(DomainError, match="Aucune valeur connue pour « transmission_contrat_jours »"):
         contract_transmission_delay(delay.effective_from - timedelta(days=1))
 
 
 def test_a_later_delay_applies_from_its_date_of_effect():
-    delays = (TransmissionDelay(15, date(2016, 4, 1), "ancien", True),
-              TransmissionDelay(30, date(2028, 1, 1), "nouveau", True))
-    assert contract_transmission_delay(date(2027, 12, 31), delays).days == 15
+    def record(days, since, source):
+        return LegalValue("transmission_contrat_jours", None, days, "jours", since, source, True)
+    delays = (record(15, date(2016, 4, 1), "ancien"), record(30, date(2028, 1, 1), "nouveau"))
+    assert contract_transmission_delay(date(2027, 12, 31), delays).value == 15
     assert contract_transmission_delay(date(2028, 1, 1), delays).source == "nouveau"
 
 

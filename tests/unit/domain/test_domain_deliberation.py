@@ -315,7 +315,7 @@ def test_late_convocation_gives_a_french_message():
     message = check_convocation(date(2023, 4, 22), date(2023, 4, 27), 100_000)
     assert message == (
         "Convocation trop tardive : envoyée le 22 avril 2023 pour une séance le 27 avril 2023, "
-        "soit 4 jour(s) franc(s) ; il en faut au moins 5 (3 500 habitants et plus, CGCT "
+        "soit 4 jour(s) franc(s) ; il en faut au moins 5 (3 500 habitants et plus, CGCT art. "
         "L2121-12). Séance possible au plus tôt le 28 avril 2023.")
     assert check_convocation(date(2023, 4, 21), date(2023, 4, 27), 100_000) is None
 

@@ -62,11 +62,13 @@ def _document(**changes) -> str:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"delivery_days": 0}, "« delivery_days » doit être un nombre de jours entier positif"),
-    ({"proof_approval_days": True}, "« proof_approval_days » doit être un nombre de jours"),
+    ({"delivery_days": 0}, "« delivery_days » : nombre de jours entier positif attendu, reçu 0"),
+    ({"proof_approval_days": True}, "« proof_approval_days » : nombre de jours entier positif attendu"),
     ({"issuer": " "}, "« issuer » est obligatoire"),
     ({"reference": "oui"}, "« reference » doit valoir true ou false"),
     ({"effective_from": "01/01/2019"}, "date d'effet invalide"),
+    ({"expiry_alert_days": []}, "« expiry_alert_days » doit être une liste de jours non vide"),
+    ({"expiry_alert_days": [30, 0]}, "« expiry_alert_days » : nombre de jours entier positif attendu, reçu 0"),
     ({"validity_end": {"month": 2, "day": 30}}, "validity_end : jour 30 / mois 2 invalide"),
 ])
 def test_a_malformed_cycle_is_refused_in_french_naming_the_cycle(changes, message):

@@ -44,10 +44,10 @@ def test_valid_until_31_december_accepted_until_31_january():
 
 
 def test_expiry_alerts_30_and_15_days_before():
-    assert expiry_alert_dates(date(2023, 12, 31)) == (date(2023, 12, 1), date(2023, 12, 16))
-    assert expiry_alert_due(date(2023, 12, 1), date(2023, 12, 31)) == 30
-    assert expiry_alert_due(date(2023, 12, 16), date(2023, 12, 31)) == 15
-    assert expiry_alert_due(date(2023, 12, 2), date(2023, 12, 31)) is None
+    assert expiry_alert_dates(date(2023, 12, 31), (30, 15)) == (date(2023, 12, 1), date(2023, 12, 16))
+    assert expiry_alert_due(date(2023, 12, 1), date(2023, 12, 31), (30, 15)) == 30
+    assert expiry_alert_due(date(2023, 12, 16), date(2023, 12, 31), (30, 15)) == 15
+    assert expiry_alert_due(date(2023, 12, 2), date(2023, 12, 31), (30, 15)) is None
 
 
 def test_default_allocations_of_the_seed():

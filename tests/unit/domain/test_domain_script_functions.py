@@ -289,7 +289,7 @@ def test_standstill_and_award_notice():
 
 
 def test_expiry_alert_dates():
-    assert F["calculer_dates_alerte_expiration"]("2027-12-31") == {"j30": "2027-12-01", "j15": "2027-12-16"}
+    assert F["calculer_dates_alerte_expiration"]("2027-12-31", [30, 15]) == {"j30": "2027-12-01", "j15": "2027-12-16"}
 
 
 def dotation(prescripteur, carnets, taille=10):

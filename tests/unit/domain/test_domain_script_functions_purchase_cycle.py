@@ -109,7 +109,8 @@ def test_activation_gives_the_dates_the_distribution_reads():
     assert (answer["date_fin_validite"], answer["date_limite_acceptation"]) == \
         (valid_until.isoformat(), accepted_until.isoformat()) == ("2027-12-31", "2028-01-31")
     # What the distribution's calculer_dates_alerte does with it.
-    assert F["calculer_dates_alerte_expiration"](answer["date_fin_validite"]) == \
+    assert answer["jours_alerte_expiration"] == [30, 15]
+    assert F["calculer_dates_alerte_expiration"](answer["date_fin_validite"], answer["jours_alerte_expiration"]) == \
         {"j30": "2027-12-01", "j15": "2027-12-16"}
     with pytest.raises(DomainError, match="avant le mandatement du 5 août 2027"):
         F["calculer_validite_pass"]("2027-08-04", "2027-08-05")
