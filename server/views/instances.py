@@ -10,6 +10,7 @@ from workflows.services.instances import (get_instance, latest_start_data, list_
 
 from ..context import conventio, web_settings
 from ..diagram import instance_diagram, phases
+from ..register_view import register_view
 from .documents import template_choices
 from ..identity import current_actor, login_required, require_starter
 from ..schema_form import build_fields, parse_submission, unplaced_errors
@@ -97,7 +98,8 @@ def show(instance_id):
     may_generate = bool(actor.roles & GENERATING_ROLES)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
-                           templates=template_choices() if may_generate else [])
+                           templates=template_choices() if may_generate else [],
+                           register=register_view(summary["data"]))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")
