@@ -120,6 +120,22 @@ def test_invalid_data_names_the_fields_and_changes_nothing(any_app):
         complete_task(any_app, task_id, {"montant": 20800, "date_signature": "2023-04-27"}, ADMIN)
 
 
+def test_a_submission_cannot_write_process_data_its_form_does_not_ask_for(app):
+    form = dict(FORM, allOf=[{"if": {"required": ["montant"]}, "then": {"properties": {"motif": {"type": "string"}}}}])
+    model = sequence("form", ("ask", user_task("ask", "Saisir", {"formJsonSchema": json.dumps(form)})),
+                     ("next", user_task("next", "Suite")))
+    deploy_xml(app, {"form.bpmn": model})
+    instance_id = start_instance(app, "form", {"prescripteurs_conventionnes": ["CCAS"]}, ADMIN)["id"]
+    task_id = list_tasks(app, ADMIN, instance_id=instance_id)[0]["id"]
+    forged = {"montant": 20800, "date_signature": "2023-04-27", "prescripteurs_conventionnes": ["Association"]}
+    with pytest.raises(InvalidData) as refused:
+        complete_task(app, task_id, forged, ADMIN)
+    assert refused.value.details == {"prescripteurs_conventionnes": "champ inconnu du formulaire : il ne peut pas "
+                                                                    "être saisi à cette étape"}
+    complete_task(app, task_id, {"montant": 20800, "date_signature": "2023-04-27", "motif": "déclaré"}, ADMIN)
+    assert get_instance(app, instance_id, ADMIN)["data"]["prescripteurs_conventionnes"] == ["CCAS"]
+
+
 def test_unknown_task_is_not_found(app):
     with pytest.raises(NotFound):
         complete_task(app, "00000000-0000-0000-0000-000000000000", {}, ADMIN)

@@ -22,6 +22,27 @@ def validate_form_data(schema, data):
     return errors
 
 
+def undeclared_fields(schema, data):
+    """{field: message} for the top-level fields a form does not declare: a submission
+    writes the process's data, so it may only carry what its form asks for."""
+    if schema is None or not isinstance(data, dict):
+        return {}
+    declared = _declared(schema)
+    return {name: "champ inconnu du formulaire : il ne peut pas être saisi à cette étape"
+            for name in data if name not in declared}
+
+
+def _declared(schema):
+    names = set((schema.get("properties") or {}))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key) or []:
+            names |= _declared(part) if isinstance(part, dict) else set()
+    for key in ("if", "then", "else"):
+        if isinstance(schema.get(key), dict):
+            names |= _declared(schema[key])
+    return names
+
+
 def describe_form_errors(errors):
     """The {field: message} of validate_form_data as one French line: « champ (message), … »."""
     return ", ".join(f"{field or 'formulaire'} ({message})" for field, message in errors.items())

@@ -14,7 +14,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition a
 from SpiffWorkflow.util.task import TaskState
 
 from ..roles import role_for_lane
-from .forms import validate_form_data
+from .forms import undeclared_fields, validate_form_data
 from .serialization import StateTracker, restore_workflow
 from .workflow import ConventioWorkflow
 
@@ -185,7 +185,7 @@ class Instance:
         if task is None or not task.task_spec.manual or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         view = self.view(task)
-        errors = validate_form_data(view.form, data)
+        errors = undeclared_fields(view.form, data) or validate_form_data(view.form, data)
         if errors:
             raise FormRejected(errors)
         task.data.update(data)
