@@ -73,9 +73,11 @@ def _lot_serials(lot) -> tuple[str, ...]:
 
 def doter_prescripteurs(registre, dotations: list, prescripteurs_conventionnes: list, par: str, le: str) -> dict:
     """Stock -> prescribers. A dotation names its booklets (``carnets``: ranges) or a
-    quantity of a size (``nombre_carnets``, ``cheques_par_carnet``: those expiring first)."""
+    quantity of a size (``nombre_carnets``, ``cheques_par_carnet``: those expiring first).
+    Adds "dotations": each with the ranges it received (``carnets``), so that the handouts
+    of one dotation draw on its own booklets only."""
     def record(register, ledger):
-        on = day(le)
+        on, endowed = day(le), []
         for dotation in dotations:
             prescriber = dotation["prescripteur"]
             if dotation.get("carnets"):
@@ -85,22 +87,28 @@ def doter_prescripteurs(registre, dotations: list, prescripteurs_conventionnes: 
                     int(dotation["nombre_carnets"]), prescriber, by=par, on=on,
                     booklet_size=dotation.get("cheques_par_carnet"))
             register["mouvements"].append(_move_json(move, vers=prescriber))
+            endowed.append(dict(dotation, carnets=ranges_of(move.serials)))
+        return {"dotations": endowed}
     return _applied(registre, record, prescripteurs_conventionnes)
 
 
 def remettre_aux_beneficiaires(registre, prescripteur: str, remises: list, par: str,
-                               territoire: str | None = None) -> dict:
+                               territoire: str | None = None, carnets_dotation: list | None = None) -> dict:
     """Prescriber -> beneficiaries, each handout checked against its public's allocation
     rule in force on its date. A handout names its booklets (``carnets``: ranges, or
     ``premier_numero`` / ``dernier_numero``) or a quantity of a size (those held expiring first). Adds "mouvements": the moves recorded here (a multi-instance branch hands them
-    to :func:`fusionner_mouvements`)."""
+    to :func:`fusionner_mouvements`). With ``carnets_dotation`` (the ranges of one dotation)
+    the handouts draw on those booklets only: two dotations of one prescriber never hand the
+    same booklet."""
+    allowed = set(serials_of(carnets_dotation)) if carnets_dotation else None
+
     def record(register, ledger):
         recorded = []
         for remise in sorted(remises, key=lambda r: day(r["date_remise"])):
             on = day(remise["date_remise"])
             person = Beneficiary(remise["identifiant_beneficiaire"], remise["public"], territoire)
             try:
-                serials = _handed_serials(ledger, prescripteur, remise)
+                serials = _handed_serials(ledger, prescripteur, remise, allowed)
                 _require_size(ledger, serials, remise.get("cheques_par_carnet"))
                 move = ledger.hand_to_beneficiary(serials, prescripteur, person, by=par, on=on,
                                                   allocation=_rule(person.public, on, territoire))
@@ -114,16 +122,18 @@ def remettre_aux_beneficiaires(registre, prescripteur: str, remises: list, par: 
 
 
 def restituer_carnets(registre, prescripteur: str, carnets, par: str, le: str,
-                      cheques_par_carnet: int | None = None) -> dict:
+                      cheques_par_carnet: int | None = None, carnets_dotation: list | None = None) -> dict:
     """Prescriber -> stock: the booklets it did not hand out, named (``carnets``: ranges)
-    or counted (an integer: those of the size given it holds, by serial). Adds
-    "mouvements" as the handouts do."""
+    or counted (an integer: those of the size given it holds, by serial, within the
+    dotation's booklets when ``carnets_dotation`` is given). Adds "mouvements" as the
+    handouts do."""
     def record(register, ledger):
         if isinstance(carnets, int):
             if carnets == 0:
                 return {"mouvements": []}
+            allowed = set(serials_of(carnets_dotation)) if carnets_dotation else None
             held = sorted(s for s in ledger.held_by(prescripteur)
-                          if cheques_par_carnet in (None, ledger.booklet(s).size))
+                          if cheques_par_carnet in (None, ledger.booklet(s).size) and (allowed is None or s in allowed))
             if carnets > len(held):
                 raise DomainError(f"{carnets} carnet(s) restitué(s), {len(held)} détenu(s) par {prescripteur}.")
             serials = tuple(held[:carnets])
@@ -160,18 +170,29 @@ def decrire_registre(registre) -> dict:
     }
 
 
-def _handed_serials(ledger, prescriber, remise) -> tuple[str, ...]:
-    if remise.get("carnets"):
-        return serials_of(remise["carnets"])
-    if remise.get("premier_numero"):
-        return _lot_serials(dict(remise, dernier_numero=remise.get("dernier_numero") or remise["premier_numero"]))
+def _handed_serials(ledger, prescriber, remise, allowed=None) -> tuple[str, ...]:
+    named = _named_serials(remise)
+    if named is not None:
+        outside = [s for s in named if allowed is not None and s not in allowed]
+        if outside:
+            raise DomainError(f"le carnet {outside[0]} ne fait pas partie des carnets de cette dotation.")
+        return named
     size, count = remise.get("cheques_par_carnet"), int(remise["nombre_carnets"])
-    held = sorted((s for s in ledger.held_by(prescriber) if size in (None, ledger.booklet(s).size)),
+    held = sorted((s for s in ledger.held_by(prescriber) if size in (None, ledger.booklet(s).size)
+                   and (allowed is None or s in allowed)),
                   key=lambda s: (ledger.booklet(s).year, s))
     if count > len(held):
         of_size = f" de {size} pass" if size else ""
         raise DomainError(f"{count} carnet(s){of_size} à remettre, {len(held)} détenu(s) par {prescriber}.")
     return tuple(held[:count])
+
+
+def _named_serials(remise) -> tuple[str, ...] | None:
+    if remise.get("carnets"):
+        return serials_of(remise["carnets"])
+    if remise.get("premier_numero"):
+        return _lot_serials(dict(remise, dernier_numero=remise.get("dernier_numero") or remise["premier_numero"]))
+    return None
 
 
 def _require_size(ledger, serials, size) -> None:

@@ -206,3 +206,29 @@ def test_handouts_by_number_are_checked_against_the_size_declared_and_returns_by
     assert decrire_registre(back["registre"])["en_stock"][0] == {"cheques_par_carnet": 5, "nombre_carnets": 98}
     too_many = restituer_carnets(named["registre"], "CCAS du Lorrain", 39, "agent", "2027-12-20")
     assert too_many["erreur"] == "39 carnet(s) restitué(s), 38 détenu(s) par CCAS du Lorrain."
+
+
+def test_two_dotations_of_one_prescriber_hand_out_their_own_booklets_and_merge():
+    registre = delivered()["registre"]
+    endowed_twice = doter_prescripteurs(registre, [
+        {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 2, "cheques_par_carnet": 5},
+        {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 2, "cheques_par_carnet": 5},
+    ], CONVENTIONS, "gestionnaire", "2027-09-13")
+    first, second = endowed_twice["dotations"]
+    assert (first["carnets"], second["carnets"]) == ([{"premier": "CAPN05-000001", "dernier": "CAPN05-000002"}],
+                                                     [{"premier": "CAPN05-000003", "dernier": "CAPN05-000004"}])
+    registre = endowed_twice["registre"]
+    branches = [remettre_aux_beneficiaires(registre, "CCAS du Lorrain", [
+        {"identifiant_beneficiaire": f"B-{n}", "public": "autre", "date_remise": "2027-09-20", "nombre_carnets": 1,
+         "cheques_par_carnet": 5}], "agent", None, dotation["carnets"]) for n, dotation in enumerate((first, second))]
+    returns = [restituer_carnets(branch["registre"], "CCAS du Lorrain", 1, "agent", "2027-12-20", 5, dotation["carnets"])
+               for branch, dotation in zip(branches, (first, second))]
+    merged = fusionner_mouvements(registre, [b["mouvements"] + r["mouvements"] for b, r in zip(branches, returns)])
+    assert merged["erreur"] is None
+    state = decrire_registre(merged["registre"])
+    assert state["remis"] == [{"cheques_par_carnet": 5, "nombre_carnets": 2}] and "CCAS du Lorrain" not in \
+        state["chez_prescripteurs"]
+    outside = remettre_aux_beneficiaires(registre, "CCAS du Lorrain", [
+        {"identifiant_beneficiaire": "B-9", "public": "autre", "date_remise": "2027-09-20",
+         "premier_numero": "CAPN05-000003", "nombre_carnets": 1}], "agent", None, first["carnets"])
+    assert outside["erreur"] == "B-9 : le carnet CAPN05-000003 ne fait pas partie des carnets de cette dotation."
