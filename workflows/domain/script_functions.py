@@ -60,6 +60,7 @@ from .thresholds import BuyerKind, PurchaseKind
 from .script_functions_acts import ACT_FUNCTIONS
 from .script_functions_procurement import PROCUREMENT_FUNCTIONS
 from .script_functions_register import REGISTER_FUNCTIONS
+from .local_time import LOCAL_TIME_FUNCTIONS
 
 # EU thresholds are revised every two years: a consultation launched two years or more
 # after the EU threshold in force took effect means the dated table was not updated.
@@ -441,5 +442,6 @@ SCRIPT_FUNCTIONS = {
         *PROCUREMENT_FUNCTIONS,
         *ACT_FUNCTIONS,
         *REGISTER_FUNCTIONS,
+        *LOCAL_TIME_FUNCTIONS,
     )
 }
