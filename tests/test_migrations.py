@@ -20,5 +20,8 @@ def test_a_new_database_is_behind_then_up_to_date_and_an_older_one_is_brought_to
         assert is_up_to_date(db) and {current_revision(db)} == set(head_revisions())
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM generated_document")).scalar() == 0
+            indexes = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                              "AND tbl_name = 'generated_document'")).scalars().all()
+        assert "uq_document_recipient_revision" in indexes   # no later migration rebuilt the table without it
     finally:
         db.dispose()

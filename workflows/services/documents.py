@@ -4,19 +4,22 @@ Each generation is kept: the file, its checksum, the template version, the data 
 was made from, who and when. Regenerating adds a revision and keeps the earlier ones.
 """
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
-from ..errors import Forbidden, InvalidData, NotFound
+from ..errors import Conflict, ConventioError, Forbidden, InvalidData, NotFound
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .instances import get_instance
 from .persistence import aware
 from .steps import Step
 
+log = logging.getLogger(__name__)
 GENERATING_ROLES = frozenset({"legal", "admin"})
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -48,17 +51,72 @@ def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipi
         data = _step_data(app, task_id) or data
     renderings = _rendered(template, data, recipient)
     if not renderings and (on_demand or single):
-        raise InvalidData(f"Aucun document « {template} » à générer : {_nobody(template)}.")
+        raise InvalidData(f"Aucun document « {_title(template)} » à générer ({_nobody(template)}).")
     if single and len(renderings) > 1:
         names = ", ".join(f"« {r.recipient} »" for r in renderings)
-        raise InvalidData(f"Le document « {template} » se fait en {len(renderings)} exemplaires, un par "
+        raise InvalidData(f"Le document « {_title(template)} » se fait en {len(renderings)} exemplaires, un par "
                           f"destinataire ({names}) : précisez le destinataire.", {"recipient": "à préciser"})
     if not renderings:
         return []
+    documents = _stored_all(app, instance_id, task_id, actor, renderings)
+    notes = _convert_stored(app, documents) if pdf else {}
+    return [dict(document_summary(d), has_pdf=d.id not in notes, pdf_note=notes.get(d.id)) if pdf
+            else dict(document_summary(d), pdf_note=None) for d in documents]
+
+
+def _stored_all(app, instance_id, task_id, actor, renderings):
+    """Store the documents in one transaction; the files of a transaction that does not
+    commit are removed (no file without its row). The instance row is locked so that two
+    generations never take the same revision number."""
+    written = []
+    try:
+        with Step(app) as step:
+            step.lock_row(instance_id)
+            documents = [_stored(app, step, instance_id, task_id, actor, rendered, written)
+                         for rendered in renderings]
+            step.commit()
+        return documents
+    except IntegrityError as exc:
+        _remove(written)
+        raise Conflict("Un autre document vient d’être enregistré pour cette instance : réessayez.") from exc
+    except BaseException:
+        _remove(written)
+        raise
+
+
+def _remove(paths):
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _convert_stored(app, documents):
+    """PDF of just-stored documents, in one LibreOffice batch and outside the storing
+    transaction; {document id: why there is no PDF} for those that could not be made."""
+    root = documents_dir(app)
+    docx = [root / d.path for d in documents]
+    try:
+        pdfs = rendering.convert_to_pdf(docx, docx[0].parent)
+    except rendering.PdfUnavailable as exc:
+        return {d.id: str(exc) for d in documents}
+    except rendering.DocumentError as exc:
+        _record_pdf(app, {d.id: (None, str(exc)) for d in documents})
+        return {d.id: f"PDF non produit ({exc}) ; le document Word est disponible." for d in documents}
+    _record_pdf(app, {d.id: (str(pdf.relative_to(root)), None) for d, pdf in zip(documents, pdfs)})
+    for document, pdf in zip(documents, pdfs):
+        document.pdf_path = str(pdf.relative_to(root))
+    return {}
+
+
+def _record_pdf(app, outcomes):
     with Step(app) as step:
-        documents = [_stored(app, step, instance_id, task_id, actor, rendered, pdf) for rendered in renderings]
+        for document_id, (pdf_path, error) in outcomes.items():
+            row = step.session.get(GeneratedDocument, document_id)
+            row.pdf_path, row.pdf_error = pdf_path, error
         step.commit()
-    return [dict(document_summary(document), pdf_note=note) for document, note in documents]
+
+
+def _title(template):
+    return rendering.TemplateRegistry().get(template).title
 
 
 def _rendered(template, data, recipient):
@@ -79,20 +137,19 @@ def _nobody(template):
     return fan_out.nobody if fan_out else "aucun destinataire"
 
 
-def _stored(app, step, instance_id, task_id, actor, rendered, pdf):
-    """Store one rendered document in the step's transaction: (row, PDF note)."""
+def _stored(app, step, instance_id, task_id, actor, rendered, written):
+    """Store one rendered document in the step's transaction (its file path added to `written`)."""
     template, recipient = rendered.template, rendered.recipient
     revision = 1 + (step.session.execute(select(func.max(GeneratedDocument.revision)).where(
         GeneratedDocument.instance_id == instance_id, GeneratedDocument.template == template,
         GeneratedDocument.recipient.is_not_distinct_from(recipient))).scalar() or 0)
     folder = documents_dir(app) / str(instance_id)
     docx = _write_atomically(_free_path(folder, template, recipient, revision), rendered.content)
-    pdf_path, pdf_note = _convert(docx) if pdf else (None, None)
+    written.append(docx)
     document = GeneratedDocument(
         instance_id=instance_id, task_id=task_id, template=template, recipient=recipient,
         title=rendered.title, revision=revision, template_version=rendered.template_version,
         checksum=rendered.sha256, path=str(docx.relative_to(documents_dir(app))),
-        pdf_path=pdf_path and str(Path(pdf_path).relative_to(documents_dir(app))),
         data_json=json.dumps(rendered.data, ensure_ascii=False, sort_keys=True, default=str),
         created_by=actor.username, created_at=step.now)
     step.session.add(document)
@@ -100,9 +157,9 @@ def _stored(app, step, instance_id, task_id, actor, rendered, pdf):
     payload = {"modele": template, "version_modele": rendered.template_version, "empreinte": rendered.sha256}
     if recipient is not None:
         payload["destinataire"] = recipient
-    step.record("document", f"« {rendered.title} » générée (version {revision})", actor,
+    step.record("document", f"Document « {rendered.title} » généré (version {revision})", actor,
                 payload=payload, instance_id=instance_id, task_id=task_id)
-    return document, pdf_note
+    return document
 
 
 def _free_path(folder, template, recipient, revision):
@@ -132,14 +189,6 @@ def _write_atomically(path, content):
     return path
 
 
-def _convert(docx):
-    try:
-        [pdf] = rendering.convert_to_pdf([docx], docx.parent)
-        return str(pdf), None
-    except rendering.PdfUnavailable as exc:
-        return None, str(exc)
-
-
 def document_summary(document):
     return {"id": document.id, "instance_id": document.instance_id, "template": document.template,
             "recipient": document.recipient, "title": document.title, "revision": document.revision,
@@ -167,7 +216,9 @@ def document_file(app, document_id, actor, as_pdf=False):
             raise NotFound(f"Document n° {document_id} introuvable.")
         relative = document.pdf_path if as_pdf else document.path
         if relative is None:
-            raise NotFound("Pas de PDF pour ce document (LibreOffice indisponible lors de la génération).")
+            why = (f"la conversion a échoué ({document.pdf_error})" if document.pdf_error else
+                   "il n’a pas été demandé ou sa conversion est en attente (LibreOffice)")
+            raise NotFound(f"Pas de PDF pour ce document : {why}. Le document Word est disponible.")
         return documents_dir(app) / relative, Path(relative).name, "application/pdf" if as_pdf else DOCX_TYPE
 
 
@@ -179,9 +230,10 @@ def generate_step_documents(app, instance_id, templates, actor, task_id):
     for template in templates:
         try:
             made = generate_documents(app, instance_id, template, actor, task_id, on_demand=False)
-        except (InvalidData, NotFound) as exc:
-            failed.append({"template": template, "error": exc.message})
-            _journal(app, "document_echec", f"Document « {template} » non généré : {exc.message}",
+        except Exception as exc:   # the step is committed: its documents must not undo it
+            message = exc.message if isinstance(exc, ConventioError) else _incident(exc)
+            failed.append({"template": template, "error": message})
+            _journal(app, "document_echec", f"Document « {template} » non généré : {message}",
                      actor, instance_id, task_id)
             continue
         generated.extend(made)
@@ -189,6 +241,11 @@ def generate_step_documents(app, instance_id, templates, actor, task_id):
             _journal(app, "document_sans_destinataire", f"Document « {template} » non généré : "
                      f"{_nobody(template)}.", actor, instance_id, task_id)
     return generated, failed
+
+
+def _incident(exc):
+    log.exception("Document d’étape non enregistré")
+    return f"incident d’enregistrement ({type(exc).__name__} : {exc}) ; générez-le à nouveau à la demande"
 
 
 def _journal(app, action, summary, actor, instance_id, task_id):
@@ -204,15 +261,28 @@ def convert_pending_pdfs(app, limit=50):
     root = documents_dir(app)
     with app.db.sessions() as session:
         pending = session.execute(select(GeneratedDocument.id, GeneratedDocument.path)
-                                  .where(GeneratedDocument.pdf_path.is_(None))
+                                  .where(GeneratedDocument.pdf_path.is_(None), GeneratedDocument.pdf_error.is_(None))
                                   .order_by(GeneratedDocument.id).limit(limit)).all()
     by_folder = {}
     for document_id, relative in pending:
         by_folder.setdefault((root / relative).parent, []).append((document_id, root / relative))
     for folder, documents in by_folder.items():
-        pdfs = rendering.convert_to_pdf([path for _id, path in documents], folder)
-        with Step(app) as step:
-            for (document_id, _path), pdf in zip(documents, pdfs):
-                step.session.get(GeneratedDocument, document_id).pdf_path = str(pdf.relative_to(root))
-            step.commit()
+        _record_pdf(app, _converted(root, folder, documents))
     return len(pending)
+
+
+def _converted(root, folder, documents):
+    """{id: (pdf path, error)}: the folder in one batch; when the batch fails, each document
+    alone, so that one that cannot be converted is recorded and never blocks the others."""
+    try:
+        pdfs = rendering.convert_to_pdf([path for _id, path in documents], folder)
+        return {document_id: (str(pdf.relative_to(root)), None) for (document_id, _path), pdf in zip(documents, pdfs)}
+    except rendering.PdfUnavailable:
+        raise
+    except rendering.DocumentError as exc:
+        if len(documents) == 1:
+            return {documents[0][0]: (None, str(exc))}
+    outcomes = {}
+    for document in documents:
+        outcomes.update(_converted(root, folder, [document]))
+    return outcomes
