@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from workflows.errors import InvalidData
-from workflows.services.deploy import list_definitions
+from workflows.services.deploy import called_process_ids, list_definitions
 from workflows.services.documents import GENERATING_ROLES, list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
@@ -19,9 +19,12 @@ bp = Blueprint("instances", __name__)
 
 
 def latest_processes():
-    latest = {}
+    """The processes one starts from the page: not the phases another process calls (they
+    need what its earlier phases provide; the API and the command line still start them)."""
+    latest, phases = {}, called_process_ids(conventio())
     for definition in list_definitions(conventio()):
-        latest[definition["process_id"]] = definition   # ordered by version: the last one wins
+        if definition["process_id"] not in phases:
+            latest[definition["process_id"]] = definition   # ordered by version: the last one wins
     return sorted(latest.values(), key=lambda d: d["name"].casefold())
 
 

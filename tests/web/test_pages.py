@@ -256,6 +256,8 @@ def test_start_an_instance_from_the_list(client, conventio):
     login(client, "juriste")
     page = text(client.get("/instances"))
     assert "Démarrer une procédure" in page and 'action="/instances/new"' in page
+    offered = re.findall(r'<option value="([a-z_]+)"', page[page.index('action="/instances/new"'):])
+    assert "pass_numerique" in offered and not {"deliberation", "distribution", "evaluation"} & set(offered)
     form = text(client.get("/instances/new?process_id=convention_anct&territory=cap-nord"))
     assert 'name="collectivite"' in form and 'name="tribunal_administratif"' in form and 'name="fait_a"' in form
     assert '<option value="972" >Martinique (972)</option>' in form

@@ -1,5 +1,6 @@
 """Deploying process models: every definition stored once per content hash, versioned."""
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,34 @@ def list_definitions(app):
         return [{"process_id": r.process_id, "name": r.name, "version": r.version,
                  "content_hash": r.content_hash, "deployed_at": aware(r.deployed_at).isoformat(),
                  "deployed_by": r.deployed_by} for r in rows]
+
+
+_CALLED = re.compile(r'calledElement="([^"]+)"')
+
+
+def called_process_ids(app):
+    """The processes another deployed process calls (the phases of a chain): started on
+    their own they lack what the earlier phases provide."""
+    with app.db.sessions() as session:
+        rows = session.execute(select(ProcessDefinition.content_hash, ProcessDefinition.process_id)).all()
+        called = set()
+        for content_hash, process_id in rows:
+            called |= _called_by(session, content_hash, process_id)
+        return called
+
+
+def _called_by(session, content_hash, process_id):
+    key = (content_hash, process_id)
+    if key not in _CALLED_CACHE:
+        sources = session.execute(select(ProcessDefinition.sources_json).where(
+            ProcessDefinition.content_hash == content_hash,
+            ProcessDefinition.process_id == process_id)).scalar_one()
+        texts = json.loads(sources).values()
+        _CALLED_CACHE[key] = frozenset(c for text in texts for c in _CALLED.findall(str(text))) - {process_id}
+    return _CALLED_CACHE[key]
+
+
+_CALLED_CACHE = {}   # a deployed version never changes: keyed by its content hash
 
 
 def latest_definition(session, process_id, version=None):
