@@ -48,7 +48,13 @@ SCHEMAS = {
     "CompleteRequest": obj({"data": {"type": "object", "description": "les champs du formulaire"}}, required=[]),
     "Completion": obj({"instance_id": INTEGER, "task_id": STRING, "status": STRING,
                        "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
-                                                                     "role": NULLABLE_STRING})}}),
+                                                                     "role": NULLABLE_STRING})},
+                       "documents": {"type": "array", "items": ref("Document"),
+                                     "description": "documents que l’étape a produits"},
+                       "document_errors": {"type": "array", "items": obj({"template": STRING, "error": STRING}),
+                                           "description": "documents de l’étape non produits, et pourquoi "
+                                                          "(l’étape reste faite)"}},
+                      required=["instance_id", "task_id", "status", "next_tasks"]),
     "Document": obj({"id": INTEGER, "instance_id": INTEGER, "template": STRING, "title": STRING,
                      "recipient": {**NULLABLE_STRING, "description": "destinataire d’un document établi par "
                                    "destinataire (lettre de rejet : le candidat évincé), sinon null"},
@@ -150,7 +156,10 @@ PATHS = {
         "post": operation("Générer ou régénérer un document (service juridique) ; un document établi par "
                           "destinataire en donne un par destinataire, tous listés dans generated", 201,
                           {"allOf": [ref("Document"), obj({"generated": {"type": "array",
-                                                                         "items": ref("Document")}})]},
+                                                                         "items": ref("Document")},
+                                                           "pdf_note": {**NULLABLE_STRING, "description":
+                                                                        "pourquoi le PDF demandé manque"}},
+                                                          required=["generated"])]},
                           400, 403, 404, 422, body=json_content(ref("GenerateRequest")),
                           parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"])},
     "/documents/{document_id}": {"get": {

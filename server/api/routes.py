@@ -89,8 +89,11 @@ def start(process_id):
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise InvalidData("La version doit être un nombre entier.", {"version": "doit être un nombre entier"})
+    territory = body.get("territory")
+    if territory is not None and not isinstance(territory, str):
+        raise InvalidData("Le territoire doit être un texte.", {"territory": "texte attendu"})
     instance = start_instance(conventio(), process_id, body.get("data", {}), g.actor,
-                              territory=start_territory(g.actor, body.get("territory")),
+                              territory=start_territory(g.actor, territory),
                               title=body.get("title") or None, version=version)
     response = jsonify(instance)
     response.headers["Location"] = url_for(".instance", instance_id=instance["id"])

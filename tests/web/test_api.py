@@ -122,6 +122,11 @@ def test_the_start_form_is_published_and_enforced(api, client, conventio):
     assert body["error"] == "donnees_invalides" and body["message"].startswith("Données de départ invalides")
     assert body["details"]["president"] == "ne doit pas être vide"
     assert body["details"]["territoire"].startswith("valeur non autorisée (choix possibles : FR,")
+    for wrong, field in (({"title": {"x": 1}}, "title"), ({"title": "x" * 501}, "title"), ({"territory": ["cap-nord"]},
+                                                                                                "territory")):
+        malformed = api.post("/api/v1/processes/convention_anct/instances", headers=headers,
+                             json=dict({"data": CAP_NORD}, **wrong))
+        assert malformed.status_code == 422 and field in malformed.get_json()["details"], wrong
     with conventio.db.sessions() as session:
         assert session.query(ProcessInstance).count() == 0, "a refused start creates nothing"
 

@@ -12,10 +12,18 @@ from .steps import Step
 from .tasks import task_summary
 
 
+def _require_short_text(value, field, label, longest):
+    if value is not None and (not isinstance(value, str) or len(value) > longest):
+        raise InvalidData(f"{label} doit être un texte d’au plus {longest} caractères.",
+                          {field: f"texte d’au plus {longest} caractères"})
+
+
 def start_instance(app, process_id, data, actor, territory=None, title=None, version=None):
     """Start the latest (or given) version of a process; return the instance as plain data."""
     if not isinstance(data, dict):
         raise InvalidData("Les données de départ doivent être un objet JSON.", {"": "objet JSON attendu"})
+    _require_short_text(title, "title", "Le titre", 500)
+    _require_short_text(territory, "territory", "Le territoire", 100)
     if territory is not None and not actor.sees_territory(territory):
         raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
     with Step(app) as step:
