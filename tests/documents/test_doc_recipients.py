@@ -96,6 +96,13 @@ def test_notes_naming_no_candidate_are_refused_when_several_were_evicted():
     assert ANTILLES in str(refused.value)
 
 
+def test_notes_naming_someone_who_was_not_evicted_are_refused():
+    mistyped = _notes("Cheques & Services Caraibe", "54/60", "36/40") + _notes(ANTILLES, "57/60", "22/40")
+    with pytest.raises(InvalidData) as refused:
+        render_documents("lettre_rejet", process_data(notes_offres=mistyped))
+    assert "Cheques & Services Caraibe" in str(refused.value) and CARAIBES in str(refused.value)
+
+
 def test_a_candidate_without_notes_gets_a_letter_without_the_table():
     made = letters(process_data(notes_offres=_notes(CARAIBES, "54/60", "36/40")))
     assert not [row for row in table_rows(made[ANTILLES].content) if "Prix (60 %)" in row]

@@ -78,6 +78,12 @@ def _own_notes(values, name: str, evicted: list[dict]) -> list[dict] | None:
     rows = [row for row in values.get("notes_offres") or [] if isinstance(row, dict)]
     if not rows:
         return None
+    strangers = sorted({str(row["candidat"]) for row in rows if str(row.get("candidat") or "").strip()
+                        and not any(same_name(row["candidat"], offer.get("candidat")) for offer in evicted)})
+    if strangers:
+        raise InvalidData(
+            f"Notes (notes_offres) d'un candidat qui n'est pas évincé : {', '.join(strangers)} ; les "
+            f"candidats évincés sont : {_names(evicted)}. Corrigez le nom pour que sa lettre donne ses notes.")
     own = [row for row in rows if same_name(row.get("candidat"), name)]
     anonymous = [row for row in rows if not str(row.get("candidat") or "").strip()]
     if own or not anonymous:
