@@ -3,10 +3,12 @@ import getpass
 import json
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 
 from workflows.cli_support import conventio_of, fails_in_french
+from workflows.errors import InvalidData
 from workflows.services.actors import Actor
 
 
@@ -23,9 +25,9 @@ def _parse_json(text, what="--data"):
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise click.BadParameter(f"JSON invalide ({exc})", param_hint=what)
+        raise InvalidData(f"{what} : JSON invalide ({exc}).", {what: "JSON invalide"}) from None
     if not isinstance(value, dict):
-        raise click.BadParameter("un objet JSON est attendu ({...})", param_hint=what)
+        raise InvalidData(f"{what} : un objet JSON est attendu ({{...}}).", {what: "objet JSON attendu"})
     return value
 
 
@@ -265,9 +267,11 @@ def _data_argument(text):
     """Inline JSON, or @FILE for a JSON file."""
     if text.startswith("@"):
         try:
-            text = open(text[1:], encoding="utf-8").read()
+            text = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
-            raise click.BadParameter(f"fichier illisible ({exc})", param_hint="--data")
+            raise InvalidData(f"--data : fichier illisible ({exc.strerror} : {text[1:]}).") from None
+        except UnicodeError:
+            raise InvalidData(f"--data : le fichier {text[1:]} n’est pas un texte UTF-8.") from None
     return _parse_json(text)
 
 
@@ -275,17 +279,20 @@ def _data_argument(text):
 @click.argument("template")
 @click.option("--data", "data_text", required=True, help="Données (objet JSON, ou @fichier.json).")
 @click.option("--out", required=True, type=click.Path(), help="Fichier produit (.docx, ou .pdf via LibreOffice).")
-def documents_render(template, data_text, out):
+@click.option("--destinataire", "recipient", default=None,
+              help="Pour un document établi par destinataire (lettre de rejet) : le candidat évincé.")
+@fails_in_french
+def documents_render(template, data_text, out, recipient):
     """Produit un document à partir d’un modèle, hors de toute instance."""
     from workflows import documents as rendering
     try:
-        path = rendering.render_to_file(template, _data_argument(data_text), out)
+        path = rendering.render_to_file(template, _data_argument(data_text), out, recipient=recipient or None)
     except rendering.PdfUnavailable as exc:
-        click.echo(f"Erreur : {exc}", err=True)
-        sys.exit(3)
+        raise InvalidData(f"{exc} Le document Word est écrit : {Path(out).with_suffix('.docx')}.") from None
     except rendering.DocumentError as exc:
-        click.echo(f"Erreur : {exc}", err=True)
-        sys.exit(1)
+        raise InvalidData(str(exc)) from None
+    except OSError as exc:
+        raise InvalidData(f"Impossible d’écrire {out} ({exc.strerror}).") from None
     click.echo(f"Document écrit : {path}")
 
 
@@ -305,7 +312,7 @@ def documents_generate(ctx, instance_id, template, username, pdf, recipient):
     from workflows.services.users import get_actor
     app = conventio_of(ctx)
     for result in generate_documents(app, instance_id, template, get_actor(app, username), pdf=pdf,
-                                     recipient=recipient):
+                                     recipient=recipient or None):
         click.echo(f"Document n° {result['id']} : {result['title']} (version {result['revision']})")
         if result["pdf_note"]:
             click.echo(f"  {result['pdf_note']}", err=True)

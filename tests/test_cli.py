@@ -78,7 +78,8 @@ def test_errors_are_one_line_and_non_zero(cli, tmp_path):
     unknown = cli("instances", "start", "nowhere", ok=False)
     assert (unknown.returncode, unknown.stderr.strip()) == (1, "Erreur : Processus « nowhere » non déployé.")
     not_json = cli("instances", "start", "nowhere", "--data", "{oops", ok=False)
-    assert not_json.returncode == 2 and "JSON invalide" in not_json.stderr
+    assert (not_json.returncode, not_json.stderr.count("\n")) == (1, 1)
+    assert not_json.stderr.startswith("Erreur : --data : JSON invalide")
     nobody = cli("tasks", "complete", "x", "--as", "personne", ok=False)
     assert nobody.returncode == 1 and "« personne » inconnu" in nobody.stderr
 

@@ -119,6 +119,14 @@ def test_the_shell_renders_a_template_and_checks_them_all(tmp_path):
                               "--out", str(tmp_path / "x.docx")], capture_output=True, text=True, env=env,
                              timeout=120)
     assert missing.returncode == 1 and missing.stderr.startswith("Erreur :")
+    for args, message in ((["--data", f"@{data}", "--out", str(tmp_path / "absent" / "x.docx")], "Impossible d’écrire"),
+                          (["--data", "{oops", "--out", str(tmp_path / "y.docx")], "--data : JSON invalide"),
+                          (["--data", f"@{tmp_path / 'nowhere.json'}", "--out", str(tmp_path / "z.docx")],
+                           "--data : fichier illisible")):
+        refused = subprocess.run([str(conventio), "documents", "render", "lettre_rejet", *args], capture_output=True,
+                                 text=True, env=env, timeout=120)
+        assert (refused.returncode, refused.stderr.count("\n")) == (1, 1), refused.stderr
+        assert refused.stderr.startswith("Erreur : ") and message in refused.stderr
 
 
 @pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) absent : installez libreoffice-writer-nogui")

@@ -105,6 +105,8 @@ def render_docx(template_file: Path | bytes, context: dict, template_name: str) 
         raise UndefinedVariable(template_name, str(error)) from error
     except TemplateSyntaxError as error:
         raise TemplateSyntaxProblem(template_name, str(error)) from error
+    except OverflowError as error:   # the sandbox's bound on range()
+        raise TemplateSecurityError(f"boucle trop longue ({error})", template_name) from error
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()

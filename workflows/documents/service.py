@@ -63,14 +63,15 @@ def render_documents(name: str, data: Mapping, registry: TemplateRegistry | None
 
 
 def render_to_file(name: str, data: Mapping, out: Path | str,
-                   registry: TemplateRegistry | None = None) -> Path:
-    """Render to `out`; a ".pdf" suffix converts through LibreOffice.
+                   registry: TemplateRegistry | None = None, recipient: str | None = None) -> Path:
+    """Render to `out` (for `recipient` when the template is made per recipient); a ".pdf"
+    suffix converts through LibreOffice.
 
     For a PDF the .docx is written beside it first, so that if LibreOffice is
     missing (PdfUnavailable) the .docx is still there.
     """
     out = Path(out)
-    document = render_document(name, data, registry)
+    document = render_document(name, data, registry, recipient)
     if out.suffix.lower() != ".pdf":
         out.write_bytes(document.content)
         return out
