@@ -42,8 +42,7 @@ PER_RECIPIENT = {  # templates generated one per recipient (see recipients.py)
     "lettre_rejet": FanOut(
         recipients=contexts.evicted_candidates, data_for=contexts.rejection_data,
         plural="candidats évincés",
-        nobody="aucun candidat évincé (la seule offre reçue est celle du titulaire) : "
-               "aucune lettre de rejet à envoyer"),
+        nobody="aucun candidat évincé, la seule offre reçue étant celle du titulaire"),
 }
 
 

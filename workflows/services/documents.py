@@ -51,7 +51,7 @@ def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipi
         data = _step_data(app, task_id) or data
     renderings = _rendered(template, data, recipient)
     if not renderings and (on_demand or single):
-        raise InvalidData(f"Aucun document « {_title(template)} » à générer ({_nobody(template)}).")
+        raise InvalidData(f"Aucun document « {_title(template)} » à générer : {_nobody(template)}.")
     if single and len(renderings) > 1:
         names = ", ".join(f"« {r.recipient} »" for r in renderings)
         raise InvalidData(f"Le document « {_title(template)} » se fait en {len(renderings)} exemplaires, un par "
