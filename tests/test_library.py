@@ -8,8 +8,9 @@ in order:
 * {"task": bpmn id, "data": ..., "where": {"a.b": value}} completes the open task of that
   id (the one whose data matches "where") through the task service, form validation
   included; with "refused": "text" the completion must be refused with that text;
-* {"timer": bpmn id, "due": "2027-05-31T23:59:59"} checks the waiting timer's due time
-  (local time, read as the engine reads a date without zone) and fires it at that time;
+* {"timer": bpmn id, "due": "2027-05-31T23:59:59-04:00"} checks the waiting timer's due time
+  (with its UTC offset; without one, read as the engine reads a date without zone) and fires
+  it at that time;
 * {"expect": {...}} checks the instance now: "status", "open" (tasks ready), "reached" and
   "not_reached" (bpmn ids completed, end events included), "data" (exact values) and
   "data_contains" (texts containing a fragment), names may be dotted ("quorum.message").
@@ -160,7 +161,8 @@ def _waiting_timer(app, instance_id, bpmn_id):
 def _fire(app, instance_id, step):
     due = _waiting_timer(app, instance_id, step["timer"])
     if "due" in step:
-        assert due == datetime.fromisoformat(step["due"]).replace(tzinfo=ENGINE_LOCAL_TIME)
+        expected = datetime.fromisoformat(step["due"])
+        assert due == (expected if expected.tzinfo else expected.replace(tzinfo=ENGINE_LOCAL_TIME)), due
     assert fire_instance_timers(app, instance_id, due + timedelta(seconds=1)) >= 1
     with app.db.sessions() as session:
         still = session.execute(select(TaskRecord.id).where(
