@@ -86,9 +86,9 @@ def test_legal_staff_start_a_procedure_from_its_start_form(page, live_server, co
     ARTIFACTS.mkdir(exist_ok=True)
     log_in(page, live_server, "juriste")
     page.goto(f"{live_server}/instances")
-    page.select_option("#process_id", "convention_anct")
+    page.select_option("#process_id", "pass_numerique")
     page.click("section.start button[type=submit]")
-    page.wait_for_url(re.compile(r"/instances/new\?process_id=convention_anct&territory=cap-nord"))
+    page.wait_for_url(re.compile(r"/instances/new\?process_id=pass_numerique&territory=cap-nord"))
     for name, value in CAP_NORD.items():
         if name in ("type_collectivite", "territoire"):
             page.select_option(f"#f-{name}", value)
