@@ -130,19 +130,68 @@ class ContractTransmission:
                 f"du {format_date(self.signed_on)}, {self.delay.source}).")
 
 
-def transmission_errors(signed_on: date, transmitted_on: date, received_on: date,
-                        nature: int | str, number: str) -> list[str]:
-    """Every reason @ctes or the law refuses this transmission of a contract, in French."""
+def _number_and_nature_errors(number, nature: int | str, expected: ActNature, what: str) -> list[str]:
     errors = []
     number_error = act_number_error(number) if isinstance(number, str) else \
         f"Numéro d'acte manquant ou invalide : {number!r}."
     if number_error:
         errors.append(number_error)
     kind = act_nature(nature)
-    if kind is not ActNature.CONTRACT:
-        errors.append(f"Nature d'acte {kind.value} « {kind.label} » : une convention se transmet en "
-                      f"nature {ActNature.CONTRACT.value} « {ActNature.CONTRACT.label} ».")
+    if kind is not expected:
+        errors.append(f"Nature d'acte {kind.value} « {kind.label} » : {what} se transmet en "
+                      f"nature {expected.value} « {expected.label} ».")
+    return errors
+
+
+def transmission_errors(signed_on: date, transmitted_on: date, received_on: date,
+                        nature: int | str, number: str) -> list[str]:
+    """Every reason @ctes or the law refuses this transmission of a contract, in French."""
+    errors = _number_and_nature_errors(number, nature, ActNature.CONTRACT, "une convention")
     return errors + _date_errors(signed_on, transmitted_on, received_on)
+
+
+def deliberation_transmission_errors(sitting_on: date, extract_signed_on: date, published_on: date,
+                                     transmitted_on: date, received_on: date, nature: int | str,
+                                     number: str) -> list[str]:
+    """Every reason the publication and transmission of a deliberation cannot be recorded,
+    in French: @ctes number and nature (1, délibération), publication and transmission
+    before the sitting or before the extract was signed, receipt before the sending.
+    The act would otherwise be declared executory before it was even voted."""
+    errors = _number_and_nature_errors(number, nature, ActNature.DELIBERATION, "une délibération")
+    for label, day in (("Publication", published_on), ("Transmission à la préfecture", transmitted_on)):
+        if day < sitting_on:
+            errors.append(f"{label} du {format_date(day)} antérieure à la séance du "
+                          f"{format_date(sitting_on)} : la délibération n'existe qu'une fois votée.")
+        elif day < extract_signed_on:
+            errors.append(f"{label} du {format_date(day)} antérieure à la signature de l'extrait du "
+                          f"{format_date(extract_signed_on)} : on publie et on transmet l'extrait signé.")
+    if received_on < transmitted_on:
+        errors.append(f"Accusé de réception du {format_date(received_on)} antérieur à la "
+                      f"transmission du {format_date(transmitted_on)}.")
+    return errors
+
+
+def signature_order_errors(first_signed_on: date, second_signed_on: date, first: str,
+                           second: str) -> list[str]:
+    """[] when the second party signed on or after the first, else the French reason
+    (a counter-signature follows the signature it counter-signs)."""
+    if second_signed_on >= first_signed_on:
+        return []
+    return [f"Signature {second} du {format_date(second_signed_on)} antérieure à la signature "
+            f"{first} du {format_date(first_signed_on)} : elle ne peut intervenir qu'après."]
+
+
+def signature_before_executory_errors(signed_on: date, deliberation_executory_on: date | None) -> list[str]:
+    """[] when the convention was signed once the deliberation authorising it was executory
+    (CGCT L2131-1: nothing is signed on a non-executory deliberation), else the reason."""
+    if deliberation_executory_on is None:
+        return ["La délibération autorisant la signature n'est pas exécutoire (publication ou "
+                "réception en préfecture manquante) : aucune convention ne peut être signée."]
+    if signed_on >= deliberation_executory_on:
+        return []
+    return [f"Convention signée le {format_date(signed_on)}, avant que la délibération qui "
+            f"l'autorise soit exécutoire (le {format_date(deliberation_executory_on)}) : rien ne se "
+            "signe sur une délibération non exécutoire (CGCT L2131-1)."]
 
 
 def _date_errors(signed_on: date, transmitted_on: date, received_on: date) -> list[str]:

@@ -112,10 +112,16 @@ def appeal_deadline(start: date, territory_code: str, *, franc: bool = True) -> 
     (published 12 November -> last day 13 January). ``franc=False`` counts plain date
     to date (published 12 November -> 12 January). Either way a period ending on a
     Saturday, Sunday or public holiday of the territory runs to the next working day.
+
+    The anniversary is taken from the day of publication itself, then the day is
+    added: at a month end the two orders differ (published 30 December 2024: anniversary
+    28 February 2025, last day 1 March, a Saturday, carried to Monday 3 March; counting
+    from 31 December would stop on 28 February).
     """
-    first_counted_day = start + timedelta(days=1) if franc else start
     months = legal_value("recours_mois", start).value
-    return next_working_day(add_months(first_counted_day, months), territory_code)
+    anniversary = add_months(start, months)
+    last_day = anniversary + timedelta(days=1) if franc else anniversary
+    return next_working_day(last_day, territory_code)
 
 
 def executory_date(

@@ -429,3 +429,28 @@ def _delay_basis(inhabitants: int, urgency: bool, on: date) -> str:
     label = {"urgence": "urgence", "3500_habitants_et_plus": f"{threshold} habitants et plus",
              "moins_de_3500_habitants": f"moins de {threshold} habitants"}[case]
     return f"{label}, {legal_value('convocation_jours_francs', on, case).source}"
+
+
+# --- Extract of the register --------------------------------------------------------------
+
+
+def extract_names_errors(listed_present: int, listed_absent: int, present: int, absent: int) -> tuple[str, ...]:
+    """French errors when the extract does not name as many members present and absent as
+    the sitting counted; () when it does. The represented members are matched with the
+    proxies (:func:`validate_proxies` and the count of proxies)."""
+    errors = []
+    for listed, counted, what in ((listed_present, present, "présent(s)"), (listed_absent, absent, "absent(s)")):
+        _require_count(listed, f"Membres {what} nommés à l'extrait")
+        _require_count(counted, f"Membres {what} constatés à la séance")
+        if listed != counted:
+            errors.append(f"L'extrait nomme {listed} membre(s) {what} ; la séance en a constaté {counted} : "
+                          "chaque membre compté doit y figurer nommément, une seule fois.")
+    return tuple(errors)
+
+
+def extract_signature_error(sitting_on: date, signed_on: date) -> str | None:
+    """None when the extract is signed on or after the sitting it reports, else why not."""
+    if signed_on >= sitting_on:
+        return None
+    return (f"Extrait signé le {format_date(signed_on)}, avant la séance du {format_date(sitting_on)} : "
+            "on ne certifie qu'une délibération votée.")

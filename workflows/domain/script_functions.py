@@ -35,6 +35,8 @@ from .deliberation import (
     check_quorum,
     check_reconvocation,
     convocation_delay_days,
+    extract_names_errors,
+    extract_signature_error,
     is_large_commune,
     count_votes,
     validate_proxies,
@@ -196,6 +198,21 @@ def verifier_procurations(representes: list, presents: list, procurations: int,
         errors.append(f"{len(proxies)} procuration(s) inscrite(s) à l'extrait pour {procurations} membre(s) "
                       "représenté(s) constaté(s) à l'ouverture de la séance.")
     return " ".join(errors) or None
+
+
+def verifier_presences_extrait(liste_presents: list, liste_absents: list, presents: int,
+                               absents: int) -> str | None:
+    """None when the extract names as many members present and absent as the sitting
+    counted (``presents``, ``absents``), else both numbers in French. The members
+    represented are matched by :func:`verifier_procurations`."""
+    if not isinstance(liste_presents, list) or not isinstance(liste_absents, list):
+        raise DomainError("Listes des présents et des absents de l'extrait invalides (listes attendues).")
+    return " ".join(extract_names_errors(len(liste_presents), len(liste_absents), presents, absents)) or None
+
+
+def verifier_signature_extrait(date_seance: str, date_signature_extrait: str) -> str | None:
+    """None when the extract is signed on or after the sitting, else why not."""
+    return extract_signature_error(_day(date_seance), _day(date_signature_extrait))
 
 
 def determiner_mode_scrutin(presents: int, demandes_appel_nominal: int = 0,
@@ -430,7 +447,8 @@ SCRIPT_FUNCTIONS = {
         nommer_territoire,
         calculer_delai_convocation, exiger_note_de_synthese, verifier_convocation,
         calculer_quorum, verifier_reconvocation, compter_voix,
-        verifier_procurations, determiner_mode_scrutin, verifier_mode_scrutin,
+        verifier_procurations, verifier_presences_extrait, verifier_signature_extrait,
+        determiner_mode_scrutin, verifier_mode_scrutin,
         verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
         calculer_date_limite_transmission,
         estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,

@@ -8,8 +8,11 @@ date). This module imports only the domain, never ``script_functions``.
 from .acts import (
     ActNature,
     contract_transmission_delay,
+    deliberation_transmission_errors,
     last_signature,
     record_contract_transmission,
+    signature_before_executory_errors,
+    signature_order_errors,
     transmission_deadline,
     transmission_errors,
 )
@@ -77,6 +80,43 @@ def calculer_transmission_convention(dates_signature: list, date_transmission: s
     }
 
 
+def verifier_publication_deliberation(date_seance: str, date_signature_extrait: str, date_publication: str,
+                                      date_transmission: str, date_accuse_reception: str, nature_acte,
+                                      numero_acte) -> str | None:
+    """None when the deliberation's publication and transmission can be recorded, else every
+    reason in French: @ctes number, nature other than 1 (délibération), publication or
+    transmission before the sitting or the extract's signature, receipt before the sending."""
+    errors = deliberation_transmission_errors(
+        _day(date_seance), _day(date_signature_extrait), _day(date_publication), _day(date_transmission),
+        _day(date_accuse_reception), nature_acte, numero_acte)
+    return " ".join(errors) or None
+
+
+def exiger_deliberation_executoire(date_signature: str, date_executoire_deliberation: str | None) -> str:
+    """The signature as the convention's record states it; refuses (DomainError) a signature
+    dated before the deliberation authorising it became executory."""
+    signed_on = _day(date_signature)
+    executory_on = _day(date_executoire_deliberation) if date_executoire_deliberation else None
+    errors = signature_before_executory_errors(signed_on, executory_on)
+    if errors:
+        raise DomainError(" ".join(errors))
+    return (f"Signée le {format_date(signed_on)}, la délibération qui l'autorise étant exécutoire "
+            f"depuis le {format_date(executory_on)}.")
+
+
+def exiger_ordre_signatures(date_premiere_signature: str, date_seconde_signature: str,
+                               premier_signataire: str, second_signataire: str) -> str:
+    """The second signature as the record states it; refuses (DomainError) one dated before
+    the first (``premier_signataire``/``second_signataire``: « de la collectivité », « de l'ANCT »)."""
+    first, second = _day(date_premiere_signature), _day(date_seconde_signature)
+    errors = signature_order_errors(first, second, premier_signataire, second_signataire)
+    if errors:
+        raise DomainError(" ".join(errors))
+    return (f"Signature {second_signataire} du {format_date(second)}, après celle "
+            f"{premier_signataire} du {format_date(first)}.")
+
+
 # Registered in ``script_functions.SCRIPT_FUNCTIONS``.
 ACT_FUNCTIONS = (calculer_echeance_transmission, verifier_transmission_convention,
-                 calculer_transmission_convention)
+                 calculer_transmission_convention, verifier_publication_deliberation,
+                 exiger_deliberation_executoire, exiger_ordre_signatures)

@@ -285,7 +285,11 @@ def _french_error(exc, task_name):
     where = f"l’étape « {task_name} »" if task_name else "le modèle"
     # Spiff wraps a script's error without keeping it: it is the context of the wrapper.
     cause = getattr(exc, "exception", None) or exc.__context__
-    if cause is not None and type(cause).__module__ != "builtins" and str(cause):
+    if isinstance(cause, NameError) and cause.name:
+        # A phase started alone lacks what an earlier phase would have given it.
+        detail = (f"donnée « {cause.name} » absente : elle vient d'une étape précédente "
+                  "ou des données de départ")
+    elif cause is not None and type(cause).__module__ != "builtins" and str(cause):
         # The application's own errors (a domain rule refusing the data) are written for users.
         detail = str(cause)
     else:

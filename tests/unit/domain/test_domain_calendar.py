@@ -146,12 +146,43 @@ def test_appeal_from_31_december_ends_with_february():
 @given(st.dates(date(2000, 1, 1), date(2060, 12, 31)), st.sampled_from(["FR", "972", "974", "57"]),
        st.booleans())
 def test_appeal_deadline_is_the_first_working_day_from_the_anniversary(start, code, franc):
-    base = add_months(start + timedelta(days=1) if franc else start, 2)
+    base = add_months(start, 2) + timedelta(days=1 if franc else 0)
     deadline = appeal_deadline(start, code, franc=franc)
     assert deadline >= base
     assert is_working_day(deadline, code)
     assert all(not is_working_day(base + timedelta(days=i), code)
                for i in range((deadline - base).days))
+
+
+def test_appeal_from_a_month_end_is_the_anniversary_plus_one_day():
+    # Published 30 December 2024: anniversary 28 February 2025, last day Saturday 1 March,
+    # carried to Monday 3 March (counting from 31 December would stop on 28 February).
+    assert appeal_deadline(date(2024, 12, 30), "FR") == date(2025, 3, 3)
+    # Published 31 December 2023: anniversary 29 February 2024 (leap year), last day
+    # Friday 1 March.
+    assert appeal_deadline(date(2023, 12, 31), "FR") == date(2024, 3, 1)
+    # Published 29 December 2025: anniversary Saturday 28 February 2026 -> 1 March,
+    # a Sunday -> Monday 2 March.
+    assert appeal_deadline(date(2025, 12, 29), "FR") == date(2026, 3, 2)
+
+
+def _month_ends():
+    """The last four days of a month, where date-to-date counting clamps."""
+    return st.builds(lambda year, month, back: add_months(date(year, month, 1), 1) - timedelta(days=back),
+                     st.integers(2000, 2060), st.integers(1, 12), st.integers(1, 4))
+
+
+@DETERMINISTIC
+@given(_month_ends(), st.sampled_from(["FR", "972", "974"]))
+def test_a_delai_franc_from_a_month_end_never_ends_before_the_anniversary_plus_one_day(start, code):
+    anniversary = add_months(start, 2)
+    deadline = appeal_deadline(start, code)
+    assert deadline > anniversary
+    assert deadline >= appeal_deadline(start, code, franc=False)
+    first = anniversary + timedelta(days=1)
+    assert deadline == first or all(not is_working_day(first + timedelta(days=i), code)
+                                    for i in range((deadline - first).days))
+    assert is_working_day(deadline, code)
 
 
 # --- executory date and transmission ------------------------------------------------------
