@@ -126,3 +126,101 @@ def test_the_model_scripts_run_in_the_sandbox():
         'delais_emetteur = determiner_delais_emetteur(territoire, date_lancement)', context)
     assert context["nombre_pass"] == 2000
     assert context["delais_emetteur"]["delai_livraison_jours"] == 14
+
+
+# --- what the buyer records, checked against the procedure ----------------------------------
+
+CONTRACT_FORMATS = [{"cheques_par_carnet": 10, "nombre_carnets": 2500}]
+
+
+def test_errors_are_joined_into_one_message_or_none():
+    assert F["fusionner_erreurs"]([None, None]) is None
+    assert F["fusionner_erreurs"](["Premier motif.", None, "Second motif."]) == "Premier motif. Second motif."
+    with pytest.raises(DomainError, match="Liste d'erreurs attendue"):
+        F["fusionner_erreurs"]("motif")
+
+
+def test_quotes_and_notices_may_not_precede_the_launch():
+    assert F["verifier_date_apres_lancement"]("2026-04-01", "2026-04-01", "devis") is None
+    assert F["verifier_date_apres_lancement"]("2026-03-02", "2026-04-01", "devis").startswith(
+        "Devis retenu daté du 2 mars 2026, antérieur au lancement de la consultation du 1er avril 2026")
+    assert "corrigez la date de lancement de l'estimation" in \
+        F["verifier_date_apres_lancement"]("2026-03-02", "2026-04-01", "devis")
+    notice = F["verifier_date_apres_lancement"]("2027-05-03", "2027-05-04", "avis")
+    assert notice.startswith("Avis de marché envoyé le 3 mai 2027, antérieur au lancement")
+    assert notice.endswith("saisissez sa date réelle d'envoi, au plus tôt le 4 mai 2027.")
+    with pytest.raises(DomainError, match="Pièce inconnue"):
+        F["verifier_date_apres_lancement"]("2027-05-03", "2027-05-04", "facture")
+    with pytest.raises(DomainError, match="Date invalide"):
+        F["verifier_date_apres_lancement"]("03/05/2027", "2027-05-04", "avis")
+
+
+def test_the_weights_of_the_notice_total_100():
+    assert F["verifier_ponderations"]([{"critere": "Prix", "ponderation": 60},
+                                       {"critere": "Délais", "ponderation": 40}]) is None
+    assert "totalisant 90\u00a0%" in F["verifier_ponderations"]([{"critere": "Prix", "ponderation": 90}])
+
+
+def test_the_signature_waits_for_the_standstill_of_a_formal_procedure_only():
+    assert F["verifier_signature_marche"]("2027-06-20") is None     # no rejection letters: no standstill
+    assert F["verifier_signature_marche"]("2027-07-01", "2027-06-15", False) is None
+    assert "qu'à partir du 1er juillet 2027" in F["verifier_signature_marche"]("2027-06-30", "2027-06-15", False)
+    assert F["verifier_signature_marche"]("2027-06-26", "2027-06-15", True) is None      # 11 days
+    assert F["verifier_signature_marche"]("2027-06-25", "2027-06-15", True) is not None
+
+
+def test_the_transmission_deadline_of_a_contract_is_the_domains_dated_delay():
+    from workflows.domain.acts import contract_transmission_delay, transmission_deadline
+    answer = json_round_trip(F["calculer_echeance_transmission_marche"]("2027-07-02"))
+    delay = contract_transmission_delay(date(2027, 7, 2))
+    assert answer["date_limite"] == transmission_deadline(date(2027, 7, 2)).isoformat() == "2027-07-17"
+    assert (answer["delai_jours"], answer["source"], answer["confirme"]) == (delay.value, delay.source, delay.confirmed)
+    assert "au plus tard le 17 juillet 2027 : 15 jours après sa signature du 2 juillet 2027" in answer["consigne"]
+    assert answer["alerte_retard"].startswith("Délai de transmission du marché au contrôle de légalité échu le "
+                                              "17 juillet 2027")
+
+
+def test_a_transmission_is_checked_then_recorded_with_its_days_late():
+    assert F["verifier_transmission_marche"]("2027-07-02", "2027-07-20") is None
+    assert "antérieure à la signature" in F["verifier_transmission_marche"]("2027-07-02", "2027-07-01")
+    on_time = json_round_trip(F["calculer_transmission_marche"]("2027-07-02", "2027-07-17"))
+    assert (on_time["dans_les_delais"], on_time["jours_de_retard"]) == (True, 0)
+    late = F["calculer_transmission_marche"]("2027-07-02", "2027-07-20")
+    assert (late["dans_les_delais"], late["jours_de_retard"], late["date_limite"]) == (False, 3, "2027-07-17")
+    assert "avec 3 jour(s) de retard" in late["message"]
+
+
+def test_notification_and_award_notice_dates():
+    assert F["verifier_notification_marche"]("2027-07-05", "2027-07-05") is None
+    assert "antérieure à la transmission" in F["verifier_notification_marche"]("2027-07-05", "2027-07-04")
+    assert F["verifier_date_avis_attribution"]("2027-07-02", "2027-07-02") is None
+    assert "avant la signature du marché" in F["verifier_date_avis_attribution"]("2027-07-02", "2027-07-01")
+
+
+def test_the_order_is_valued_and_checked_against_the_estimate_and_the_contract():
+    within = json_round_trip(F["verifier_bon_commande"](CONTRACT_FORMATS, CONTRACT_FORMATS, 10, 8750, 258750))
+    assert within == {"nombre_pass": 25000, "montant_ht": 258750, "erreur": None}
+    tenfold = [{"cheques_par_carnet": 10, "nombre_carnets": 25000}]
+    beyond = F["verifier_bon_commande"](CONTRACT_FORMATS, tenfold, 10, 8750, 258750)
+    assert beyond["montant_ht"] == 25000 * 10 * 10 + 8750
+    assert "carnets de 10 chèques : 25\u202f000 commandé(s) pour 2\u202f500 estimé(s)" in beyond["erreur"]
+    assert "supérieur au montant du marché de 258\u202f750,00\u00a0€ HT" in beyond["erreur"]
+    dearer = F["verifier_bon_commande"](CONTRACT_FORMATS, CONTRACT_FORMATS, 10.5, 0, 258750)
+    assert dearer["montant_ht"] == 262500 and "montant de la commande" in dearer["erreur"]
+    unknown_amount = F["verifier_bon_commande"](CONTRACT_FORMATS, CONTRACT_FORMATS, 10, 99999, None)
+    assert unknown_amount["erreur"] is None
+
+
+def test_the_new_checks_run_in_the_sandbox_as_the_model_writes_them():
+    environment = RestrictedEnvironment(dict(F))
+    context = {"procedure": "mapa", "date_signature_marche": "2027-06-20"}
+    environment.execute(
+        'if procedure == "appel_offres":\n'
+        '    erreur_signature_marche = verifier_signature_marche(date_signature_marche, date_envoi_lettres_rejet, '
+        'lettres_rejet_electroniques)\n'
+        'else:\n'
+        '    erreur_signature_marche = None\n'
+        'erreur_avis = fusionner_erreurs([verifier_date_apres_lancement("2027-05-03", "2027-05-04", "avis"), '
+        'verifier_ponderations([{"critere": "Prix", "ponderation": 100}])])', context)
+    assert context["erreur_signature_marche"] is None
+    assert context["erreur_avis"].startswith("Avis de marché envoyé le 3 mai 2027")
