@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from functools import wraps
 
-from .acts import act_number_error, transmission_deadline
+from .acts import act_number_error
 from .calendar import (
     appeal_deadline,
     executory_date,
@@ -298,11 +298,6 @@ def calculer_fin_delai_recours(date_publication: str, date_reception_prefecture:
                     appeal_deadline(_day(date_reception_prefecture), code)))
 
 
-def calculer_date_limite_transmission(date_signature: str) -> str:
-    """Last day to send a signed contract to the préfecture (the dated delay of the domain)."""
-    return _iso(transmission_deadline(_day(date_signature)))
-
-
 # --- procurement ----------------------------------------------------------------------
 
 
@@ -450,7 +445,6 @@ SCRIPT_FUNCTIONS = {
         verifier_procurations, verifier_presences_extrait, verifier_signature_extrait,
         determiner_mode_scrutin, verifier_mode_scrutin,
         verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
-        calculer_date_limite_transmission,
         estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,
         calculer_date_signature_possible, calculer_date_limite_avis_attribution,
         calculer_dates_alerte_expiration,

@@ -214,10 +214,6 @@ def test_appeal_deadline_follows_the_territory_calendar():
         F["calculer_fin_delai_recours"]("2028-03-21", "2028-03-21", "Martinique")
 
 
-def test_contract_transmission_within_fifteen_days():
-    assert F["calculer_date_limite_transmission"]("2027-07-02") == "2027-07-17"
-
-
 # --- procurement ------------------------------------------------------------------------------
 
 
