@@ -8,7 +8,7 @@ task service puts it in ``auteur_etape``), ``le`` the day the move happened.
 """
 import copy
 
-from .allocation import allocation_for
+from .allocation import allocation_error, allocation_for
 from .booklet_register import booklets_by_size, empty_register, ranges_of, replay, serials_of
 from .errors import DomainError
 from .json_values import day
@@ -147,12 +147,36 @@ def restituer_carnets(registre, prescripteur: str, carnets, par: str, le: str,
 
 def fusionner_mouvements(registre, listes_de_mouvements: list) -> dict:
     """The moves recorded in separate branches (one per prescriber), added and replayed
-    together: a booklet two branches moved is refused."""
+    together: a booklet two branches moved is refused. Adds "alertes_attribution": the
+    beneficiaries whose handouts by several prescribers together break their public's rule
+    (each branch could only check its own)."""
     def record(register, _ledger):
         for moves in listes_de_mouvements:
             register["mouvements"].extend(moves or [])
-        replay(register)
+        ledger = replay(register)
+        return {"alertes_attribution": _allocation_alerts(register["mouvements"], ledger)}
     return _applied(registre, record)
+
+
+def _allocation_alerts(moves, ledger) -> list[str]:
+    handouts = {}
+    for move in moves:
+        if move["type"] == "remise_beneficiaire":
+            handouts.setdefault(move["beneficiaire"]["identifiant"], []).append(move)
+    alerts = []
+    for person, given in sorted(handouts.items()):
+        if len({move["de"] for move in given}) < 2:
+            continue
+        for previous, move in enumerate(sorted(given, key=lambda m: m["le"])):
+            public, on = move["beneficiaire"]["public"], day(move["le"])
+            rule = _rule(public, on, move["beneficiaire"].get("territoire"))
+            sizes = [ledger.booklet(serial).size for serial in serials_of(move["carnets"])]
+            error = rule and allocation_error(rule, sizes, previous)
+            if error:
+                prescribers = ", ".join(sorted({m["de"] for m in given}))
+                alerts.append(f"{person} (remises de {prescribers}) : {error}")
+                break
+    return alerts
 
 
 def decrire_registre(registre) -> dict:

@@ -232,3 +232,22 @@ def test_two_dotations_of_one_prescriber_hand_out_their_own_booklets_and_merge()
         {"identifiant_beneficiaire": "B-9", "public": "autre", "date_remise": "2027-09-20",
          "premier_numero": "CAPN05-000003", "nombre_carnets": 1}], "agent", None, first["carnets"])
     assert outside["erreur"] == "B-9 : le carnet CAPN05-000003 ne fait pas partie des carnets de cette dotation."
+
+
+def test_the_merge_names_a_beneficiary_two_prescribers_served_beyond_the_rule():
+    registre = doter_prescripteurs(delivered()["registre"], [
+        {"prescripteur": "PLIE Nord Martinique", "nombre_carnets": 6, "cheques_par_carnet": 10},
+        {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 6, "cheques_par_carnet": 10},
+    ], CONVENTIONS, "gestionnaire", "2027-09-13")["registre"]
+    plie = {"identifiant_beneficiaire": "B-100", "public": "plie_demandeur_emploi", "nombre_carnets": 3,
+            "cheques_par_carnet": 10}
+    branches = [remettre_aux_beneficiaires(registre, prescriber, [dict(plie, date_remise=on)], "agent", "972")
+                for prescriber, on in (("PLIE Nord Martinique", "2027-09-20"), ("CCAS du Lorrain", "2027-10-02"))]
+    assert all(branch["erreur"] is None for branch in branches)   # each branch alone is right
+    merged = fusionner_mouvements(registre, [branch["mouvements"] for branch in branches])
+    assert merged["erreur"] is None
+    [alert] = merged["alertes_attribution"]
+    assert alert.startswith("B-100 (remises de CCAS du Lorrain, PLIE Nord Martinique) : ")
+    assert "n'est pas renouvelable" in alert
+    once = fusionner_mouvements(registre, [branches[0]["mouvements"]])
+    assert once["alertes_attribution"] == []
