@@ -82,6 +82,19 @@ def state_share_owed(
     return owed if cap is None else min(owed, to_money(cap))
 
 
+def check_requested_funding(requested: Decimal | int | str, owed: Decimal | int | str) -> str | None:
+    """None when the co-financing asked of the ANCT is at most the State's share owed,
+    else a French message saying both amounts and what to do."""
+    asked, due = to_money(requested), to_money(owed)
+    if asked < 0:
+        raise DomainError(f"Cofinancement demandé négatif : {format_eur(asked)}.")
+    if asked <= due:
+        return None
+    return (f"Cofinancement demandé de {format_eur(asked)}, au-delà de la part due par l'État "
+            f"({format_eur(due)}, calculée sur les passes effectivement utilisés) : demandez au plus "
+            f"{format_eur(due)}.")
+
+
 def check_minimum_purchase(face_value: Decimal | int | str, terms: FundingTerms = ANCT_2020) -> str | None:
     """None when the purchase reaches the convention's minimum, else a French message."""
     amount, minimum = to_money(face_value), to_money(terms.minimum_purchase)

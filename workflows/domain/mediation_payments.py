@@ -7,7 +7,8 @@ stop being accepted. These are the issuer's terms, not law: the schedule is comp
 from the campaign's own dates.
 
 Each month and place gets one statement (passes redeemed, amount = passes x face value);
-a month is never paid twice, and nothing is paid beyond what the places redeemed.
+a month is never paid twice, a mandate number pays one statement only, and the places
+together never declare more passes than the prescribers handed out to beneficiaries.
 """
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -101,13 +102,18 @@ class Payment:
     paid_on: date
 
 
+# What bounds the redemptions when no other bound is named: the passes that exist.
+PURCHASED = "passes achetés"
+
+
 def statement(place: str, month: Month, passes: int, face_value, payments: Iterable[Payment] = (),
-              declared: int = 0, ceiling: int | None = None) -> Statement:
+              declared: int = 0, ceiling: int | None = None, bound: str = PURCHASED) -> Statement:
     """The statement of ``place`` for ``month``.
 
     ``payments`` are those already made (a month paid is never stated again);
     ``declared`` the passes the places declared so far, which with ``passes`` may not
-    exceed ``ceiling`` (the passes that exist) when it is given.
+    exceed ``ceiling`` when it is given; ``bound`` says in French what the ceiling counts
+    (the passes handed out to beneficiaries, in the campaign).
     """
     if not place or not str(place).strip():
         raise DomainError("Lieu de médiation non renseigné.")
@@ -117,7 +123,7 @@ def statement(place: str, month: Month, passes: int, face_value, payments: Itera
     if ceiling is not None and declared + passes > ceiling:
         raise PaymentError(f"{place} : {passes} passes déclarés pour {month.label} portent le total "
                            f"des passes encaissés à {declared + passes}, au-delà des {ceiling} "
-                           "passes achetés.")
+                           f"{bound}. Corrigez la déclaration du lieu.")
     value = to_money(face_value)
     if value <= 0:
         raise DomainError(f"Valeur faciale invalide : {face_value!r}.")
@@ -135,7 +141,9 @@ def pay(line: Statement, mandate: str, paid_on: date, payments: Iterable[Payment
         raise PaymentError(f"{line.place} : les passes de {line.month.label} se paient à partir du "
                            f"{format_date(line.month.payable_from)}, le mois écoulé ; mandat daté du "
                            f"{format_date(paid_on)}.")
+    payments = tuple(payments)
     _refuse_paid_twice(line.place, line.month, payments)
+    _refuse_mandate_reused(line.place, line.month, mandate.strip(), payments)
     return Payment(line.place, line.month, line.passes, line.amount, mandate.strip(), paid_on)
 
 
@@ -145,6 +153,47 @@ def _refuse_paid_twice(place: str, month: Month, payments: Iterable[Payment]) ->
             raise PaymentError(f"{place} : les passes de {month.label} ont déjà été payés "
                                f"({format_eur(payment.amount)}, mandat {payment.mandate} du "
                                f"{format_date(payment.paid_on)}) ; un mois n'est payé qu'une fois.")
+
+
+def _refuse_mandate_reused(place: str, month: Month, mandate: str, payments: Iterable[Payment]) -> None:
+    for payment in payments:
+        if payment.mandate == mandate:
+            raise PaymentError(f"{place} ({month.label}) : le mandat {mandate} a déjà servi à payer "
+                               f"{payment.place} pour {payment.month.label} ({format_eur(payment.amount)}, "
+                               f"le {format_date(payment.paid_on)}) ; un numéro de mandat ne paie qu'un "
+                               "relevé : indiquez le numéro du mandat émis pour ce paiement.")
+
+
+def settle_month(earlier: Iterable[Payment], month_payments: Iterable[Payment]) -> tuple[Payment, ...]:
+    """The payments of the campaign once a month's are added: each place is paid once per
+    month and each mandate number pays one statement, the month's payments among
+    themselves as with the months already closed."""
+    settled: list[Payment] = list(earlier)
+    for payment in month_payments:
+        _refuse_paid_twice(payment.place, payment.month, settled)
+        _refuse_mandate_reused(payment.place, payment.month, payment.mandate, settled)
+        settled.append(payment)
+    return tuple(settled)
+
+
+def repeated(names: Iterable[str]) -> dict[str, int]:
+    """The names given more than once, with how many times (first-seen order); names are
+    compared without surrounding spaces nor case."""
+    seen: dict[str, list[str]] = {}
+    for name in names:
+        seen.setdefault(" ".join(str(name).split()).casefold(), []).append(str(name).strip())
+    return {spellings[0]: len(spellings) for spellings in seen.values() if len(spellings) > 1}
+
+
+def check_distinct_places(places: Iterable[str]) -> None:
+    """Each mediation place once: a place listed twice would be stated and paid twice."""
+    twice = repeated(places)
+    if twice:
+        listed = ", ".join(f"« {name} » ({count} fois)" for name, count in twice.items())
+        raise PaymentError(f"Lieux de médiation en double : {listed}. Un lieu déclaré deux fois serait "
+                           "payé deux fois pour le même mois : gardez une seule fois chaque lieu dans la "
+                           "liste des lieux de médiation (conventions des partenaires) et relancez la "
+                           "distribution.")
 
 
 @dataclass(frozen=True)

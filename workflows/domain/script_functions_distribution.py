@@ -8,11 +8,23 @@ monthly statements); the conversions only happen at the edge.
 from datetime import date
 
 from .allocation import allocation_for
+from .calendar import format_date
 from .errors import DomainError, LedgerError
-from .formats import BookletFormat, booklet_count, booklet_size, by_format, parse_formats, remaining, total_passes
+from .formats import BookletFormat, booklet_count, booklet_size, by_format, parse_formats, remaining
 from .json_values import day as _day, decimal as _decimal, iso as _iso, json_number as _json_number
 from .ledger import Beneficiary, Ledger
-from .mediation_payments import Month, Payment, PaymentError, Statement, pay, payment_schedule, statement
+from .mediation_payments import (
+    Month,
+    Payment,
+    PaymentError,
+    Statement,
+    check_distinct_places,
+    pay,
+    payment_schedule,
+    repeated,
+    settle_month,
+    statement,
+)
 from .money import to_money
 from .passes import Booklet
 from .script_functions_evaluation import is_pic_public
@@ -52,6 +64,27 @@ def verifier_dotations(dotations: list, prescripteurs_conventionnes: list, forma
                                                  on=on, booklet_size=wanted.size)
         except LedgerError as error:
             errors.append(f"{dotation['prescripteur']} : {error}")
+    return " ".join(errors) or None
+
+
+def verifier_dates_executoires(dotations: list, transmissions_conventions: list, date_remise: str) -> str | None:
+    """None when every endowed prescriber's convention de mandat was executory on the day
+    the booklets are handed to it, else, per prescriber, what is wrong and from when the
+    handover may be dated. ``transmissions_conventions`` are the partner conventions
+    phase's [{nom, date_executoire, ...}]."""
+    on = _day(date_remise)
+    executory = {t.get("nom"): t.get("date_executoire") for t in transmissions_conventions or []}
+    errors = []
+    for prescriber in dict.fromkeys(d["prescripteur"] for d in dotations):
+        since = executory.get(prescriber)
+        if since is None:
+            errors.append(f"{prescriber} : aucune date à laquelle sa convention de mandat est devenue "
+                          "exécutoire (transmission au contrôle de légalité) : pas de carnets avant qu'elle "
+                          "le soit.")
+        elif on < _day(since):
+            errors.append(f"{prescriber} : carnets remis le {format_date(on)}, avant que sa convention de "
+                          f"mandat soit exécutoire ({format_date(_day(since))}) : datez la remise à partir "
+                          f"du {format_date(_day(since))}.")
     return " ".join(errors) or None
 
 
@@ -143,6 +176,24 @@ def verifier_remises(remises: list, dotation: dict, territoire: str | None = Non
     return " ".join(errors) or None
 
 
+def verifier_carnets_rendus(dotation: dict, remises: list, carnets_restitues) -> str | None:
+    """None when every booklet of the dotation is either handed out or returned, else how
+    many are neither (a prescriber keeps no public money once its report is in)."""
+    held = _dotation_format(dotation)
+    handed = sum(booklet_count(r.get("nombre_carnets"), f"Remise à {r.get('identifiant_beneficiaire')}")
+                 for r in remises or [])
+    returned = booklet_count(carnets_restitues, f"Carnets restitués par {dotation['prescripteur']}")
+    missing = held.booklets - handed - returned
+    if missing > 0:
+        return (f"{dotation['prescripteur']} : {missing} carnets ni remis ni restitués : restituez-les ou "
+                f"déclarez-les (dotation de {held.booklets} carnets, {handed} remis, {returned} restitués).")
+    if missing < 0:
+        return (f"{dotation['prescripteur']} : {handed} carnets remis et {returned} restitués, "
+                f"{-missing} de plus que les {held.booklets} de la dotation : corrigez les remises ou "
+                "les carnets restitués.")
+    return None
+
+
 # --- monthly payment of the mediation places ------------------------------------------
 
 
@@ -168,28 +219,52 @@ def _payments(paiements_lieux: list) -> list[Payment]:
                     p["numero_mandat_lieu"], _day(p["date_mandatement_lieu"])) for p in paiements_lieux or []]
 
 
+def verifier_lieux_mediation(lieux_mediation: list) -> int:
+    """The number of mediation places, each listed once; a place listed twice is refused
+    with its name (it would be stated and paid twice for the same month)."""
+    check_distinct_places(lieux_mediation or [])
+    return len(lieux_mediation or [])
+
+
+def compter_passes_remis(bilans_prescripteurs: list) -> int:
+    """The passes handed out to beneficiaries according to the prescribers' reports: each
+    handout's booklets times the format it names."""
+    return sum(booklet_count(r.get("nombre_carnets"), _line_name(r)) * _handout_size(r)
+               for bilan in bilans_prescripteurs or [] for r in bilan.get("remises") or [])
+
+
+# The ceiling of the redemptions, as the refusals name it.
+HANDED_OUT = "passes remis aux bénéficiaires selon les bilans des prescripteurs"
+
+
 def calculer_releve_mensuel(lieu: str, mois: str, passes_encaisses: int, ateliers: int, valeur_cheque,
-                           releves_mensuels: list, paiements_lieux: list, formats_en_stock: list) -> dict:
+                           releves_mensuels: list, paiements_lieux: list, passes_remis: int) -> dict:
     """The statement of a place for a month: passes redeemed x face value. Refuses a month
-    already paid, or passes declared beyond those purchased (all places and months)."""
+    already paid, or passes declared (all places and months) beyond the passes handed out
+    to beneficiaries (``passes_remis``, from the prescribers' reports)."""
     declared = sum(r["passes"] for r in releves_mensuels or [])
     line = statement(lieu, Month.parse(mois), passes_encaisses, valeur_cheque, _payments(paiements_lieux),
-                     declared=declared, ceiling=total_passes(parse_formats(formats_en_stock)))
+                     declared=declared, ceiling=passes_remis, bound=HANDED_OUT)
     return {"lieu": line.place, "mois": str(line.month), "libelle": line.month.label,
             "passes": line.passes, "ateliers": ateliers, "montant": _json_number(line.amount),
             "numero_mandat_lieu": None, "date_mandatement_lieu": None}
 
 
-def calculer_releves_a_payer(releves_du_mois: list, releves_mensuels: list, formats_en_stock: list) -> list:
+def calculer_releves_a_payer(releves_du_mois: list, releves_mensuels: list, passes_remis: int) -> list:
     """The month's statements with passes to pay. The places declare side by side: their
-    month together may not carry the passes redeemed beyond those purchased either."""
-    ceiling = total_passes(parse_formats(formats_en_stock))
+    month together may not carry the passes redeemed beyond those handed out either, and
+    a place states a month once."""
+    twice = repeated(r["lieu"] for r in releves_du_mois)
+    if twice:
+        raise PaymentError(f"Relevés de {releves_du_mois[0]['libelle']} : {', '.join(twice)} déclaré(s) "
+                           "plusieurs fois ; un lieu n'a qu'un relevé par mois.")
     declared = sum(r["passes"] for r in releves_mensuels or [])
     month = sum(r["passes"] for r in releves_du_mois)
-    if declared + month > ceiling:
+    if declared + month > passes_remis:
         places = ", ".join(f"{r['lieu']} {r['passes']}" for r in releves_du_mois if r["passes"])
         raise PaymentError(f"Passes déclarés pour {releves_du_mois[0]['libelle']} ({places}) : le total des passes "
-                           f"encaissés atteindrait {declared + month}, au-delà des {ceiling} passes achetés.")
+                           f"encaissés atteindrait {declared + month}, au-delà des {passes_remis} {HANDED_OUT}. "
+                           "Corrigez la déclaration du lieu.")
     return [r for r in releves_du_mois if r["passes"] > 0]
 
 
@@ -199,6 +274,13 @@ def calculer_paiement_lieu(releve: dict, numero_mandat_lieu: str, date_mandateme
     line = Statement(releve["lieu"], Month.parse(releve["mois"]), releve["passes"], _amount(releve["montant"]))
     paid = pay(line, numero_mandat_lieu, _day(date_mandatement_lieu), _payments(paiements_lieux))
     return {**releve, "numero_mandat_lieu": paid.mandate, "date_mandatement_lieu": _iso(paid.paid_on)}
+
+
+def calculer_paiements_cumules(paiements_lieux: list, paiements_du_mois: list) -> list:
+    """The campaign's payments with the month's: refused when a place would be paid twice
+    for one month or a mandate number used twice, within the month as across months."""
+    settle_month(_payments(paiements_lieux), _payments(paiements_du_mois))
+    return list(paiements_lieux or []) + list(paiements_du_mois or [])
 
 
 def calculer_encaissements_par_lieu(lieux_mediation: list, releves_mensuels: list, paiements_lieux: list) -> list:
@@ -220,7 +302,9 @@ def _amount(value):
 
 
 DISTRIBUTION_FUNCTIONS = (
-    verifier_dotations, calculer_stock_restant, compter_par_format, compter_beneficiaires_pic, verifier_remises,
-    calculer_calendrier_paiements, determiner_mois_suivant, calculer_releve_mensuel, calculer_releves_a_payer,
-    calculer_paiement_lieu, calculer_encaissements_par_lieu,
+    verifier_dotations, verifier_dates_executoires, calculer_stock_restant, compter_par_format,
+    compter_beneficiaires_pic, verifier_remises, verifier_carnets_rendus, verifier_lieux_mediation,
+    compter_passes_remis, calculer_calendrier_paiements, determiner_mois_suivant, calculer_releve_mensuel,
+    calculer_releves_a_payer, calculer_paiement_lieu, calculer_paiements_cumules,
+    calculer_encaissements_par_lieu,
 )

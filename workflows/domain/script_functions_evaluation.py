@@ -14,6 +14,7 @@ from .indicators import (
     FundingTerms,
     check_minimum_purchase,
     check_pic_share,
+    check_requested_funding,
     distribution_rate,
     state_share_owed,
     usage_rate,
@@ -128,4 +129,10 @@ def _distinct_beneficiaries(handouts, key) -> dict:
     return {name: len(ids) for name, ids in sorted(groups.items())}
 
 
-EVALUATION_FUNCTIONS = (calculer_indicateurs,)
+def verifier_cofinancement_demande(montant_cofinancement_demande, indicateurs: dict) -> str | None:
+    """None when the co-financing asked of the ANCT is at most the State's share the
+    indicators computed (``indicateurs["part_etat_due"]``), else what is wrong in French."""
+    return check_requested_funding(_decimal(montant_cofinancement_demande), _decimal(indicateurs["part_etat_due"]))
+
+
+EVALUATION_FUNCTIONS = (calculer_indicateurs, verifier_cofinancement_demande)

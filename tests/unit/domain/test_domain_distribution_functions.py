@@ -12,6 +12,8 @@ from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
 CONVENTIONS = ["CCAS du Lorrain", "France Travail Martinique Nord"]
 STOCK = [{"cheques_par_carnet": 10, "nombre_carnets": 1500}, {"cheques_par_carnet": 5, "nombre_carnets": 500}]
 MEDIATHEQUE, CYBER = "Médiathèque de Trinité", "Cyber-base du Lorrain"
+# Passes handed out to beneficiaries according to the prescribers' reports: the ceiling of redemptions.
+HANDED_OUT = 17_500
 
 
 def dotation(prescripteur, carnets, taille):
@@ -92,7 +94,7 @@ def test_the_payment_calendar_runs_to_the_month_of_the_acceptance_end():
 
 
 def test_a_monthly_statement_then_its_payment():
-    line = plain(F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], STOCK))
+    line = plain(F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], HANDED_OUT))
     assert line == {"lieu": MEDIATHEQUE, "mois": "2027-11", "libelle": "novembre 2027", "passes": 12,
                     "ateliers": 6, "montant": 120, "numero_mandat_lieu": None, "date_mandatement_lieu": None}
     paid = plain(F["calculer_paiement_lieu"](line, "M2027-12001", "2027-12-08", []))
@@ -102,20 +104,21 @@ def test_a_monthly_statement_then_its_payment():
     with pytest.raises(DomainError, match="se paient à partir du 1er décembre 2027"):
         F["calculer_paiement_lieu"](line, "M2027-11002", "2027-11-30", [])
     with pytest.raises(DomainError, match="ont déjà été payés"):
-        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 3, 3, 10, [line], [paid], STOCK)
+        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 3, 3, 10, [line], [paid], HANDED_OUT)
 
 
-def test_a_statement_never_exceeds_the_passes_purchased():
+def test_a_statement_never_exceeds_the_passes_handed_out_to_beneficiaries():
     earlier = [{"lieu": CYBER, "mois": "2027-11", "passes": 17_000}]
-    assert F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 500, 0, 10, earlier, [], STOCK)["montant"] == 5000
-    with pytest.raises(DomainError, match="au-delà des 17500 passes achetés"):
-        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 501, 0, 10, earlier, [], STOCK)
+    assert F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 500, 0, 10, earlier, [], HANDED_OUT)["montant"] == 5000
+    with pytest.raises(DomainError, match="au-delà des 17500 passes remis aux bénéficiaires selon les bilans "
+                                          "des prescripteurs. Corrigez la déclaration du lieu."):
+        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 501, 0, 10, earlier, [], HANDED_OUT)
 
 
 def test_redemptions_and_payments_per_place_over_the_campaign():
-    releves = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], STOCK),
-               F["calculer_releve_mensuel"](CYBER, "2027-11", 0, 0, 10, [], [], STOCK),
-               F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 8, 8, 10, [], [], STOCK)]
+    releves = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], HANDED_OUT),
+               F["calculer_releve_mensuel"](CYBER, "2027-11", 0, 0, 10, [], [], HANDED_OUT),
+               F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 8, 8, 10, [], [], HANDED_OUT)]
     paid = [F["calculer_paiement_lieu"](releves[0], "M1", "2027-12-08", [])]
     assert plain(F["calculer_encaissements_par_lieu"]([MEDIATHEQUE, CYBER], releves, paid)) == [
         {"lieu": MEDIATHEQUE, "passes_encaisses": 20, "ateliers": 14, "passes_payes": 12, "montant_paye": 120},
@@ -130,7 +133,7 @@ def test_indicators_count_passes_per_handout_format_and_compare_payments():
               {"prescripteur": "France Travail Martinique Nord",
                "remises": [remise("P1", "plie_demandeur_emploi", 3, 10), remise("S2", "senior", 1, 5)]}]
     encaissements = [{"lieu": MEDIATHEQUE, "passes_encaisses": 20}]
-    line = F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 20, 20, 10, [], [], STOCK)
+    line = F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 20, 20, 10, [], [], HANDED_OUT)
     paid = [F["calculer_paiement_lieu"](line, "M1", "2027-12-08", [])]
     result = plain(F["calculer_indicateurs"](bilans, encaissements, STOCK, 10, 50, 50, paid))
     assert (result["passes_achetes"], result["passes_remis"], result["passes_remis_pic"]) == (17500, 70, 60)
@@ -153,13 +156,112 @@ def test_a_handout_without_its_format_is_refused_by_the_indicators():
         F["calculer_indicateurs"](bilans, [], STOCK, 10)
 
 
-def test_the_places_declaring_side_by_side_may_not_exceed_the_passes_purchased_together():
+def test_the_places_declaring_side_by_side_may_not_exceed_the_passes_handed_out_together():
     earlier = [{"lieu": CYBER, "mois": "2027-11", "passes": 17_000}]
-    month = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 300, 0, 10, earlier, [], STOCK),
-             F["calculer_releve_mensuel"](CYBER, "2027-12", 0, 0, 10, earlier, [], STOCK)]
-    assert [r["lieu"] for r in F["calculer_releves_a_payer"](month, earlier, STOCK)] == [MEDIATHEQUE]
-    month.append(F["calculer_releve_mensuel"](CYBER, "2027-12", 201, 0, 10, earlier, [], STOCK))
+    month = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 300, 0, 10, earlier, [], HANDED_OUT),
+             F["calculer_releve_mensuel"](CYBER, "2027-12", 0, 0, 10, earlier, [], HANDED_OUT)]
+    assert [r["lieu"] for r in F["calculer_releves_a_payer"](month, earlier, HANDED_OUT)] == [MEDIATHEQUE]
+    month[1] = F["calculer_releve_mensuel"](CYBER, "2027-12", 201, 0, 10, earlier, [], HANDED_OUT)
     with pytest.raises(DomainError, match=r"Passes déclarés pour décembre 2027 \(Médiathèque de Trinité 300, "
                                           r"Cyber-base du Lorrain 201\) : le total des passes encaissés "
-                                          r"atteindrait 17501, au-delà des 17500 passes achetés."):
-        F["calculer_releves_a_payer"](month, earlier, STOCK)
+                                          r"atteindrait 17501, au-delà des 17500 passes remis aux bénéficiaires"):
+        F["calculer_releves_a_payer"](month, earlier, HANDED_OUT)
+
+
+# --- handed out, mandates, places, executory mandates, booklets accounted for ---------------
+
+
+def test_the_passes_handed_out_are_counted_from_the_prescribers_reports_per_handout_format():
+    bilans = [{"prescripteur": "CCAS du Lorrain", "remises": [remise("S1", "senior", 1, 5), remise("S2", "senior", 1, 5)]},
+              {"prescripteur": "France Travail Martinique Nord", "remises": [remise("P1", "plie_demandeur_emploi", 3, 10)]},
+              {"prescripteur": "CGSS", "remises": []}]
+    assert F["compter_passes_remis"](bilans) == 40
+    assert F["compter_passes_remis"]([]) == 0
+
+
+def test_the_reviewed_overpayment_is_refused_against_the_passes_handed_out():
+    # 105 passes handed out in the happy chain: 2,000 declared by one place are refused.
+    with pytest.raises(DomainError, match="2000 passes déclarés pour septembre 2027 portent le total des passes "
+                                          "encaissés à 2015, au-delà des 105 passes remis aux bénéficiaires"):
+        F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-09", 2000, 10, 10,
+                                     [{"lieu": CYBER, "mois": "2027-08", "passes": 15}], [], 105)
+    assert F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-09", 90, 10, 10,
+                                        [{"lieu": CYBER, "mois": "2027-08", "passes": 15}], [], 105)["montant"] == 900
+
+
+def test_a_place_states_a_month_once_even_within_the_month():
+    month = [F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 3, 0, 10, [], [], HANDED_OUT),
+             F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 3, 0, 10, [], [], HANDED_OUT)]
+    with pytest.raises(DomainError, match="Relevés de décembre 2027 : Médiathèque de Trinité déclaré\\(s\\) plusieurs fois"):
+        F["calculer_releves_a_payer"](month, [], HANDED_OUT)
+
+
+def test_a_mandate_number_pays_one_statement_across_months_and_within_the_month():
+    november = F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 12, 6, 10, [], [], HANDED_OUT)
+    paid = F["calculer_paiement_lieu"](november, "M1", "2027-12-08", [])
+    december = [F["calculer_releve_mensuel"](place, "2027-12", 5, 5, 10, [november], [paid], HANDED_OUT)
+                for place in (MEDIATHEQUE, CYBER)]
+    with pytest.raises(DomainError, match="Cyber-base du Lorrain \\(décembre 2027\\) : le mandat M1 a déjà servi à "
+                                          "payer Médiathèque de Trinité pour novembre 2027"):
+        F["calculer_paiement_lieu"](december[1], "M1", "2028-01-05", [paid])
+    # The month's payments run side by side: each sees the closed months only.
+    month = [F["calculer_paiement_lieu"](line, "M2", "2028-01-05", [paid]) for line in december]
+    with pytest.raises(DomainError, match="Cyber-base du Lorrain \\(décembre 2027\\) : le mandat M2 a déjà servi"):
+        F["calculer_paiements_cumules"]([paid], month)
+    twice = [month[0], {**month[0], "numero_mandat_lieu": "M3"}]
+    with pytest.raises(DomainError, match="les passes de décembre 2027 ont déjà été payés"):
+        F["calculer_paiements_cumules"]([paid], twice)
+    month[1] = F["calculer_paiement_lieu"](december[1], "M3", "2028-01-05", [paid])
+    assert plain(F["calculer_paiements_cumules"]([paid], month)) == [paid, *month]
+
+
+def test_a_mediation_place_listed_twice_is_refused_with_its_name():
+    assert F["verifier_lieux_mediation"]([MEDIATHEQUE, CYBER]) == 2
+    assert F["verifier_lieux_mediation"]([]) == 0
+    with pytest.raises(DomainError, match="Lieux de médiation en double : « Médiathèque de Trinité » \\(3 fois\\)\\. "):
+        F["verifier_lieux_mediation"]([MEDIATHEQUE, CYBER, MEDIATHEQUE, " médiathèque de  Trinité "])
+
+
+MANDATES = [{"nom": "CCAS du Lorrain", "date_executoire": "2027-08-20"},
+            {"nom": "France Travail Martinique Nord", "date_executoire": "2027-08-23"},
+            {"nom": "Commune de Sainte-Marie", "date_executoire": "2027-09-30"}]
+
+
+def test_booklets_go_to_a_prescriber_once_its_mandate_is_executory():
+    dotations = [dotation("CCAS du Lorrain", 600, 5), dotation("France Travail Martinique Nord", 1000, 10),
+                 dotation("France Travail Martinique Nord", 10, 5)]
+    assert F["verifier_dates_executoires"](dotations, MANDATES, "2027-08-23") is None
+    assert F["verifier_dates_executoires"](dotations, MANDATES, "2027-07-25") == (
+        "CCAS du Lorrain : carnets remis le 25 juillet 2027, avant que sa convention de mandat soit exécutoire "
+        "(20 août 2027) : datez la remise à partir du 20 août 2027. France Travail Martinique Nord : carnets "
+        "remis le 25 juillet 2027, avant que sa convention de mandat soit exécutoire (23 août 2027) : datez la "
+        "remise à partir du 23 août 2027.")
+    assert F["verifier_dates_executoires"](dotations, MANDATES, "2027-08-22").startswith("France Travail")
+    unknown = F["verifier_dates_executoires"]([dotation("Mission locale", 1, 5)], MANDATES, "2027-12-01")
+    assert unknown.startswith("Mission locale : aucune date à laquelle sa convention de mandat est devenue exécutoire")
+    assert F["verifier_dates_executoires"]([dotation("CCAS du Lorrain", 1, 5)],
+                                           [{"nom": "CCAS du Lorrain", "date_executoire": None}], "2027-12-01") \
+        .startswith("CCAS du Lorrain : aucune date")
+
+
+def test_every_booklet_of_a_dotation_is_handed_out_or_returned():
+    held = dotation("CCAS du Lorrain", 600, 5)
+    handed = [remise("S1", "senior", 1, 5), remise("S2", "senior", 2, 5)]
+    assert F["verifier_carnets_rendus"](held, handed, 597) is None
+    assert F["verifier_carnets_rendus"](held, handed, 0) == (
+        "CCAS du Lorrain : 597 carnets ni remis ni restitués : restituez-les ou déclarez-les (dotation de "
+        "600 carnets, 3 remis, 0 restitués).")
+    assert F["verifier_carnets_rendus"](held, handed, 598).startswith(
+        "CCAS du Lorrain : 3 carnets remis et 598 restitués, 1 de plus que les 600 de la dotation")
+    assert F["verifier_carnets_rendus"](dotation("CCAS du Lorrain", 2, 5), [], 2) is None
+    with pytest.raises(DomainError, match="Carnets restitués par CCAS du Lorrain"):
+        F["verifier_carnets_rendus"](held, handed, -1)
+
+
+def test_the_bilan_sent_to_the_anct_asks_at_most_the_state_share_the_indicators_computed():
+    indicateurs = {"part_etat_due": 10250}
+    assert F["verifier_cofinancement_demande"](10250, indicateurs) is None
+    assert F["verifier_cofinancement_demande"](10250.01, indicateurs).startswith(
+        "Cofinancement demandé de 10\u202f250,01\u00a0€, au-delà de la part due par l'État (10\u202f250,00\u00a0€")
+    with pytest.raises(DomainError, match="Nombre invalide"):
+        F["verifier_cofinancement_demande"](None, indicateurs)

@@ -12,6 +12,7 @@ from workflows.domain.indicators import (
     ANCT_2020,
     check_minimum_purchase,
     check_pic_share,
+    check_requested_funding,
     distribution_rate,
     evaluate,
     rate,
@@ -114,3 +115,28 @@ def test_rate_stays_between_0_and_1(part, whole):
 @given(st.decimals(0, 10**7, places=2))
 def test_state_never_owes_more_than_half(used):
     assert state_share_owed(used, ANCT_2020) <= used / 2 + Decimal("0.005")
+
+
+# --- the co-financing asked of the ANCT -----------------------------------------------------
+
+
+def test_the_co_financing_asked_is_at_most_the_state_share_owed():
+    owed = state_share_owed(Decimal("20500.00"))
+    assert owed == Decimal("10250.00")
+    assert check_requested_funding(owed, owed) is None
+    assert check_requested_funding(0, owed) is None
+    assert check_requested_funding(1_000_000, owed) == (
+        "Cofinancement demandé de 1\u202f000\u202f000,00\u00a0€, au-delà de la part due par l'État "
+        "(10\u202f250,00\u00a0€, calculée sur les passes effectivement utilisés) : demandez au plus "
+        "10\u202f250,00\u00a0€.")
+    assert check_requested_funding("10250.01", owed) is not None
+    with pytest.raises(DomainError, match="négatif"):
+        check_requested_funding(-1, owed)
+
+
+@settings(derandomize=True, database=None, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10**6))
+def test_a_request_passes_exactly_when_it_is_within_the_share(redeemed_cents, asked_cents):
+    owed = state_share_owed(Decimal(redeemed_cents) / 100)
+    asked = Decimal(asked_cents) / 100
+    assert (check_requested_funding(asked, owed) is None) == (asked <= owed)

@@ -11,10 +11,14 @@ from workflows.domain.errors import DomainError
 from workflows.domain.mediation_payments import (
     Month,
     PaymentError,
+    Payment,
     balance_finding,
     balances,
+    check_distinct_places,
     pay,
     payment_schedule,
+    repeated,
+    settle_month,
     statement,
 )
 
@@ -139,3 +143,61 @@ def test_paying_every_statement_pays_exactly_what_was_redeemed_once_per_month(de
     for line in balances(redeemed, payments, face_value):
         assert line.paid_passes == line.redeemed and line.outstanding == 0
         assert line.paid == face_value * line.redeemed
+
+
+# --- mandates, places, ceiling named --------------------------------------------------------
+
+
+def test_the_ceiling_is_named_in_the_refusal():
+    with pytest.raises(PaymentError, match="au-delà des 105 passes remis aux bénéficiaires\\. Corrigez"):
+        statement(MEDIATHEQUE, JANUARY, 2000, 10, declared=0, ceiling=105, bound="passes remis aux bénéficiaires")
+
+
+def test_a_mandate_number_is_never_used_twice():
+    november = pay(statement(MEDIATHEQUE, NOVEMBER, 4, 10), "M1", date(2027, 12, 2))
+    with pytest.raises(PaymentError, match="le mandat M1 a déjà servi à payer Médiathèque de Trinité pour novembre 2027"):
+        pay(statement(CYBER, NOVEMBER, 2, 10), " M1 ", date(2027, 12, 2), [november])
+    cyber = pay(statement(CYBER, NOVEMBER, 2, 10), "M2", date(2027, 12, 2), [november])
+    assert settle_month([], [november, cyber]) == (november, cyber)
+    with pytest.raises(PaymentError, match="le mandat M1 a déjà servi"):
+        settle_month([november], [Payment(CYBER, DECEMBER, 1, Decimal("10.00"), "M1", date(2028, 1, 3))])
+    with pytest.raises(PaymentError, match="les passes de novembre 2027 ont déjà été payés"):
+        settle_month([], [november, Payment(MEDIATHEQUE, NOVEMBER, 4, Decimal("40.00"), "M9", date(2027, 12, 3))])
+
+
+def test_places_are_distinct_whatever_the_spacing_or_case():
+    assert repeated(["A", "B"]) == {}
+    assert repeated(["Médiathèque  de Trinité", "B", "médiathèque de trinité", "B"]) == {
+        "Médiathèque  de Trinité": 2, "B": 2}
+    check_distinct_places([MEDIATHEQUE, CYBER])
+    with pytest.raises(PaymentError, match="Lieux de médiation en double : « Cyber-base du Lorrain » \\(2 fois\\)"):
+        check_distinct_places([CYBER, MEDIATHEQUE, CYBER])
+
+
+@DETERMINISTIC
+@given(st.lists(st.tuples(st.sampled_from([MEDIATHEQUE, CYBER, "EPN du Nord"]), st.integers(0, 5),
+                          st.sampled_from(["M1", "M2", "M3", "M4", "M5", "M6"])), max_size=12))
+def test_settled_payments_are_once_per_place_and_month_and_once_per_mandate(candidates):
+    settled = ()
+    for place, offset, mandate in candidates:
+        payment = Payment(place, Month(2027, offset + 1), 1, Decimal("10.00"), mandate, date(2027, 12, 1))
+        try:
+            settled = settle_month(settled, [payment])
+        except PaymentError:
+            assert any((p.place, p.month) == (place, payment.month) or p.mandate == mandate for p in settled)
+    assert len({(p.place, p.month) for p in settled}) == len(settled)
+    assert len({p.mandate for p in settled}) == len(settled)
+
+
+@DETERMINISTIC
+@given(st.lists(st.integers(min_value=0, max_value=300), min_size=1, max_size=8), st.integers(0, 1000))
+def test_the_places_never_declare_beyond_the_ceiling(declarations, ceiling):
+    declared = 0
+    for n, passes in enumerate(declarations):
+        try:
+            statement(MEDIATHEQUE, Month(2027, n + 1), passes, 10, declared=declared, ceiling=ceiling)
+        except PaymentError:
+            assert declared + passes > ceiling
+            continue
+        declared += passes
+    assert declared <= ceiling
