@@ -20,8 +20,9 @@ def register_view(data):
     try:
         state = decrire_registre(register)
     except DomainError as error:   # a register that does not replay is shown as such
-        return {"error": str(error), "formats": [], "moves": []}
-    return {"error": None, "formats": _formats(state), "moves": _receptions(register) + _moves(register)}
+        return {"error": str(error), "formats": [], "moves": [], "alerts": []}
+    return {"error": None, "formats": _formats(state), "moves": _receptions(register) + _moves(register),
+            "alerts": data.get("alertes_attribution") or []}
 
 
 def _formats(state):
