@@ -103,15 +103,22 @@ def pic_publics(rules: Sequence[AllocationRule] | None = None) -> frozenset[str]
 
 
 def allocation_error(
-    rule: AllocationRule, booklet_sizes: Sequence[int], previous_allocations: int = 0
+    rule: AllocationRule, booklet_sizes: Sequence[int], previous_booklets: int = 0
 ) -> str | None:
-    """None when handing these booklets respects the rule, else a French message."""
-    if previous_allocations and not rule.renewable:
+    """None when handing these booklets respects the rule, else a French message.
+
+    ``previous_booklets``: the booklets the person already received under this public. A
+    dotation that is not renewable may be handed in instalments, never beyond its total; a
+    renewable one is bounded per handout."""
+    if not rule.renewable and previous_booklets >= rule.booklets:
         return (f"{rule.label} : la dotation n'est pas renouvelable et cette personne l'a "
-                "déjà reçue.")
+                f"déjà reçue ({previous_booklets} carnet(s)).")
     if len(booklet_sizes) > rule.booklets:
         return (f"{rule.label} : {len(booklet_sizes)} carnets remis, {rule.booklets} au plus "
                 "par dotation.")
+    if not rule.renewable and previous_booklets + len(booklet_sizes) > rule.booklets:
+        return (f"{rule.label} : la dotation n'est pas renouvelable : {previous_booklets} carnet(s) "
+                f"déjà remis, {len(booklet_sizes)} de plus dépasseraient les {rule.booklets} de la dotation.")
     wrong = [size for size in booklet_sizes if size != rule.booklet_size]
     if wrong:
         return (f"{rule.label} : carnets de {rule.booklet_size} pass attendus, carnet(s) de "

@@ -99,6 +99,7 @@ class Ledger:
         self._handouts: dict[str, Handout] = {}
         self._redemptions: dict[PassId, Redemption] = {}
         self._moves: list[Move] = []
+        self._handed_booklets: Counter = Counter()   # booklets received, per beneficiary
 
     # --- moves ---------------------------------------------------------------------
 
@@ -182,6 +183,7 @@ class Ledger:
                           Holding(Place.BENEFICIARY, beneficiary.id, on), by, on)
         for serial in serials:
             self._handouts[serial] = Handout(serial, beneficiary, prescriber, on)
+        self._handed_booklets[beneficiary.id] += len(serials)
         return move
 
     def redeem(self, pass_id: PassId, *, place: str, by: str, on: date) -> Redemption:
@@ -219,9 +221,7 @@ class Ledger:
 
     def _require_allocation(self, rule: AllocationRule, serials, beneficiary: Beneficiary) -> None:
         sizes = [self.booklet(serial).size for serial in serials]
-        previous = sum(1 for m in self._moves
-                       if m.kind is MoveKind.TO_BENEFICIARY and m.destination == beneficiary.id)
-        error = allocation_error(rule, sizes, previous)
+        error = allocation_error(rule, sizes, self._handed_booklets[beneficiary.id])
         if error:
             raise LedgerError(error)
 

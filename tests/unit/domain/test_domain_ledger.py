@@ -109,6 +109,15 @@ def test_allocation_rule_is_enforced_when_given(ledger):
         ledger.hand_to_beneficiary(["B04"], PLIE, PAUL, by="r", on=JUNE, allocation=rule)
 
 
+def test_a_dotation_that_is_not_renewable_may_be_handed_in_instalments_up_to_its_total(ledger):
+    rule = allocation_for("plie_demandeur_emploi", JUNE)
+    ledger.assign_to_prescriber(["B01", "B02", "B03", "B04"], PLIE, by="dgs", on=JUNE)
+    ledger.hand_to_beneficiary(["B01"], PLIE, PAUL, by="r", on=JUNE, allocation=rule)
+    ledger.hand_to_beneficiary(["B02", "B03"], PLIE, PAUL, by="r", on=date(2023, 6, 20), allocation=rule)
+    with pytest.raises(LedgerError, match=r"déjà reçue \(3 carnet\(s\)\)"):
+        ledger.hand_to_beneficiary(["B04"], PLIE, PAUL, by="r", on=date(2023, 7, 1), allocation=rule)
+
+
 def test_return_to_stock(ledger):
     ledger.assign_to_prescriber(["B01"], PLIE, by="dgs", on=JUNE)
     ledger.return_to_stock(["B01"], PLIE, by="dgs", on=date(2023, 9, 1))

@@ -90,8 +90,12 @@ def test_allocation_errors():
     assert allocation_error(plie, [10, 10, 10]) is None
     assert "4 carnets remis, 3 au plus" in allocation_error(plie, [10, 10, 10, 10])
     assert "carnets de 10 pass attendus" in allocation_error(plie, [5])
-    assert "pas renouvelable" in allocation_error(plie, [10], previous_allocations=1)
-    assert allocation_error(senior, [5], previous_allocations=1) is None
+    assert "pas renouvelable et cette personne l'a déjà reçue (3 carnet(s))" in allocation_error(
+        plie, [10], previous_booklets=3)
+    assert allocation_error(plie, [10, 10], previous_booklets=1) is None   # in instalments
+    assert "1 carnet(s) déjà remis, 3 de plus dépasseraient les 3" in allocation_error(
+        plie, [10, 10, 10], previous_booklets=1)
+    assert allocation_error(senior, [5], previous_booklets=1) is None
 
 
 @pytest.mark.parametrize("field, value, message", [
