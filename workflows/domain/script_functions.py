@@ -153,6 +153,21 @@ def verifier_reconvocation(date_seance_sans_quorum: str, date_envoi: str,
     return " ".join(errors) or None
 
 
+def verifier_partenaires_distincts(partenaires: list) -> str | None:
+    """None when each partner is listed once (names compared without case, accents or
+    extra spaces), else the names listed twice: one partner, one convention."""
+    seen, twice = set(), []
+    for partner in partenaires:
+        key = _folded_words(partner.get("nom", "") if isinstance(partner, dict) else partner)
+        if key in seen:
+            twice.append(str(partner.get("nom") if isinstance(partner, dict) else partner))
+        seen.add(key)
+    if not twice:
+        return None
+    return (f"Partenaire(s) recensé(s) deux fois : {', '.join(twice)}. Un partenaire n'a qu'une "
+            "convention : supprimez le doublon.")
+
+
 def _folded_words(name: str) -> tuple[str, ...]:
     """The words of a name without accents or case: "AZÉROT" and "Azerot" are one word."""
     text = unicodedata.normalize("NFKD", str(name))
@@ -443,6 +458,7 @@ SCRIPT_FUNCTIONS = {
         calculer_delai_convocation, exiger_note_de_synthese, verifier_convocation,
         calculer_quorum, verifier_reconvocation, compter_voix,
         verifier_procurations, verifier_presences_extrait, verifier_signature_extrait,
+        verifier_partenaires_distincts,
         determiner_mode_scrutin, verifier_mode_scrutin,
         verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
         estimer_commande, choisir_procedure, calculer_date_limite_offres, verifier_date_limite_offres,
