@@ -301,8 +301,26 @@ def _amount(value):
     return to_money(_decimal(value))
 
 
+def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
+    """None when every prescriber's dotations stay within the number of booklets its
+    convention de mandat entrusts, else why, in French. ``mandats`` are [{nom,
+    nombre_carnets}] from the partner conventions."""
+    by_name = {mandate["nom"]: mandate for mandate in mandats}
+    totals, errors = {}, []
+    for dotation in dotations:
+        prescriber = dotation["prescripteur"]
+        if prescriber in by_name:   # a prescriber without convention is refused by verifier_dotations
+            totals[prescriber] = totals.get(prescriber, 0) + dotation["nombre_carnets"]
+    for prescriber, total in totals.items():
+        entrusted = by_name[prescriber].get("nombre_carnets")
+        if entrusted is not None and total > entrusted:
+            errors.append(f"{prescriber} : dotation de {total} carnets, sa convention de mandat en confie "
+                          f"{entrusted} ; au-delà, un avenant est nécessaire.")
+    return " ".join(errors) or None
+
+
 DISTRIBUTION_FUNCTIONS = (
-    verifier_dotations, verifier_dates_executoires, calculer_stock_restant, compter_par_format,
+    verifier_dotations, verifier_dotations_mandats, verifier_dates_executoires, calculer_stock_restant, compter_par_format,
     compter_beneficiaires_pic, verifier_remises, verifier_carnets_rendus, verifier_lieux_mediation,
     compter_passes_remis, calculer_calendrier_paiements, determiner_mois_suivant, calculer_releve_mensuel,
     calculer_releves_a_payer, calculer_paiement_lieu, calculer_paiements_cumules,

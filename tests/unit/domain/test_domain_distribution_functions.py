@@ -265,3 +265,15 @@ def test_the_bilan_sent_to_the_anct_asks_at_most_the_state_share_the_indicators_
         "Cofinancement demandé de 10\u202f250,01\u00a0€, au-delà de la part due par l'État (10\u202f250,00\u00a0€")
     with pytest.raises(DomainError, match="Nombre invalide"):
         F["verifier_cofinancement_demande"](None, indicateurs)
+
+
+def test_dotations_stay_within_the_booklets_the_mandate_entrusts():
+    from workflows.domain.script_functions_distribution import verifier_dotations_mandats
+    mandats = [{"nom": "CCAS du Lorrain", "nombre_carnets": 600, "cheques_par_carnet": 5}]
+    within = [{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 400, "cheques_par_carnet": 5},
+              {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 200, "cheques_par_carnet": 10}]
+    assert verifier_dotations_mandats(within, mandats) is None
+    beyond = within + [{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 1, "cheques_par_carnet": 5}]
+    assert verifier_dotations_mandats(beyond, mandats) == (
+        "CCAS du Lorrain : dotation de 601 carnets, sa convention de mandat en confie 600 ; au-delà, "
+        "un avenant est nécessaire.")
