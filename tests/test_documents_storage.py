@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from bpmn_builder import sequence, user_task
-from helpers import ADMIN, actor, deploy_xml
+from helpers import ADMIN
+from test_documents_service import JURIST, started
 from workflows import documents as rendering
 from workflows.documents.examples import EXAMPLES
 from workflows.errors import Conflict, NotFound
@@ -19,19 +19,8 @@ from workflows.services.documents import (
     generate_document,
     list_documents,
 )
-from workflows.services.instances import start_instance
 from workflows.services.tasks import complete_task, list_tasks
 from workflows.store.models import AuditEntry, GeneratedDocument
-
-JURIST = actor("juriste", "legal", territories=["cap-nord"])
-
-
-def started(app, data, documents=None):
-    properties = {"documents": documents} if documents else None
-    deploy_xml(app, {"acte.bpmn": sequence("acte", ("sign", user_task("sign", "Signer l’acte", properties)),
-                                           ("next", user_task("next", "Suite")))})
-    return start_instance(app, "acte", data, ADMIN, territory="cap-nord")["id"]
-
 
 def files_of(app, instance_id):
     return sorted(p.name for p in (documents_dir(app) / str(instance_id)).glob("*.docx"))
