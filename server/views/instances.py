@@ -60,14 +60,19 @@ def _render_start(process, territory, title, values, errors=None, use_defaults=T
                            general_errors=unplaced_errors(fields, errors or {}) if errors else {}), status
 
 
+def _starting(values):
+    """Who starts, in which territory, which process (with its start form): refusals first."""
+    actor = current_actor()
+    require_starter(actor, web_settings().starter_roles)
+    territory = start_territory(actor, values.get("territory"))
+    return actor, territory, start_form(conventio(), values.get("process_id", ""))
+
+
 @bp.get("/instances/new")
 @login_required
 def new():
     """The chosen process's start form, filled with the last start data of the territory."""
-    actor = current_actor()
-    require_starter(actor, web_settings().starter_roles)
-    territory = start_territory(actor, request.args.get("territory"))
-    process = start_form(conventio(), request.args.get("process_id", ""))
+    actor, territory, process = _starting(request.args)
     fields = (process["form"] or {}).get("properties") or {}
     values = latest_start_data(conventio(), actor, territory, fields) if fields else {}
     return _render_start(process, territory, request.args.get("title", ""), values)
@@ -76,10 +81,7 @@ def new():
 @bp.post("/instances")
 @login_required
 def start():
-    actor = current_actor()
-    require_starter(actor, web_settings().starter_roles)
-    territory = start_territory(actor, request.form.get("territory"))
-    process = start_form(conventio(), request.form.get("process_id", ""))
+    actor, territory, process = _starting(request.form)
     title = request.form.get("title", "").strip()
     data = parse_submission(process["form"], request.form) if process["form"] else {}
     grow = request.form.get("_add_row")
