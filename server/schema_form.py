@@ -210,13 +210,16 @@ _MISSING = object()
 
 
 def parse_submission(schema, form, skip=()):
-    """The data dict of a submitted form: typed values, empty fields left out."""
-    data = {}
+    """The data dict of a submitted form: typed values, empty fields left out, except a
+    required list that may be empty (no absent member at a sitting): an empty table is []."""
+    data, required = {}, set(schema.get("required") or [])
     for key, sub in ordered_properties(schema):
         if key in skip or not isinstance(sub, dict):
             continue
         kind = _kind(sub)
         value = _table(sub, form, key) if kind == "table" else _typed(kind, sub, form, key)
+        if value is _MISSING and kind == "table" and key in required and not sub.get("minItems"):
+            value = []
         if value is not _MISSING:
             data[key] = value
     return data

@@ -84,3 +84,13 @@ def test_field_order_follows_x_order():
     schema = {"type": "object", "x-order": ["z", "a"], "properties": {"a": {"type": "string"}, "m": {"type": "string"},
                                                                        "z": {"type": "string"}}}
     assert [f.name for f in build_fields(schema, {})] == ["z", "a", "m"]
+
+
+def test_a_required_list_that_may_be_empty_is_sent_empty_when_no_row_is_filled():
+    row = {"type": "object", "properties": {"nom": {"type": "string"}}}
+    schema = {"type": "object", "required": ["absents", "presents"],
+              "properties": {"absents": {"type": "array", "items": row},
+                             "presents": {"type": "array", "items": row, "minItems": 1},
+                             "notes": {"type": "array", "items": row}}}
+    blank = MultiDict({"absents-0-nom": "", "presents-0-nom": "", "notes-0-nom": ""})
+    assert parse_submission(schema, blank) == {"absents": []}   # presents stays "champ obligatoire"
