@@ -158,8 +158,9 @@ def convention_mandat() -> TemplateWriter:
             "appartenant au Mandant : le Mandataire les détient pour le compte du Mandant et "
             "n'en acquiert jamais la propriété.")
     article(w, 2, "Pass confiés",
-            "Le Mandant confie au Mandataire {{ nombre_carnets|nombre }} carnets de "
-            "{{ pass_par_carnet }} pass d'une valeur faciale de {{ valeur_pass|montant }}, "
+            "Le Mandant confie au Mandataire {% for c in carnets %}{{ c.nombre_carnets|nombre }} carnets de "
+            "{{ c.pass_par_carnet }} pass{% if not loop.last %} et {% endif %}{% endfor %}, chaque pass d'une "
+            "valeur faciale de {{ valeur_pass|montant }}, "
             "soit {{ nombre_pass|nombre }} pass représentant une valeur totale de "
             "**{{ valeur_totale|montant }}** ({{ valeur_totale|montant_lettres }}).",
             "Chaque remise de carnets au Mandataire donne lieu à un bordereau daté, signé "

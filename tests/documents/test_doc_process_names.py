@@ -108,6 +108,14 @@ def test_a_mandate_entrusts_the_drafted_booklets_never_the_order():
     assert (context["nombre_carnets"], context["valeur_totale"]) == (600, Decimal(60000))
     assert context["mandataire"]["fonction"] == "Vice-présidente du CCAS"
     assert context["publics"] == ["Seniors (60 ans et plus)"]
+    two_formats = dict(data, formats_confies=[{"cheques_par_carnet": 5, "nombre_carnets": 600},
+                                              {"cheques_par_carnet": 10, "nombre_carnets": 200}])
+    context = build("convention_mandat", two_formats)
+    assert (context["nombre_carnets"], context["nombre_pass"]) == (800, 5000)
+    from documents.conftest import docx_text
+    from workflows.documents import render_document
+    text = docx_text(render_document("convention_mandat", two_formats).content)
+    assert "confie au Mandataire 600 carnets de 5 pass et 200 carnets de 10 pass, chaque pass" in text
 
 
 def test_a_beneficiary_letter_states_one_number_of_passes():

@@ -302,20 +302,26 @@ def _amount(value):
 
 
 def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
-    """None when every prescriber's dotations stay within the number of booklets its
-    convention de mandat entrusts, else why, in French. ``mandats`` are [{nom,
-    nombre_carnets}] from the partner conventions."""
-    by_name = {mandate["nom"]: mandate for mandate in mandats}
-    totals, errors = {}, []
+    """None when every prescriber's dotations stay within its convention de mandat: the
+    formats it entrusts and, per format, the number of booklets; else why, in French.
+    ``mandats`` are [{nom, formats: [{cheques_par_carnet, nombre_carnets}]}] from the
+    partner conventions."""
+    entrusted = {(m["nom"], f["cheques_par_carnet"]): f["nombre_carnets"] for m in mandats for f in m["formats"] or []}
+    known = {m["nom"] for m in mandats}
+    totals = {}
     for dotation in dotations:
-        prescriber = dotation["prescripteur"]
-        if prescriber in by_name:   # a prescriber without convention is refused by verifier_dotations
-            totals[prescriber] = totals.get(prescriber, 0) + dotation["nombre_carnets"]
-    for prescriber, total in totals.items():
-        entrusted = by_name[prescriber].get("nombre_carnets")
-        if entrusted is not None and total > entrusted:
-            errors.append(f"{prescriber} : dotation de {total} carnets, sa convention de mandat en confie "
-                          f"{entrusted} ; au-delà, un avenant est nécessaire.")
+        if dotation["prescripteur"] in known:   # one without convention is refused by verifier_dotations
+            key = (dotation["prescripteur"], dotation.get("cheques_par_carnet"))
+            totals[key] = totals.get(key, 0) + dotation["nombre_carnets"]
+    errors = []
+    for (prescriber, size), total in totals.items():
+        allowed = entrusted.get((prescriber, size))
+        if allowed is None:
+            errors.append(f"{prescriber} : carnets de {size} pass, que sa convention de mandat ne lui confie pas ; "
+                          "un avenant est nécessaire.")
+        elif total > allowed:
+            errors.append(f"{prescriber} : dotation de {total} carnets de {size} pass, sa convention de mandat en "
+                          f"confie {allowed} ; au-delà, un avenant est nécessaire.")
     return " ".join(errors) or None
 
 

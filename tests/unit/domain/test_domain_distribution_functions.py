@@ -267,13 +267,20 @@ def test_the_bilan_sent_to_the_anct_asks_at_most_the_state_share_the_indicators_
         F["verifier_cofinancement_demande"](None, indicateurs)
 
 
-def test_dotations_stay_within_the_booklets_the_mandate_entrusts():
+def test_dotations_stay_within_the_formats_and_booklets_the_mandate_entrusts():
     from workflows.domain.script_functions_distribution import verifier_dotations_mandats
-    mandats = [{"nom": "CCAS du Lorrain", "nombre_carnets": 600, "cheques_par_carnet": 5}]
+    mandats = [{"nom": "CCAS du Lorrain", "formats": [{"cheques_par_carnet": 5, "nombre_carnets": 600},
+                                                      {"cheques_par_carnet": 10, "nombre_carnets": 200}]}]
     within = [{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 400, "cheques_par_carnet": 5},
-              {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 200, "cheques_par_carnet": 10}]
+              {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 200, "cheques_par_carnet": 5},
+              {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 200, "cheques_par_carnet": 10},
+              {"prescripteur": "Sans convention", "nombre_carnets": 9, "cheques_par_carnet": 10}]
     assert verifier_dotations_mandats(within, mandats) is None
     beyond = within + [{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 1, "cheques_par_carnet": 5}]
     assert verifier_dotations_mandats(beyond, mandats) == (
-        "CCAS du Lorrain : dotation de 601 carnets, sa convention de mandat en confie 600 ; au-delà, "
+        "CCAS du Lorrain : dotation de 601 carnets de 5 pass, sa convention de mandat en confie 600 ; au-delà, "
         "un avenant est nécessaire.")
+    only_fives = [{"nom": "CCAS du Lorrain", "formats": [{"cheques_par_carnet": 5, "nombre_carnets": 600}]}]
+    assert verifier_dotations_mandats(within[2:3], only_fives) == (
+        "CCAS du Lorrain : carnets de 10 pass, que sa convention de mandat ne lui confie pas ; un avenant est "
+        "nécessaire.")

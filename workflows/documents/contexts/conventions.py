@@ -68,6 +68,9 @@ def _mandate_from_process(values) -> dict:
         adapted["mandataire"] = partner_from_census(values)
         # the order's booklet count is no mandate: only the drafted one is
         adapted["nombre_carnets"] = values.get("nombre_carnets_prevus")
+    if isinstance(values.get("formats_confies"), list):
+        adapted["carnets"] = [{"nombre_carnets": f.get("nombre_carnets"), "pass_par_carnet": f.get("cheques_par_carnet")}
+                              for f in values["formats_confies"] if isinstance(f, dict)]
         adapted["referent"] = referent_text(values)
     if "publics_vises" in values:
         adapted["publics"] = [public_label(code) for code in values["publics_vises"]]
@@ -181,8 +184,10 @@ def convention_relais_commune(data: InputData) -> dict:
 
 CONVENTION_MANDAT_FROM_PROCESS_DOC = """\
     Dans une instance de convention_partenaire : mandataire ← partenaire (nom,
-      adresse, representant, qualite_representant) ; nombre_carnets ←
-      nombre_carnets_prevus (jamais le nombre de carnets de la commande) ;
+      adresse, representant, qualite_representant) ; carnets ← formats_confies
+      (un format par ligne : nombre_carnets, cheques_par_carnet), à défaut
+      nombre_carnets ← nombre_carnets_prevus (jamais le nombre de carnets de la
+      commande) ;
       referent ← referent_partenaire et fonction_referent_partenaire ;
       publics_vises (codes des formulaires) en clair.
 """
@@ -190,11 +195,10 @@ CONVENTION_MANDAT_FROM_PROCESS_DOC = """\
 
 @context_builder(
     requires=COLLECTIVITE_KEYS + (
-        "mandataire", "nombre_carnets", "pass_par_carnet", "duree_mois",
-        "frequence_compte_rendu", "publics",
+        "mandataire", "duree_mois", "frequence_compte_rendu", "publics",
     ),
     provides=COLLECTIVITE_PROVIDES + PASS_PROVIDES + (
-        "mandataire", "nombre_carnets", "pass_par_carnet", "publics",
+        "mandataire", "carnets", "nombre_carnets", "publics",
         "frequence_compte_rendu", "comptable_public", "date_avis_comptable",
         "delai_restitution_jours", "referent",
     ),
@@ -204,7 +208,8 @@ CONVENTION_MANDAT_FROM_PROCESS_DOC = """\
 def convention_mandat(data: InputData) -> dict:
     """Convention de mandat avec un prescripteur (valeurs inactives).
 
-    Requis : mandataire ({nom, adresse, representant, fonction}) ; nombre_carnets,
+    Requis : mandataire ({nom, adresse, representant, fonction}) ; carnets (liste de
+    {nombre_carnets, pass_par_carnet}, un format par ligne), ou nombre_carnets et
     pass_par_carnet (int) ; frequence_compte_rendu (« mensuel » : un état mensuel) ; publics
     (liste des publics visés) ; et la partie collectivité.
     Facultatif : valeur_pass (10) ; comptable_public (service de gestion
@@ -212,14 +217,13 @@ def convention_mandat(data: InputData) -> dict:
     delai_restitution_jours (15) ; referent (agent référent du mandataire).
     Calculé : nombre de pass confiés, valeur totale (chiffres et lettres).
     """
-    books = data.integer("nombre_carnets")
-    per_book = data.integer("pass_par_carnet")
+    lines = _entrusted(data)
     return {
         **collectivite_party(data, "Convention de mandat"),
-        **pass_figures(data, books * per_book),
+        **pass_figures(data, sum(line["nombre_carnets"] * line["pass_par_carnet"] for line in lines)),
         "mandataire": partner(data, "mandataire"),
-        "nombre_carnets": books,
-        "pass_par_carnet": per_book,
+        "carnets": lines,
+        "nombre_carnets": sum(line["nombre_carnets"] for line in lines),
         "publics": data.texts("publics"),
         "frequence_compte_rendu": data.text("frequence_compte_rendu"),
         "comptable_public": data.text("comptable_public", ""),
@@ -228,6 +232,17 @@ def convention_mandat(data: InputData) -> dict:
         "referent": data.text("referent", ""),
     }
 
+
+
+def _entrusted(data: InputData) -> list[dict]:
+    """The booklets a mandate entrusts, one line per format."""
+    if data.get("carnets") is None:
+        return [{"nombre_carnets": data.integer("nombre_carnets"), "pass_par_carnet": data.integer("pass_par_carnet")}]
+    lines = data.records("carnets", ("nombre_carnets", "pass_par_carnet"))
+    if not lines:
+        raise InvalidData("La convention de mandat confie au moins un format de carnets.")
+    return [{"nombre_carnets": int(line["nombre_carnets"]), "pass_par_carnet": int(line["pass_par_carnet"])}
+            for line in lines]
 
 
 CONVENTION_LIEU_MEDIATION_FROM_PROCESS_DOC = """\
