@@ -77,11 +77,15 @@ def ranges_of(serials) -> list[dict]:
 
 def serials_of(ranges) -> tuple[str, ...]:
     serials = tuple(s for value in ranges or () for s in SerialRange.from_json(value).serials())
+    refuse_repeats(serials)
+    return serials
+
+
+def refuse_repeats(serials) -> None:
     repeated = sorted(s for s, n in Counter(serials).items() if n > 1)
     if repeated:
         raise LedgerError(f"Carnet(s) cité(s) deux fois : {', '.join(repeated[:5])}"
                           f"{' …' if len(repeated) > 5 else ''}.")
-    return serials
 
 
 def empty_register() -> dict:
@@ -99,13 +103,14 @@ def replay(register: dict | None, prescribers_with_convention=()) -> Ledger:
     holders = {m["vers"] for m in moves if m["type"] == MoveKind.TO_PRESCRIBER.value}
     ledger = Ledger(set(prescribers_with_convention) | holders)
     for reception in register.get("receptions") or []:
-        _replay_reception(ledger, reception)
+        record_reception(ledger, reception)
     for move in moves:
         _replay_move(ledger, move)
     return ledger
 
 
-def _replay_reception(ledger: Ledger, reception: dict) -> None:
+def record_reception(ledger: Ledger, reception: dict) -> None:
+    """Enter one stored reception (a format's serial ranges) into the ledger's stock."""
     size, face_value = int(reception["cheques_par_carnet"]), decimal(reception["valeur_cheque"])
     booklets = (Booklet(serial, size, int(reception["annee_validite"]), reception["emetteur"], face_value)
                 for serial in serials_of(reception["carnets"]))

@@ -10,7 +10,15 @@ import copy
 from collections import deque
 
 from .allocation import allocation_error, allocation_for
-from .booklet_register import booklets_by_size, empty_register, ranges_of, replay, serials_of
+from .booklet_register import (
+    booklets_by_size,
+    empty_register,
+    ranges_of,
+    record_reception,
+    refuse_repeats,
+    replay,
+    serials_of,
+)
 from .errors import DomainError
 from .json_values import day
 from .ledger import Beneficiary, Place
@@ -39,8 +47,8 @@ def receptionner_carnets(registre, lots: list, emetteur: str, annee_validite: in
         for lot in _delivered(lots):
             batch = dict(reception, cheques_par_carnet=int(lot["cheques_par_carnet"]),
                          carnets=ranges_of(_lot_serials(lot)))
+            record_reception(ledger, batch)
             register["receptions"].append(batch)
-        ledger = replay(register)
         return {"formats": booklets_by_size(ledger, Place.STOCK)}
     return _applied(registre, record)
 
@@ -49,8 +57,7 @@ def verifier_numeros_livres(formats_livres: list) -> str | None:
     """None when each delivered format names the serial range of its booklets, as many as
     counted, and no booklet twice; else why, in French."""
     try:
-        serials = [s for lot in _delivered(formats_livres) for s in _lot_serials(lot)]
-        serials_of([{"premier": s} for s in serials])
+        refuse_repeats([s for lot in _delivered(formats_livres) for s in _lot_serials(lot)])
     except (DomainError, KeyError) as error:
         return str(error) if isinstance(error, DomainError) else f"donnée manquante : {error}"
     return None

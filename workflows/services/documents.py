@@ -59,9 +59,8 @@ def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipi
     if not renderings:
         return []
     documents = _stored_all(app, instance_id, task_id, actor, renderings)
-    notes = _convert_stored(app, documents) if pdf else {}
-    return [dict(document_summary(d), has_pdf=d.id not in notes, pdf_note=notes.get(d.id)) if pdf
-            else dict(document_summary(d), pdf_note=None) for d in documents]
+    notes = _convert_stored(app, documents) if pdf else {}   # a converted document has its pdf_path
+    return [dict(document_summary(d), pdf_note=notes.get(d.id)) for d in documents]
 
 
 def _stored_all(app, instance_id, task_id, actor, renderings):
