@@ -1,5 +1,6 @@
 """Helpers shared by the tests."""
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from workflows.config import Settings
@@ -19,6 +20,17 @@ def actor(username, *roles, territories=()):
 
 def sqlite_settings(tmp_path):
     return Settings.from_env(env={}, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'conventio.db'}")
+
+
+# How a test's Conventio keeps its instances between steps: "warm" as a long-running
+# server does, "cold" as every CLI command, restart, other server process and worker
+# does (each step loads the instance afresh from the database).
+WARM_AND_COLD = ("warm", "cold")
+
+
+def with_instances(settings, mode):
+    """The settings for a warm or a cold Conventio."""
+    return settings if mode == "warm" else replace(settings, instance_cache_size=0)
 
 
 def deploy_xml(app, files, by=ADMIN):

@@ -10,7 +10,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from documents.conftest import docx_text, table_rows
-from helpers import ADMIN, sqlite_settings
+from helpers import ADMIN, WARM_AND_COLD, sqlite_settings, with_instances
 from test_library import LIBRARY, NS, SCENARIOS, run_scenario
 from workflows.documents import render_document
 from workflows.services import open_conventio
@@ -69,10 +69,11 @@ class Runs(dict):
         return [self[name] for name in (HAPPY, OPEN_TENDER)]
 
 
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory):
-    """The happy chain and the open tender, each run once on their own Conventio."""
-    app = open_conventio(sqlite_settings(tmp_path_factory.mktemp("chain_documents")))
+@pytest.fixture(scope="module", params=WARM_AND_COLD)
+def chain(request, tmp_path_factory):
+    """The happy chain and the open tender, each run once on their own Conventio, warm then cold."""
+    app = open_conventio(with_instances(sqlite_settings(tmp_path_factory.mktemp("chain_documents")),
+                                        request.param))
     deploy_paths(app, [LIBRARY], ADMIN)
     yield app, Runs(app)
     app.close()

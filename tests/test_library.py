@@ -25,7 +25,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from helpers import ADMIN, ROOT, sqlite_settings
+from helpers import ADMIN, ROOT, WARM_AND_COLD, sqlite_settings, with_instances
 from workflows.domain.script_functions import SCRIPT_FUNCTIONS
 from workflows.errors import ConventioError
 from workflows.services import open_conventio
@@ -51,10 +51,11 @@ FLOW_NODES = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateT
               "subProcess", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway")
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
-    """One Conventio with the library deployed, shared by the scenarios of this module."""
-    app = open_conventio(sqlite_settings(tmp_path_factory.mktemp("library")))
+@pytest.fixture(scope="module", params=WARM_AND_COLD)
+def library(request, tmp_path_factory):
+    """One Conventio with the library deployed, shared by the scenarios of this module,
+    warm (instances kept between steps) then cold (each step loads its instance afresh)."""
+    app = open_conventio(with_instances(sqlite_settings(tmp_path_factory.mktemp("library")), request.param))
     deployed = deploy_paths(app, [LIBRARY], ADMIN)
     yield app, deployed
     app.close()

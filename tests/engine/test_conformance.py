@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from helpers import ADMIN, CONFORMANCE
+from helpers import ADMIN, CONFORMANCE, sqlite_settings, with_instances
 from workflows.engine.serialization import full_json
 from workflows.errors import ModelRejected
+from workflows.services import open_conventio
 from workflows.services.deploy import collect_sources, deploy_sources
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.persistence import load_instance
@@ -86,6 +87,24 @@ def test_valid_unit_deploys_starts_round_trips_and_runs(app, unit):
         final = _drive_to_end(app, started["id"], TASK_DATA.get(unit, {}))
         assert final["status"] == "completed"
         _round_trip_equal(app, started["id"])
+
+
+@pytest.mark.parametrize("unit", units("valid"))
+def test_valid_unit_runs_cold_as_it_runs_warm(unit, tmp_path):
+    """Every step from an instance loaded afresh, as a CLI command or a restarted server takes it."""
+    finals = {}
+    for mode in ("warm", "cold"):
+        (tmp_path / mode).mkdir()
+        app = open_conventio(with_instances(sqlite_settings(tmp_path / mode), mode))
+        try:
+            deployed = deploy_sources(app, collect_sources([CONFORMANCE / "valid" / unit]), ADMIN)
+            finals[mode] = [_drive_to_end(app, start_instance(app, process_id, dict(START_DATA.get(unit, {})),
+                                                              ADMIN)["id"], TASK_DATA.get(unit, {}))
+                            for process_id in _started_processes(deployed)]
+        finally:
+            app.close()
+    assert [f["status"] for f in finals["cold"]] == ["completed"] * len(finals["warm"])
+    assert [f["data"] for f in finals["cold"]] == [f["data"] for f in finals["warm"]]
 
 
 @pytest.mark.parametrize("unit", units("invalid"))

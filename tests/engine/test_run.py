@@ -5,8 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bpmn_builder import definitions, flow, process, sequence, user_task
-from helpers import ADMIN, actor, deploy_xml
+from bpmn_builder import definitions, flow, process, script_task, sequence, user_task
+from helpers import ADMIN, actor, deploy_xml, sqlite_settings, with_instances
+from workflows.services import open_conventio
 from workflows.errors import Conflict, Forbidden, InvalidData, NotFound
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.tasks import complete_task, get_task, list_tasks
@@ -196,6 +197,25 @@ def timer_event(event_id, kind, expression, name="Délai"):
     return (f'<bpmn:intermediateCatchEvent id="{event_id}" name="{name}"><bpmn:timerEventDefinition>'
             f'<bpmn:{kind} xsi:type="bpmn:tFormalExpression">{expression}</bpmn:{kind}>'
             f'</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+
+
+def test_a_timer_not_yet_reached_is_not_evaluated_by_a_step_from_a_reloaded_instance(tmp_path):
+    """Its expression reads data that an earlier step has not written yet: a warm instance
+    never evaluates it, so a reloaded one (CLI, restart, worker) must not either."""
+    app = open_conventio(with_instances(sqlite_settings(tmp_path), "cold"))
+    try:
+        deploy_xml(app, {"later.bpmn": sequence(
+            "later", ("first", user_task("first", "Première")), ("second", user_task("second", "Seconde")),
+            ("set", script_task("set", 'delai = "P2D"')),
+            ("delay", timer_event("delay", "timeDuration", "delai")), ("after", user_task("after", "Après")))})
+        instance_id = start_instance(app, "later", {}, ADMIN)["id"]
+        complete_named(app, instance_id, "Première")
+        assert run_due_timers(app, now=NOW + timedelta(days=1))["fired"] == 0
+        complete_named(app, instance_id, "Seconde")
+        assert run_due_timers(app, now=NOW + timedelta(days=3))["fired"] == 1
+        assert names(app, instance_id) == ["Après"]
+    finally:
+        app.close()
 
 
 def test_duration_timer_stores_its_due_time_and_fires_once(any_app):

@@ -28,11 +28,26 @@ ALWAYS_REWRITTEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED | Tas
 SETTLED_STATES = TaskState.COMPLETED | TaskState.CANCELLED
 
 
+class TaskConverter(SimpleTaskConverter):
+    """Spiff's simple converter, but only a waiting catching event listens once restored.
+
+    Spiff's version also registers events still in the future with the event manager,
+    so that a reloaded instance evaluates the timer expressions of steps not yet reached
+    (their data does not exist yet) where a warm one never does.
+    """
+
+    def from_dict(self, dct, workflow):
+        task = super().from_dict(dct, workflow)
+        if not task.has_state(TaskState.WAITING):
+            workflow.top_workflow.event_manager.remove_task(task)
+        return task
+
+
 def _build_registry():
     config = dict(SPIFF_CONFIG)
     # Full data per task: Spiff's default stores a delta against the parent, which
     # would tie a stored row to a parent row that later steps rewrite.
-    config[Task] = SimpleTaskConverter
+    config[Task] = TaskConverter
     config[ConventioWorkflow] = config[BpmnWorkflow]
     registry = DefaultRegistry()
     converters = {cls: converter(cls, registry) for cls, converter in config.items()}
@@ -188,7 +203,7 @@ def _restore_task(body, dct, workflow, uuids):
     task.data = dct["data"]
     task.internal_data = dct["internal_data"]
     task.last_state_change = dct["last_state_change"]
-    if isinstance(task_spec, CatchingEvent) and task._state & TaskState.DEFINITE_MASK:
+    if isinstance(task_spec, CatchingEvent) and task._state & TaskState.WAITING:
         workflow.event_manager.add_task(task)
     return task
 
