@@ -17,6 +17,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from .sandbox import ScriptRefused, check_source
 from .serialization import spec_to_dict
+from .timer_bounds import TIMER_KINDS, TimerRefused, check_timer_value, literal_timer_value
 from .xml import UnsafeXml, parse_xml
 
 MODEL_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn")
@@ -174,6 +175,7 @@ def _parse_process(parser, process_id, sources, problems):
     spec_dicts = {pid: spec_to_dict(s) for pid, s in all_specs.items()}
     for pid, spec_dict in spec_dicts.items():
         _check_sandbox(spec_dict, all_specs[pid].file, problems)
+        _check_timers(spec_dict, all_specs[pid].file, problems)
     forms, warnings = {}, []
     for s in all_specs.values():
         forms.update(_collect_forms(s, sources, problems, warnings))
@@ -215,6 +217,32 @@ def _check_sandbox(spec_dict, filename, problems):
             except SyntaxError as exc:
                 problems.append(Problem(filename, f"erreur de syntaxe ({key}) : {exc}",
                                         task_spec.get("bpmn_id"), task_spec.get("bpmn_name")))
+
+
+def _check_timers(spec_dict, filename, problems):
+    """Timers written as literals are checked now; computed ones when they are evaluated."""
+    for task_spec in spec_dict.get("task_specs", {}).values():
+        for kind, expression in _timers_in(task_spec):
+            try:
+                value = literal_timer_value(expression)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            try:
+                check_timer_value(kind, value)
+            except TimerRefused as exc:
+                problems.append(Problem(filename, f"minuteur refusé : {exc}",
+                                        task_spec.get("bpmn_id"), task_spec.get("bpmn_name")))
+
+
+def _timers_in(node):
+    if isinstance(node, dict):
+        if node.get("typename") in TIMER_KINDS:
+            yield node["typename"], node.get("expression")
+        for value in node.values():
+            yield from _timers_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _timers_in(item)
 
 
 def _sources_in(node):

@@ -6,8 +6,11 @@ depth of 1000 (long loops then stall). Every task is also in the workflow's `tas
 dict, so a flat pass over it answers the same filters at a small, depth-free cost.
 """
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
 from SpiffWorkflow.util.task import TaskState
+
+from .timer_bounds import checking_timers
 
 # Keyword filters a flat pass answers exactly; anything else (first_task, end_at_spec,
 # breadth-first order...) keeps SpiffWorkflow's own tree walk.
@@ -42,6 +45,11 @@ def _all_tasks(workflow, skip_subprocesses):
 
 class ConventioWorkflow(BpmnWorkflow):
     """The top-level workflow of an instance (sub-workflows keep Spiff's classes)."""
+
+    def __init__(self, spec, subprocess_specs=None, script_engine=None, **kwargs):
+        # Sub-workflows use the top workflow's engine: every timer value is checked here.
+        super().__init__(spec, subprocess_specs, script_engine=checking_timers(script_engine or PythonScriptEngine()),
+                         **kwargs)
 
     def get_tasks_iterator(self, first_task=None, **kwargs):
         if first_task is None and FLAT_FILTERS.issuperset(kwargs):
