@@ -173,7 +173,11 @@ def _fire(app, instance_id, step):
 
 
 def _check(app, instance_id, expected):
-    state = get_instance(app, instance_id, ADMIN)
+    check_state(get_instance(app, instance_id, ADMIN), expected)
+
+
+def check_state(state, expected):
+    """The instance's state (as get_instance shows it) is what the scenario expects."""
     reached = {t["bpmn_id"] for t in state["completed_tasks"]}
     if "status" in expected:
         assert state["status"] == expected["status"], (state["error"], state["open_tasks"])
