@@ -191,8 +191,12 @@ def tasks_list(ctx, instance_id, role, as_json):
 @click.pass_context
 @fails_in_french
 def tasks_show(ctx, task_id):
+    from server.instructions import instructions_as_text, render_instructions
     from workflows.services.tasks import get_task
-    click.echo(json.dumps(get_task(conventio_of(ctx), task_id, shell_actor()), ensure_ascii=False, indent=2))
+    task = get_task(conventio_of(ctx), task_id, shell_actor())
+    # As the task page shows them (Markdown over the task's data), in plain text.
+    task["instructions"] = instructions_as_text(render_instructions(task.get("instructions"), task.get("data")))
+    click.echo(json.dumps(task, ensure_ascii=False, indent=2))
 
 
 @tasks.command("complete")
