@@ -1,4 +1,7 @@
 """The API's endpoints: thin, each one a service call; errors are handled by views.errors."""
+import json
+import math
+import re
 from datetime import datetime, timezone
 
 from flask import current_app, g, jsonify, request, send_file, url_for
@@ -15,7 +18,7 @@ from ..accounts import LoginRefused, log_in
 from ..context import conventio, web_settings
 from ..identity import require_admin, require_starter
 from ..tokens import issue_token as sign_token
-from ..views.errors import error_response
+from ..views.errors import MAX_ID, error_response
 from ..views.instances import start_territory
 from ..views.models import uploaded_sources
 from ..views.tasks import task_for
@@ -23,11 +26,81 @@ from . import bp
 from .openapi import openapi_document as build_document
 
 
+MAX_JSON_DEPTH = 64
+INSTANCE_STATUSES = ("running", "completed", "error")
+INT64 = 2 ** 63 - 1
+
+
 def json_body():
-    body = request.get_json(silent=True)
+    """The request's JSON object, checked before any use: malformed or too deeply nested JSON, a
+    NUL or a lone surrogate in a text, an integer beyond 64 bits or a non-finite number is a 422
+    naming the field (the database and the engine could not hold them)."""
+    try:
+        body = json.loads(request.get_data(), parse_constant=_no_constant) if request.is_json else None
+    except RecursionError:
+        raise InvalidData(f"Corps JSON refusé : il est trop imbriqué (au plus {MAX_JSON_DEPTH} niveaux).",
+                          {"": f"est trop imbriqué (au plus {MAX_JSON_DEPTH} niveaux)"}) from None
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise InvalidData("Corps JSON attendu : un objet {…}.", {"": "objet JSON attendu"})
+    problems = _json_problems(body)
+    if problems:
+        raise InvalidData("Corps JSON refusé : " + " ; ".join(f"« {k} » {v}" for k, v in problems.items()) + ".",
+                          problems)
     return body
+
+
+def _no_constant(name):
+    raise ValueError(name)   # NaN, Infinity: not JSON, and no JSON reader gives them back
+
+
+def _json_problems(body):
+    problems, pending = {}, [("", body, 1)]
+    while pending and len(problems) < 10:
+        path, value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return {path: f"est trop imbriqué (au plus {MAX_JSON_DEPTH} niveaux)"}
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else key
+                problem = _text_problem(key)
+                if problem:
+                    problems[where] = f"a un nom qui {problem}"
+                pending.append((where, item, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = _text_problem(value)
+            if problem:
+                problems[path] = problem
+        elif isinstance(value, int) and not -INT64 - 1 <= value <= INT64:
+            problems[path] = "est un entier de plus de 64 bits"
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems[path] = "n’est pas un nombre fini"
+    return problems
+
+
+def _text_problem(text):
+    if "\x00" in text:
+        return "contient un caractère nul"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contient une demi-paire UTF-16 isolée"
+    return None
+
+
+def int_arg(name):
+    """An optional identifier or version in the query: absent or empty is None, anything but an
+    integer the database can hold a 422."""
+    text = request.args.get(name)
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > MAX_ID:
+        raise InvalidData(f"« {name} » doit être un nombre entier positif (au plus {MAX_ID}).",
+                          {name: "doit être un nombre entier"})
+    return int(text)
 
 
 def _with_claims(tasks):
@@ -76,10 +149,7 @@ def upload_processes():
 
 @bp.get("/processes/<process_id>/start-form")
 def process_start_form(process_id):
-    version = request.args.get("version")
-    if version is not None and not version.isdigit():
-        raise InvalidData("La version doit être un nombre entier.", {"version": "doit être un nombre entier"})
-    return jsonify(start_form(conventio(), process_id, int(version) if version else None))
+    return jsonify(start_form(conventio(), process_id, int_arg("version")))
 
 
 @bp.post("/processes/<process_id>/instances")
@@ -87,8 +157,10 @@ def start(process_id):
     require_starter(g.actor, web_settings().starter_roles)
     body = json_body()
     version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise InvalidData("La version doit être un nombre entier.", {"version": "doit être un nombre entier"})
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                or not 0 <= version <= MAX_ID):
+        raise InvalidData(f"La version doit être un nombre entier positif (au plus {MAX_ID}).",
+                          {"version": "doit être un nombre entier"})
     territory = body.get("territory")
     if territory is not None and not isinstance(territory, str):
         raise InvalidData("Le territoire doit être un texte.", {"territory": "texte attendu"})
@@ -102,7 +174,10 @@ def start(process_id):
 
 @bp.get("/instances")
 def instances():
-    return jsonify(list_instances(conventio(), g.actor, status=request.args.get("status") or None,
+    status = request.args.get("status") or None
+    if status not in (None, *INSTANCE_STATUSES):
+        raise InvalidData("« status » : running, completed ou error.", {"status": "running, completed ou error"})
+    return jsonify(list_instances(conventio(), g.actor, status=status,
                                   process_id=request.args.get("process_id") or None))
 
 
@@ -132,14 +207,16 @@ def generate(instance_id):
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id):
-    path, name, media_type = document_file(conventio(), document_id, g.actor,
-                                           as_pdf=request.args.get("format") == "pdf")
+    wanted = request.args.get("format") or "docx"
+    if wanted not in ("docx", "pdf"):
+        raise InvalidData("« format » : docx ou pdf.", {"format": "docx ou pdf"})
+    path, name, media_type = document_file(conventio(), document_id, g.actor, as_pdf=wanted == "pdf")
     return send_file(path, mimetype=media_type, as_attachment=True, download_name=name)
 
 
 @bp.get("/tasks")
 def tasks():
-    instance_id = request.args.get("instance_id", type=int)
+    instance_id = int_arg("instance_id")
     return jsonify(_with_claims(list_tasks(conventio(), g.actor, instance_id=instance_id)))
 
 

@@ -1,13 +1,23 @@
 """Errors as pages (French, with the right status), or as JSON under /api/."""
-from flask import jsonify, render_template, request
+import logging
+
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from workflows.errors import ConventioError
 
+log = logging.getLogger(__name__)
+MAX_ID = 2 ** 31 - 1   # identifiers and versions are INTEGER columns: 32 bits on PostgreSQL
+# What a database that is down, restarting or saturated raises: the request changed nothing.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+
 HTTP_CODES = {400: "requete_invalide", 401: "non_authentifie", 403: "interdit", 404: "introuvable",
-              405: "methode_non_permise", 409: "conflit", 413: "trop_volumineux", 429: "trop_de_tentatives"}
+              405: "methode_non_permise", 409: "conflit", 413: "trop_volumineux", 429: "trop_de_tentatives",
+              500: "erreur_interne"}
 
 
 def wants_json():
@@ -33,12 +43,60 @@ def _csrf_error(exc):
 
 def _http_error(exc):
     messages = {404: _("Page introuvable."), 405: _("Méthode non permise."),
-                413: _("Fichier trop volumineux."), 400: _("Requête invalide.")}
-    return error_response(exc.code, HTTP_CODES.get(exc.code, "erreur"),
-                          messages.get(exc.code, exc.description or exc.name))
+                413: _("Fichier trop volumineux."), 400: _("Requête invalide."),
+                500: _("Erreur interne : l’incident est journalisé ; réessayez plus tard.")}
+    response = error_response(exc.code, HTTP_CODES.get(exc.code, "erreur"),
+                              messages.get(exc.code, exc.description or exc.name))
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response = make_response(response)
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _database_unavailable(exc):
+    log.warning("Base de données indisponible (%s) : %s", request.path, _first_line(exc))
+    response = make_response(error_response(
+        503, "base_indisponible",
+        _("La base de données est momentanément indisponible : réessayez dans quelques instants.")))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _data_refused(exc):
+    """The last guard: a value the database refuses (out of range, too long…) is the request's fault."""
+    log.warning("Valeur refusée par la base (%s) : %s", request.path, _first_line(exc))
+    return error_response(422, "donnees_invalides", _("Valeur refusée par la base de données (hors limites)."))
+
+
+def _first_line(exc):
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def refuse_nul_characters():
+    """A NUL in a path, a query or a form field: PostgreSQL cannot hold it, and no user types it."""
+    values = [*(request.view_args or {}).values(), *request.args.values()]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += request.form.values()
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        return error_response(400, "requete_invalide", _("Requête invalide : caractère nul."))
+    return None
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """<int:…> up to what an identifier column holds; beyond, no such page (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def init_app(app):
     app.register_error_handler(ConventioError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
+    app.register_error_handler(DataError, _data_refused)
+    app.before_request(refuse_nul_characters)

@@ -1,10 +1,12 @@
 """Entry points: render a registered template from instance data, to bytes or to a file."""
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .errors import InvalidData
 from .pdf import convert_to_pdf
 from .registry import TemplateRegistry
 from .rendering import render_docx
@@ -38,6 +40,7 @@ def render_document(name: str, data: Mapping, registry: TemplateRegistry | None 
     TemplateSecurityError (all DocumentError, messages in French).
     """
     spec = (registry or TemplateRegistry()).get(name)
+    _refuse_unwritable_characters(data, spec.title)
     if recipient is not None:
         recipient = spec.recipient_named(data, recipient)
         data = spec.data_for(data, recipient)
@@ -45,6 +48,30 @@ def render_document(name: str, data: Mapping, registry: TemplateRegistry | None 
     content = render_docx(spec.content, context, spec.name)
     return RenderedDocument(spec.name, spec.version, spec.title_for(recipient), content, data,
                             recipient=recipient)
+
+
+# XML 1.0, hence Word, cannot hold these: control characters other than tab and line
+# breaks, lone UTF-16 surrogates, and the two non-characters U+FFFE and U+FFFF.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_unwritable_characters(data, title):
+    """A value no .docx can hold is named before rendering, rather than failing deep in lxml."""
+    pending = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            found = UNWRITABLE.search(value)
+            if found:
+                where = f"la donnée « {path} »" if path else "une donnée"
+                raise InvalidData(f"Document « {title} » : {where} contient un caractère qu’un document Word "
+                                  f"ne peut pas contenir (U+{ord(found.group()):04X}) ; corrigez-la.")
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                pending.append((f"{path}.{key}" if path else str(key), key))
+                pending.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, (list, tuple)):
+            pending.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
 
 
 def render_documents(name: str, data: Mapping, registry: TemplateRegistry | None = None,
