@@ -1,6 +1,7 @@
 """The `conventio` command line: every use case usable from the shell."""
 import getpass
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,7 +47,51 @@ def _print(rows, as_json, columns):
                              for c, _ in columns))
 
 
-@click.group()
+class FrenchErrors(click.Group):
+    """Whatever a command lets escape (database unreachable, a number too large, a bug) is one
+    French line on stderr and exit 1, never a traceback; CONVENTIO_DEBUG=1 shows the traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort) \
+                    or os.environ.get("CONVENTIO_DEBUG"):
+                raise
+            click.echo(f"Erreur : {describe_failure(exc)}", err=True)
+            ctx.exit(1)
+
+
+def describe_failure(exc):
+    from sqlalchemy.exc import DataError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+    from workflows.errors import ConventioError
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = reason[0] if reason else type(exc).__name__
+    if isinstance(exc, ConventioError):
+        return exc.message
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return f"base de données indisponible ({_database_shown()}) : {reason}"
+    if isinstance(exc, DataError):
+        return f"valeur hors des limites de la base de données ({reason})."
+    if isinstance(exc, OverflowError):
+        return "nombre trop grand."
+    if isinstance(exc, UnicodeError):
+        return "texte illisible : caractère invalide (UTF-8 attendu)."
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f" : {exc.filename}" if exc.filename else "") + "."
+    return f"erreur inattendue ({type(exc).__name__}) : {reason}"
+
+
+def _database_shown():
+    from sqlalchemy.engine import make_url
+    from workflows.config import Settings
+    try:
+        return make_url(Settings.from_env().database_url).render_as_string(hide_password=True)
+    except Exception:
+        return "CONVENTIO_DATABASE_URL"
+
+
+@click.group(cls=FrenchErrors)
 @click.pass_context
 def main(ctx):
     """Conventio : moteur de workflow BPMN des conventions et achats des collectivités."""

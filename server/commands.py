@@ -20,8 +20,8 @@ def serve(ctx, host, port, threads, no_timers):
 
     from . import create_app
     from workflows.jobs.embedded import start_embedded_jobs
+    conventio = _conventio(ctx)   # first: a database out of reach is one line, before any log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    conventio = _conventio(ctx)
     app = create_app(conventio=conventio)
     # Embedded default: a Celery worker and beat inside this process, no broker to start.
     timers = None if no_timers else start_embedded_jobs(conventio)
