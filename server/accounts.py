@@ -4,6 +4,12 @@ A local account (source "local") is only ever checked against its own password, 
 directory entry of the same name cannot take it over. A directory user is mirrored
 into the local user table at each login, with roles and territories refreshed from
 their groups; an administrator can still disable the mirrored account.
+
+A refusal costs the same whether the user exists or not: every attempt computes one
+password hash (the account's, or a dummy one of the same cost for an unknown, disabled
+or directory user), and every name that is not a local account goes through the same
+directory operations, found or not (see LdapDirectory). What still differs: with a
+directory configured, a local account's check skips the directory's round trip.
 """
 import json
 
@@ -13,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from workflows.roles import ROLE_LABELS
 from workflows.services.actors import Actor
+from workflows.services.logins import check_local_password, dummy_hash, find_account, password_matches
 from workflows.services.steps import Step
-from workflows.services.users import authenticate, get_actor
+from workflows.services.users import get_actor
 from workflows.store.models import UserAccount
 
 from .context import conventio, web_settings
@@ -30,8 +37,10 @@ class LoginRefused(Exception):
 
 def init_app(app):
     web = app.extensions["conventio_web"]
-    app.extensions["conventio_throttle"] = LoginThrottle(web.login_attempts, web.login_window_seconds)
+    app.extensions["conventio_throttle"] = LoginThrottle(app.extensions["conventio"], web.login_attempts,
+                                                        web.login_window_seconds)
     app.extensions["conventio_directory"] = LdapDirectory(web.ldap) if web.ldap else None
+    dummy_hash()   # made now, so that no login pays for it
 
 
 def log_in(username, password, address):
@@ -49,19 +58,13 @@ def log_in(username, password, address):
     return actor
 
 
-def _account(name):
-    with conventio().db.sessions() as session:
-        return session.get(UserAccount, name) or session.get(UserAccount, name.casefold())
-
-
 def check_credentials(username, password):
     if not username or not password:
         return None
-    account = _account(username)
+    account = find_account(conventio(), username)
     if account is not None and account.source != "ldap":
-        return authenticate(conventio(), account.username, password)
-    if account is not None and not account.active:
-        return None
+        return check_local_password(account, password)
+    password_matches(None, password)   # the hash a local account's check would have cost
     directory = current_app.extensions["conventio_directory"]
     if directory is None:
         return None
@@ -70,7 +73,7 @@ def check_credentials(username, password):
     except DirectoryUnavailable as exc:
         raise LoginRefused(_("L’annuaire LDAP ne répond pas : réessayez plus tard."), 503,
                            "annuaire_indisponible") from exc
-    if user is None:
+    if user is None or (account is not None and not account.active):   # a disabled mirror: same work, refused
         return None
     roles = {role for role in user.roles if role in ROLE_LABELS}
     if not roles:

@@ -3,6 +3,7 @@
 The core's Settings (data dir, database) come from workflows.config; this adds what
 only the web server needs: the secret key, HTTPS, tokens, throttling and LDAP.
 """
+import ipaddress
 import json
 import os
 import secrets
@@ -79,6 +80,18 @@ def _split(text):
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def parse_networks(text):
+    """CONVENTIO_TRUSTED_PROXIES: addresses or CIDR blocks, separated by commas or spaces."""
+    networks = []
+    for part in text.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"CONVENTIO_TRUSTED_PROXIES : « {part} » n’est ni une adresse IP "
+                             "ni un bloc CIDR (exemple : 10.0.0.1, 192.168.0.0/24).") from None
+    return tuple(networks)
+
+
 @dataclass(frozen=True)
 class WebSettings:
     secret_key: str
@@ -87,6 +100,8 @@ class WebSettings:
     session_hours: int = 8
     login_attempts: int = 5
     login_window_seconds: int = 15 * 60
+    # The reverse proxies whose X-Forwarded-For is believed (server/throttle.py); none by default.
+    trusted_proxies: tuple = ()
     starter_roles: frozenset = frozenset({"director", "dgs", "legal", "admin"})
     ldap: LdapSettings | None = None
 
@@ -100,6 +115,7 @@ class WebSettings:
             session_hours=int(env.get("CONVENTIO_SESSION_HOURS", 8)),
             login_attempts=int(env.get("CONVENTIO_LOGIN_ATTEMPTS", 5)),
             login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
+            trusted_proxies=parse_networks(env.get("CONVENTIO_TRUSTED_PROXIES", "")),
             starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", "director,dgs,legal,admin"))),
             ldap=LdapSettings.from_env(env),
         )

@@ -1,45 +1,85 @@
 """Login throttling: after N failures for one login from one address, refuse for a while.
 
-Kept in memory, per process: enough for the embedded server (one process, several
-threads). Several server processes each count on their own; a shared store (Redis)
-would be the next step for such deployments.
+The failures are rows of the database (workflows.services.logins), so every server
+process behind the same database counts them together. Two processes checking at the
+same instant may each let one more attempt through: a few attempts, never a free run.
+
+The address is the client's: X-Forwarded-For is read only when the request comes from
+one of CONVENTIO_TRUSTED_PROXIES; anyone else could write any address there.
 """
-import threading
-import time
-from collections import defaultdict, deque
+import ipaddress
+import math
+from datetime import timedelta
+
+from flask import request
+
+from workflows.services.logins import clear_failures, nth_recent_failure, record_failure
+from workflows.services.steps import utc_now
+
+from .context import web_settings
 
 
 class LoginThrottle:
-    def __init__(self, attempts, window_seconds, clock=time.monotonic):
+    def __init__(self, app, attempts, window_seconds, clock=utc_now):
+        self.app = app              # the Conventio whose database keeps the failures
         self.attempts = attempts
-        self.window = window_seconds
+        self.window = timedelta(seconds=window_seconds)
         self.clock = clock
-        self._failures = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(username, address):
-        return ((username or "").strip().casefold(), address or "")
-
-    def _recent(self, key):
-        failures = self._failures[key]
-        horizon = self.clock() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        return failures
 
     def retry_after(self, username, address):
         """Seconds until the next attempt is allowed; 0 when allowed now."""
-        with self._lock:
-            failures = self._recent(self.key(username, address))
-            if len(failures) < self.attempts:
-                return 0
-            return max(1, int(failures[0] + self.window - self.clock()) + 1)
+        now = self.clock()
+        # Blocked while `attempts` failures are within the window: until the oldest of them leaves it.
+        oldest = nth_recent_failure(self.app, username, address, now - self.window, self.attempts)
+        if oldest is None:
+            return 0
+        return max(1, math.ceil((oldest + self.window - now).total_seconds()))
 
     def failed(self, username, address):
-        with self._lock:
-            self._recent(self.key(username, address)).append(self.clock())
+        now = self.clock()
+        record_failure(self.app, username, address, now, forget_before=now - self.window)
 
     def succeeded(self, username, address):
-        with self._lock:
-            self._failures.pop(self.key(username, address), None)
+        clear_failures(self.app, username, address)
+
+
+def _address(text):
+    text = (text or "").strip()
+    if text.startswith("[") and "]" in text:       # [2001:db8::1]:443
+        text = text[1:text.index("]")]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address    # ::ffff:10.0.0.1 is 10.0.0.1
+
+
+def resolve_client(remote_addr, forwarded_for, trusted):
+    """The client's address: the peer's, unless the peer is a trusted proxy; then the
+    X-Forwarded-For hops read from the right (the nearest), skipping trusted proxies: the
+    first untrusted hop is the client. Hops on the left of it were written by the client
+    and prove nothing."""
+    peer = _address(remote_addr)
+    if peer is None:
+        return remote_addr or ""
+
+    def is_trusted(address):
+        return any(address in network for network in trusted if address.version == network.version)
+
+    client = peer
+    if not is_trusted(peer):
+        return str(peer)
+    for hop in reversed([part for header in forwarded_for for part in header.split(",")]):
+        address = _address(hop)
+        if address is None:     # garbage: keep the last hop we could read
+            break
+        client = address
+        if not is_trusted(address):
+            break
+    return str(client)
+
+
+def client_address():
+    """The address of the current request's client (see resolve_client)."""
+    return resolve_client(request.remote_addr, request.headers.getlist("X-Forwarded-For"),
+                          web_settings().trusted_proxies)

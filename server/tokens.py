@@ -1,25 +1,51 @@
-"""API tokens: signed (itsdangerous) and timed, so that no token table is needed.
+"""API tokens: signed (itsdangerous), timed, and registered in the database.
 
-A token names its user; the user is read again at every request, so disabling an
-account stops its tokens at once. The salt keeps tokens apart from session cookies.
+A token names its user and carries the secret of a server-side session of kind "api"
+(workflows.services.logins): every request checks the signature, the age, then that
+session, so a token can be revoked before it expires; logging out of the pages revokes
+the user's tokens. The user is read again at every request, so disabling an account
+stops its tokens at once. The salt keeps tokens apart from session cookies.
 """
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from workflows.services.logins import open_session, session_actor
+
+from .context import conventio, web_settings
+
 SALT = "conventio-api-token"
+KIND = "api"
 
 
 def _serializer(secret_key):
     return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
-def issue_token(secret_key, username):
-    return _serializer(secret_key).dumps({"u": username})
+def sign_token(secret_key, username, session_secret):
+    return _serializer(secret_key).dumps({"u": username, "s": session_secret})
 
 
-def read_token(secret_key, token, max_age):
-    """The username a valid token names; None when forged, malformed or expired."""
+def token_claims(secret_key, token, max_age):
+    """(username, session secret) of a well-signed token younger than max_age; None otherwise."""
     try:
         payload = _serializer(secret_key).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    return payload.get("u") if isinstance(payload, dict) else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), str):
+        return None
+    return payload["u"], payload.get("s")
+
+
+def issue_token(secret_key, username):
+    """A new token for `username`, registered for the configured token lifetime."""
+    secret = open_session(conventio(), username, KIND, web_settings().token_max_age)
+    return sign_token(secret_key, username, secret)
+
+
+def read_token(secret_key, token, max_age):
+    """The username a valid token names; None when forged, malformed, expired or revoked."""
+    claims = token_claims(secret_key, token, max_age)
+    if claims is None:
+        return None
+    username, secret = claims
+    actor = session_actor(conventio(), secret, KIND)
+    return username if actor is not None and actor.username == username else None

@@ -17,6 +17,7 @@ from workflows.services.tasks import list_tasks
 from ..accounts import LoginRefused, log_in
 from ..context import conventio, web_settings
 from ..identity import require_admin, require_starter
+from ..throttle import client_address
 from ..tokens import issue_token as sign_token
 from ..views.errors import MAX_ID, error_response
 from ..views.instances import start_territory
@@ -116,7 +117,7 @@ def issue_token():
         missing = [k for k in ("username", "password") if not isinstance(body.get(k), str)]
         raise InvalidData("Identifiant et mot de passe attendus.", {k: "champ obligatoire" for k in missing})
     try:
-        actor = log_in(username, password, request.remote_addr)
+        actor = log_in(username, password, client_address())
     except LoginRefused as refused:
         response = error_response(refused.status, refused.code, refused.message)
         if refused.retry_after:

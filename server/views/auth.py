@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts import LoginRefused, ldap_enabled, log_in
-from ..identity import current_actor, end_session, start_session
+from ..identity import current_actor, log_out, start_session
+from ..throttle import client_address
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +33,7 @@ def login():
         return render_template("auth/login.html", next=next_page, ldap=ldap_enabled())
     username = request.form.get("username", "")
     try:
-        actor = log_in(username, request.form.get("password", ""), request.remote_addr)
+        actor = log_in(username, request.form.get("password", ""), client_address())
     except LoginRefused as refused:
         return render_template("auth/login.html", next=next_page, ldap=ldap_enabled(), username=username,
                                error=refused.message), refused.status
@@ -43,6 +44,6 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    end_session()
+    log_out()
     flash(_("Vous êtes déconnecté(e)."), "success")
     return redirect(url_for("auth.login"))

@@ -1,6 +1,7 @@
 """The application's frame: settings, secret key, tokens, throttle, timers, commands."""
 import os
 import time
+from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
 
@@ -10,7 +11,7 @@ from workflows.jobs.embedded import start_embedded_jobs
 from server.commands import demo, serve
 from server.config import WebSettings, persisted_secret_key
 from server.throttle import LoginThrottle
-from server.tokens import issue_token, read_token
+from server.tokens import sign_token, token_claims
 from web_helpers import actor
 from workflows.services.instances import get_instance, start_instance
 
@@ -31,20 +32,20 @@ def test_web_settings_from_the_environment(tmp_path):
 
 
 def test_tokens_are_signed_and_expire():
-    token = issue_token("key", "directrice")
-    assert read_token("key", token, 60) == "directrice"
-    assert read_token("other key", token, 60) is None
-    assert read_token("key", token + "x", 60) is None
-    assert read_token("key", token, -1) is None
+    token = sign_token("key", "directrice", "session-secret")
+    assert token_claims("key", token, 60) == ("directrice", "session-secret")
+    assert token_claims("other key", token, 60) is None
+    assert token_claims("key", token + "x", 60) is None
+    assert token_claims("key", token, -1) is None
 
 
-def test_throttle_forgets_after_the_window_and_on_success():
-    now = [1000.0]
-    throttle = LoginThrottle(attempts=2, window_seconds=60, clock=lambda: now[0])
+def test_throttle_forgets_after_the_window_and_on_success(conventio):
+    now = [datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)]
+    throttle = LoginThrottle(conventio, attempts=2, window_seconds=60, clock=lambda: now[0])
     throttle.failed("Alice", "1.2.3.4")
     throttle.failed("alice", "1.2.3.4")
-    assert throttle.retry_after("ALICE", "1.2.3.4") > 0 and throttle.retry_after("alice", "5.6.7.8") == 0
-    now[0] += 61
+    assert throttle.retry_after("ALICE", "1.2.3.4") == 60 and throttle.retry_after("alice", "5.6.7.8") == 0
+    now[0] += timedelta(seconds=61)
     assert throttle.retry_after("alice", "1.2.3.4") == 0
     throttle.failed("alice", "1.2.3.4")
     throttle.succeeded("alice", "1.2.3.4")

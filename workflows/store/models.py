@@ -247,3 +247,30 @@ class IndicatorValue(Base):
     name: Mapped[str] = mapped_column(String(50))
     value: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- login: sessions and throttle shared by every server process (services/logins.py) --------
+
+
+class LoginSession(Base):
+    """A page session or an API token, known by the SHA-256 of its secret id (the secret itself
+    lives only in the cookie or the token). Logging out deletes the row: a copy of the cookie
+    taken before is refused after."""
+    __tablename__ = "login_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(10))          # "page" or "api"
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class LoginFailure(Base):
+    """One failed login, counted per (user name, client address) over the throttle's window."""
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key", "username", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255))     # casefolded, as typed
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
