@@ -7,12 +7,18 @@
 3. read the groups: the entry's memberOf (AD, OpenLDAP memberof overlay) and a search of
    the group base for groups listing the user (groupOfNames member, uniqueMember);
 4. map groups (by DN or cn, case-insensitive) to roles and territories.
+
+A login that finds nobody (or several entries) still costs a bind, on its own connection,
+to a DN that does not exist, with a random password: found or not, a refused login makes
+the same operations (bind, search, bind), so its time does not tell who exists.
 """
 import logging
+import re
+import secrets
 from dataclasses import dataclass, field
 
 import ldap
-from ldap.dn import str2dn
+from ldap.dn import escape_dn_chars, str2dn
 from ldap.filter import escape_filter_chars
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,13 @@ def _first(entry, attribute):
 def _all(entry, attribute):
     return [v.decode("utf-8", "replace") for name, values in entry.items()
             if name.lower() == attribute.lower() for v in values]
+
+
+def fill_filter(template, **values):
+    """The filter `template` with each {name} replaced by its value, escaped (RFC 4515), in one
+    pass: a value is never read again as a placeholder."""
+    return re.sub(r"\{(\w+)\}", lambda m: escape_filter_chars(values[m.group(1)]) if m.group(1) in values
+                  else m.group(0), template)
 
 
 def group_cn(group_dn):
@@ -90,6 +103,7 @@ class LdapDirectory:
             service.simple_bind_s(self.settings.bind_dn, self.settings.bind_password)
             found = self._find_user(service, login)
             if found is None:
+                self._password_ok(self._absent_dn(), secrets.token_urlsafe(24))   # the bind a found user costs
                 return None
             dn, entry = found
             if not self._password_ok(dn, password):
@@ -99,9 +113,12 @@ class LdapDirectory:
             service.unbind_s()
         return self._user(login, dn, entry, groups)
 
+    def _absent_dn(self):
+        return f"cn={escape_dn_chars('conventio-absent-' + secrets.token_hex(8))},{self.settings.user_base}"
+
     def _find_user(self, connection, login):
         s = self.settings
-        query = s.user_filter.replace("{login}", escape_filter_chars(login))
+        query = fill_filter(s.user_filter, login=login)
         attributes = [s.display_name_attribute, s.mail_attribute, "cn", "memberOf"]
         results = [(dn, entry) for dn, entry in
                    connection.search_st(s.user_base, ldap.SCOPE_SUBTREE, query, attributes,
@@ -118,7 +135,8 @@ class LdapDirectory:
         try:
             connection.simple_bind_s(dn, password)
             return True
-        except (ldap.INVALID_CREDENTIALS, ldap.UNWILLING_TO_PERFORM, ldap.INAPPROPRIATE_AUTH):
+        except (ldap.INVALID_CREDENTIALS, ldap.UNWILLING_TO_PERFORM, ldap.INAPPROPRIATE_AUTH,
+                ldap.INVALID_DN_SYNTAX, ldap.NO_SUCH_OBJECT):
             return False
         finally:
             connection.unbind_s()
@@ -127,8 +145,7 @@ class LdapDirectory:
         s = self.settings
         groups = set(_all(entry, "memberOf"))
         if s.group_base:
-            query = (s.group_filter.replace("{dn}", escape_filter_chars(dn))
-                     .replace("{login}", escape_filter_chars(login)))
+            query = fill_filter(s.group_filter, dn=dn, login=login)
             for group_dn, _ in connection.search_st(s.group_base, ldap.SCOPE_SUBTREE, query, ["cn"],
                                                     timeout=s.operation_timeout):
                 if group_dn:
