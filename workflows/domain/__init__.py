@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md as plain Python.
+"""The rules of docs/domain.md as plain Python.
 
 Pure functions and small frozen dataclasses: quorum and majority (CGCT), legal
 calendars of every French territory, @ctes act metadata, procurement thresholds and

@@ -2,7 +2,7 @@
 
 
 class DomainError(ValueError):
-    """A rule of DOMAIN.md was broken; ``str(error)`` is a French sentence for the user."""
+    """A rule of docs/domain.md was broken; ``str(error)`` is a French sentence for the user."""
 
 
 class LedgerError(DomainError):

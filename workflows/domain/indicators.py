@@ -128,7 +128,7 @@ def evaluate(
     terms: FundingTerms = ANCT_2020,
     state_cap: Decimal | None = None,
 ) -> Evaluation:
-    """Every indicator of DOMAIN.md's evaluation step, computed from the ledger."""
+    """Every indicator of the evaluation phase (docs/domain.md#phase-6-evaluation), from the ledger."""
     handouts = ledger.handouts()
     purchased = sum(b.size for b in ledger.booklets())
     handed_out = sum(ledger.booklet(h.serial).size for h in handouts)

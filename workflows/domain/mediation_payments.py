@@ -1,6 +1,6 @@
 """Monthly payment of the mediation places for the passes they redeemed.
 
-APTIC's terms (DOMAIN.md, "Passes"): mediation places are paid monthly for the passes
+APTIC's terms (docs/domain.md#passes-and-the-issuer): places are paid monthly for the passes
 scanned the month before. A month is therefore payable from the first day of the next
 one, every month from the opening of the campaign until the month in which the passes
 stop being accepted. These are the issuer's terms, not law: the schedule is computed
