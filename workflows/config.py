@@ -1,9 +1,12 @@
 """Settings read from CONVENTIO_* environment variables, once, by the entry point."""
 import os
+import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+AUDIT_KEY_FILE = "audit_key"
+AUDIT_CHECKPOINTS_FILE = "audit-checkpoints.jsonl"
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Settings:
     documents_dir: Path | None = None
     secret_key: str = ""
     script_budget_seconds: float = 5.0
+    audit_key: str = ""                       # empty: DATA_DIR/audit_key, generated once
+    audit_checkpoints: Path | None = None     # None: DATA_DIR/audit-checkpoints.jsonl
+    audit_syslog: bool = False
 
     @classmethod
     def from_env(cls, env=None, **overrides):
@@ -32,5 +38,40 @@ class Settings:
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
             script_budget_seconds=float(env.get("CONVENTIO_SCRIPT_BUDGET", "5")),
+            audit_key=env.get("CONVENTIO_AUDIT_KEY", ""),
+            audit_checkpoints=(Path(env["CONVENTIO_AUDIT_CHECKPOINTS"]).resolve()
+                               if env.get("CONVENTIO_AUDIT_CHECKPOINTS") else None),
+            audit_syslog=env.get("CONVENTIO_AUDIT_SYSLOG", "0") == "1",
         )
         return replace(settings, **overrides)
+
+    def journal_key(self):
+        """The audit journal's key: CONVENTIO_AUDIT_KEY, else a file of the data dir, never the database."""
+        return self.audit_key or persisted_key(self.data_dir, AUDIT_KEY_FILE)
+
+    def journal_checkpoints(self):
+        return self.audit_checkpoints or self.data_dir / AUDIT_CHECKPOINTS_FILE
+
+
+def persisted_key(data_dir, name):
+    """A random key kept in the file `name` of `data_dir`, created on first use (readable by its owner only)."""
+    data_dir = Path(data_dir)
+    path = data_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Written whole under a private name, then linked: no process ever reads a half-written key.
+    draft = data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(key)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(draft, path)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
+    return key
