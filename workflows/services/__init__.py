@@ -5,6 +5,7 @@ from ..config import Settings
 from ..domain.script_functions import SCRIPT_FUNCTIONS
 from ..engine import Engine
 from ..engine.spec_cache import SpecCache
+from ..store import audit
 from ..store.db import Database, open_database
 from ..store.migrate import upgrade
 from .cache import InstanceCache
@@ -25,6 +26,7 @@ class Conventio:
 def open_conventio(settings=None, migrate=True):
     settings = settings or Settings.from_env()
     db = open_database(settings.database_url, settings.sqlite_synchronous)
+    audit.attach(db, settings)   # the journal's key and checkpoints, which the database does not hold
     if migrate:
         upgrade(db)
     spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None

@@ -110,7 +110,10 @@ class PendingMessage(Base):
 
 
 class AuditEntry(Base):
-    """Append-only journal; each entry's hash covers its content and the previous hash."""
+    """Append-only journal; each entry's hash covers its content and the previous hash.
+
+    `mac` seals the same content with the journal key, which the database does not hold
+    (NULL only on the entries written before the key, all at the start of the journal)."""
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -124,6 +127,7 @@ class AuditEntry(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):

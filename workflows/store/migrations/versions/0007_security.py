@@ -30,11 +30,11 @@ def downgrade():
 # the first signed checkpoint (the next commit, or `conventio audit checkpoint`) pins
 # them by their last hash. Plain ALTER TABLE, never a batch (see 0006).
 def _upgrade_journal():
-    pass
+    op.add_column('audit_entry', sa.Column('mac', sa.String(length=64), nullable=True))
 
 
 def _downgrade_journal():
-    pass
+    op.drop_column('audit_entry', 'mac')
 
 
 # --- login: throttle and server-side sessions (issue 10, part 5) ---------------------
