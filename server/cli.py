@@ -292,18 +292,42 @@ def audit():
     """Journal d’audit."""
 
 
+def _report_problems(report):
+    for problem in report.problems:
+        click.echo(f"Journal altéré : {problem}", err=True)
+
+
 @audit.command("verify")
 @click.pass_context
 @fails_in_french
 def audit_verify(ctx):
-    from workflows.store.audit import verify
-    with conventio_of(ctx).db.sessions() as session:
-        report = verify(session)
-    if report.ok:
-        click.echo(f"Journal intègre : {report.entries} entrée(s) vérifiée(s).")
-        return
-    click.echo(f"Journal altéré à l’entrée n° {report.broken_id} : {report.reason}", err=True)
-    sys.exit(1)
+    """Vérifie le chaînage, les sceaux (clé du journal) et les points de contrôle."""
+    from workflows.store.audit import journal_of
+    app = conventio_of(ctx)
+    with app.db.sessions() as session:
+        report = journal_of(app.settings).verify(session)
+    _report_problems(report)
+    if not report.ok:
+        sys.exit(1)
+    click.echo(f"Journal intègre : {report.describe()}.")
+
+
+@audit.command("checkpoint")
+@click.pass_context
+@fails_in_french
+def audit_checkpoint(ctx):
+    """Vérifie le journal puis ajoute un point de contrôle signé, hors de la base."""
+    from workflows.store.audit import journal_of
+    app = conventio_of(ctx)
+    journal = journal_of(app.settings)
+    with app.db.sessions() as session:
+        report, point = journal.checkpoint(session)
+    _report_problems(report)
+    if point is None:
+        click.echo("Point de contrôle refusé : le journal est altéré.", err=True)
+        sys.exit(1)
+    click.echo(f"Point de contrôle écrit dans {journal.checkpoints} : {point.entries} entrée(s), "
+               f"dernière empreinte {point.last_hash[:16]}…")
 
 
 # --- documents ----------------------------------------------------------------------
