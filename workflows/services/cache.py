@@ -1,8 +1,10 @@
 """Warm instances kept between steps by a long-running process (server, worker).
 
-An entry is only ever used for the exact version it was saved at: a step first locks
-the instance row, reads its version, and takes the cached object only if it matches,
-so a change made by another process is never hidden by a stale object.
+An entry is only ever used for the exact version it was saved at: a step reads the
+instance row's version and takes the cached object only if it matches (taking removes
+it: two steps never share one object), and writes only if the row is still at that
+version under its lock; so a change made by another process is never hidden by a stale
+object, and the object of a step that could not write is thrown away.
 """
 import threading
 from collections import OrderedDict

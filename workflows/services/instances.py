@@ -8,7 +8,7 @@ from ..errors import Forbidden, InstanceFailed, InvalidData, NotFound
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
 from .persistence import aware, definition_for
-from .steps import Step
+from .steps import run_guarded
 from .tasks import task_summary
 
 
@@ -26,10 +26,12 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
     _require_short_text(territory, "territory", "Le territoire", 100)
     if territory is not None and not actor.sees_territory(territory):
         raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
-    with Step(app) as step:
-        definition_row = _deployed(step.session, process_id, version)
-        definition = definition_for(app, step.session, definition_row.id)
-        try:
+
+    def body(step):
+        with step.reading() as session:
+            definition_row = _deployed(session, process_id, version)
+            definition = definition_for(app, session, definition_row.id)
+        try:   # the model's start runs with no transaction open
             instance = app.engine.start(definition, data)
         except FormRejected as exc:
             raise InvalidData("Données de départ invalides : " + describe_form_errors(exc.errors),
@@ -43,9 +45,11 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
         step.add(row, instance)
         step.save(row, instance)
         step.record("demarrage", f"Démarrage de « {process_id} » v{definition_row.version}", actor,
-                    role=actor.main_role(), payload={"donnees": data}, instance_id=row.id)
-        step.commit()
-        return instance_summary(row, definition_row.version)
+                    role=actor.main_role(), payload={"donnees": data}, instance_id=row)
+        return row, definition_row.version
+
+    row, definition_version = run_guarded(app, None, actor, body)
+    return instance_summary(row, definition_version)
 
 
 def _deployed(session, process_id, version):

@@ -1,10 +1,11 @@
 """Moving an instance between its engine object and its database rows."""
 import json
-from datetime import timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, update
 
-from ..engine import StoredState
+from ..engine import StateChanges, StoredState
 from ..store.models import (
     MessageSubscription, ProcessDefinition, TaskRecord, WorkflowHeader,
 )
@@ -29,7 +30,9 @@ def definition_for(app, session, definition_id):
                                  json.loads(row.forms_json))
 
 
-def load_instance(app, session, row):
+def read_instance(app, session, row):
+    """What restoring the instance needs, read in the caller's transaction:
+    (definition, stored state, names of the messages it waits for)."""
     definition = definition_for(app, session, row.definition_id)
     headers = dict(session.execute(
         select(WorkflowHeader.workflow_key, WorkflowHeader.body).where(WorkflowHeader.instance_id == row.id)
@@ -38,21 +41,46 @@ def load_instance(app, session, row):
         select(TaskRecord.workflow_key, TaskRecord.id, TaskRecord.seq, TaskRecord.body)
         .where(TaskRecord.instance_id == row.id).order_by(TaskRecord.seq)
     ).all()
-    instance = app.engine.restore(definition, StoredState(headers, [tuple(t) for t in tasks]))
-    instance.saved_subscriptions = set(session.execute(
+    subscriptions = set(session.execute(
         select(MessageSubscription.name).where(MessageSubscription.instance_id == row.id)).scalars())
+    return definition, StoredState(headers, [tuple(t) for t in tasks]), subscriptions
+
+
+def restore_instance(app, read):
+    """The engine object from `read_instance`'s result; needs no transaction."""
+    definition, stored, subscriptions = read
+    instance = app.engine.restore(definition, stored)
+    instance.saved_subscriptions = subscriptions
     return instance
 
 
-def save_instance(session, row, instance, now):
-    """Write what the instance changed since it was last saved; update its row."""
-    changes = instance.changes()
-    _write_headers(session, row.id, changes)
-    _write_tasks(session, row.id, changes)
-    _write_subscriptions(session, row.id, instance)
-    row.status = instance.status
+def load_instance(app, session, row):
+    return restore_instance(app, read_instance(app, session, row))
+
+
+@dataclass
+class InstanceWrite:
+    """What saving an instance writes, worked out before the write transaction opens."""
+    changes: StateChanges
+    status: str
+    next_timer_at: datetime | None
+    waiting: set
+
+
+def prepare_save(instance):
+    """Collect what the instance changed since it was last saved (the engine's side of a save)."""
+    return InstanceWrite(instance.changes(), instance.status, db_time(instance.next_timer_due()),
+                         set(instance.waiting_messages()))
+
+
+def write_instance(session, row, prepared, saved_subscriptions, now):
+    """Write a prepared save: only the rows that changed; update the instance row."""
+    _write_headers(session, row.id, prepared.changes)
+    _write_tasks(session, row.id, prepared.changes)
+    _write_subscriptions(session, row.id, saved_subscriptions, prepared.waiting)
+    row.status = prepared.status
     row.error = None
-    row.next_timer_at = db_time(instance.next_timer_due())
+    row.next_timer_at = prepared.next_timer_at
     row.updated_at = now
     if row.status == "completed" and row.completed_at is None:
         row.completed_at = now
@@ -87,9 +115,7 @@ def _write_tasks(session, instance_id, changes):
         session.execute(update(TaskRecord), updates)
 
 
-def _write_subscriptions(session, instance_id, instance):
-    waiting = set(instance.waiting_messages())
-    saved = getattr(instance, "saved_subscriptions", set())
+def _write_subscriptions(session, instance_id, saved, waiting):
     if waiting == saved:
         return
     if saved - waiting:
@@ -98,4 +124,3 @@ def _write_subscriptions(session, instance_id, instance):
     if waiting - saved:
         session.execute(insert(MessageSubscription),
                         [{"instance_id": instance_id, "name": name} for name in sorted(waiting - saved)])
-    instance.saved_subscriptions = waiting

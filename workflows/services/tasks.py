@@ -1,7 +1,8 @@
 """Human tasks: the inbox, one task with its form, and completing it."""
 import json
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
@@ -61,6 +62,21 @@ def _task_and_instance(session, task_id, actor):
     return record, row
 
 
+class _CompletionFacts(NamedTuple):
+    instance_id: int
+    manual: bool
+    role: str | None
+    claimed_by: str | None
+
+
+def _completion_facts(session, task_id):
+    """What completing a task checks besides its instance's state (read again before writing)."""
+    found = session.execute(
+        select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username)
+        .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id).where(TaskRecord.id == str(task_id))).first()
+    return None if found is None else _CompletionFacts(*found)
+
+
 def _journal_action(task_name, data):
     """An approval form carries a `decision`: it is journaled as a decision, not a mere completion."""
     if "decision" in data:
@@ -75,9 +91,7 @@ def complete_task(app, task_id, data, actor):
     instance_ids = []
 
     def body(step):
-        found = step.session.execute(
-            select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim)
-            .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id).where(TaskRecord.id == str(task_id))).first()
+        found = step.read(lambda session: _completion_facts(session, task_id))
         if found is None or not found.manual:
             raise NotFound(f"Tâche {task_id} introuvable.")
         instance_ids.append(found.instance_id)
@@ -86,9 +100,9 @@ def complete_task(app, task_id, data, actor):
             raise NotFound(f"Tâche {task_id} introuvable.")
         if not actor.may_act_in(found.role):
             raise Forbidden(f"Cette tâche relève du rôle « {role_label(found.role)} », que vous n’avez pas.")
-        claim = found.TaskClaim
-        if claim is not None and claim.username != actor.username:
-            raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer avant d’agir.")
+        if found.claimed_by is not None and found.claimed_by != actor.username:
+            raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
+                           "avant d’agir.")
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username)
         except TaskNotReady as exc:
@@ -96,8 +110,8 @@ def complete_task(app, task_id, data, actor):
         except FormRejected as exc:
             raise InvalidData("Données invalides : " + describe_form_errors(exc.errors), exc.errors) from exc
         step.save(row, instance)
-        if claim is not None:   # the claim goes with the task
-            step.session.delete(claim)
+        if found.claimed_by is not None:   # the claim goes with the task
+            step.on_write(lambda session: session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id))))
         step.record(*_journal_action(view.name, data), actor, role=found.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id))
@@ -105,7 +119,7 @@ def complete_task(app, task_id, data, actor):
                 "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
                 "documents": [] if withheld else list(view.documents), "document_errors": withheld}
 
-    result = run_guarded(app, lambda: instance_ids[0] if instance_ids else None, actor, body)
+    result = run_guarded(app, lambda: instance_ids[-1] if instance_ids else None, actor, body)
     if result["documents"]:
         from .documents import generate_step_documents
         result["documents"], result["document_errors"] = generate_step_documents(
