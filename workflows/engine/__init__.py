@@ -8,7 +8,9 @@ from collections import OrderedDict
 from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
 from .forms import describe_form_errors
 from .instance import Definition, ExecutionFailed, FormRejected, Instance, TaskNotReady, TaskView
-from .sandbox import DEFAULT_BUDGET_SECONDS, restricted_script_engine
+from .model_runner import DEFAULT_MEMORY_MB, load_functions, resolve, shared_runner
+from .sandbox import DEFAULT_BUDGET_SECONDS, ModelCodeStopped, ScriptResourceExceeded, ScriptTimeout, \
+    restricted_script_engine
 from .serialization import TOP, StateChanges, StoredState, specs_from_json
 
 
@@ -16,8 +18,15 @@ class Engine:
     """Parses models, loads definitions (cached by content hash) and runs instances."""
 
     def __init__(self, functions=None, cache_size=256, spec_cache=None,
-                 script_budget_seconds=DEFAULT_BUDGET_SECONDS):
-        self.script_engine = restricted_script_engine(functions, script_budget_seconds)
+                 script_budget_seconds=DEFAULT_BUDGET_SECONDS, script_memory_mb=DEFAULT_MEMORY_MB,
+                 isolated=True):
+        """`functions`: the script functions, a dict or an importable "module:NAME" (which the
+        model code workers load by name). `isolated`: model code runs in worker processes,
+        bounded in time and memory (model_runner); False runs it here, for tools and tests."""
+        self.runner = shared_runner(functions, script_memory_mb) if isolated else None
+        self.script_budget_seconds = script_budget_seconds
+        self.script_engine = restricted_script_engine(load_functions(functions), script_budget_seconds,
+                                                      self.runner, script_memory_mb)
         self._definitions = OrderedDict()
         self._cache_size = cache_size
         self._spec_cache = spec_cache
@@ -28,6 +37,8 @@ class Engine:
 
     def definition(self, content_hash, process_id, load_spec_json, forms):
         """The runnable definition; `load_spec_json()` is only called when not cached."""
+        if self.runner is not None:
+            self.runner.prestart()     # instances will run model code: have a worker ready
         with self._lock:
             cached = self._definitions.get(content_hash)
             if cached is not None:
@@ -56,6 +67,13 @@ class Engine:
         with self._lock:
             self._definitions.clear()
 
+    def call_bounded(self, target, *args):
+        """`target` ("module:function") called with `args` bounded like model code (the
+        rendering of a model's templates): ModelCodeStopped past the budget or memory."""
+        if self.runner is None:
+            return resolve(target)(*args)
+        return self.runner.call(target, args, self.script_budget_seconds)
+
     def start(self, definition, data):
         return Instance.start(definition, data, self.script_engine)
 
@@ -65,4 +83,5 @@ class Engine:
 
 __all__ = ["Engine", "Definition", "Instance", "TaskView", "ParsedProcess", "Problem", "ModelSetRefused",
            "TaskNotReady", "FormRejected", "ExecutionFailed", "StateChanges", "StoredState", "TOP",
-           "is_model_file", "describe_form_errors"]
+           "is_model_file", "describe_form_errors", "ModelCodeStopped", "ScriptTimeout",
+           "ScriptResourceExceeded"]

@@ -5,6 +5,11 @@ network or climb from an object to the interpreter through dunder attributes. Pl
 `exec` with a trimmed `__builtins__` is not a sandbox (SpiffArena's mistake); every
 source is compiled by RestrictedPython, whose AST transformer refuses imports and
 underscore names and routes attribute, item and iteration access through guards.
+
+Budget ticks (each turn of a loop, each function call) stop Python-level runaways
+precisely; work done in C (`7 ** 7 ** 9`, `'x' * 10**10`) never ticks. The application
+therefore runs model code in worker processes (`model_runner`), bounded in time and
+memory from outside; an environment without a runner runs it here (unit tests, tools).
 """
 import ast
 import threading
@@ -52,37 +57,73 @@ class ScriptRefused(Exception):
     """The source uses something the sandbox forbids; the message says what."""
 
 
-class ScriptTimeout(Exception):
+class ModelCodeStopped(Exception):
+    """Model code stopped for exceeding a bound (time, memory, recursion); the message,
+    in French, says which."""
+
+
+class ScriptTimeout(ModelCodeStopped):
     """A model script ran past its time budget (an endless loop, most often)."""
 
 
+class ScriptResourceExceeded(ModelCodeStopped):
+    """A model script exceeded its memory, its recursion depth, or killed its worker."""
+
+
+RECURSION_MESSAGE = ("script interrompu : récursion trop profonde (une fonction qui s'appelle "
+                     "sans fin ?) ; corrigez le modèle")
+
+
+def memory_message(memory_mb=None):
+    bound = f"la mémoire permise ({memory_mb} Mo)" if memory_mb else "la mémoire disponible"
+    return f"script interrompu : il dépasse {bound} ; corrigez le modèle"
+
+
+TIMEOUT_MESSAGE = ("script interrompu : il dépasse sa durée maximale d'exécution "
+                   "(boucle sans fin ?) ; corrigez le modèle")
+
+
 class _Budget(threading.local):
-    """The running script's deadline: one per thread, a threaded server runs several."""
+    """The running script's deadline: one per thread, a threaded server runs several.
+
+    Once past, it stays past: every later tick raises, so a script that catches the
+    timeout (`except Exception`) meets it again at its next loop turn or call, and a
+    script that ends anyway after catching it still fails."""
     deadline = None
     ticks = 0
+    expired = False
 
     def running(self, seconds):
         outer = self.deadline
+        if outer is None:
+            self.expired = False
         self.deadline = time.monotonic() + seconds if outer is None else outer
         return outer
 
     def tick(self):
         self.ticks += 1
-        if self.ticks % TICKS_PER_CLOCK_READ == 0 and self.deadline is not None \
-                and time.monotonic() > self.deadline:
-            raise ScriptTimeout("script interrompu : il dépasse sa durée maximale d'exécution "
-                                "(boucle sans fin ?) ; corrigez le modèle")
+        if self.expired or (self.ticks % TICKS_PER_CLOCK_READ == 0 and self.deadline is not None
+                            and time.monotonic() > self.deadline):
+            self.expired = True
+            raise ScriptTimeout(TIMEOUT_MESSAGE)
 
 
 _BUDGET = _Budget()
 
 
 class _BudgetedTransformer(RestrictingNodeTransformer):
-    """RestrictedPython's checks, plus a budget tick at each turn of a `while` loop (`for`
-    loops and comprehensions tick through the iteration guard)."""
+    """RestrictedPython's checks, plus a budget tick at each turn of a `while` loop and at
+    each call of a function the script defines (`for` loops and comprehensions tick
+    through the iteration guard)."""
 
     def visit_While(self, node):
-        node = super().visit_While(node)
+        return self._ticking(super().visit_While(node))
+
+    def visit_FunctionDef(self, node):
+        return self._ticking(super().visit_FunctionDef(node))
+
+    @staticmethod
+    def _ticking(node):
         tick = ast.Expr(ast.Call(func=ast.Name("_tick_", ast.Load()), args=[], keywords=[]))
         node.body.insert(0, ast.copy_location(tick, node))
         ast.fix_missing_locations(node)
@@ -164,19 +205,29 @@ def check_source(source, is_expression):
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Spiff's task-data environment, executing restricted code only."""
+    """Spiff's task-data environment, executing restricted code only.
 
-    def __init__(self, functions=None, budget_seconds=DEFAULT_BUDGET_SECONDS):
+    With a `runner` (a model_runner.ModelRunner) the code runs in one of its worker
+    processes, bounded in time and memory whatever it does; without one, here.
+    """
+
+    def __init__(self, functions=None, budget_seconds=DEFAULT_BUDGET_SECONDS, runner=None, memory_mb=None):
         super().__init__(dict(functions or {}))
         self.budget_seconds = budget_seconds
+        self.runner = runner
+        self.memory_mb = memory_mb   # only named in messages: the runner's workers enforce it
 
     @contextmanager
     def _budget(self):
         outer = _BUDGET.running(self.budget_seconds)
         try:
             yield
+            if outer is None and _BUDGET.expired:
+                raise ScriptTimeout(TIMEOUT_MESSAGE)
         finally:
             _BUDGET.deadline = outer
+            if outer is None:
+                _BUDGET.expired = False
 
     def _globals_for(self, context, external_context):
         scope = dict(RESTRICTED_GLOBALS)
@@ -185,20 +236,44 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return scope
 
     def evaluate(self, expression, context, external_context=None):
-        scope = self._globals_for(context, external_context)
-        scope.update(context)
-        with self._budget():
-            return eval(compile_expression(expression), scope)
+        if self.runner is not None:
+            return self.runner.evaluate(expression, context, external_context, self.budget_seconds)
+        return self.evaluate_here(expression, context, external_context)
 
     def execute(self, script, context, external_context=None):
+        if self.runner is None:
+            return self.execute_here(script, context, external_context)
+        updated = self.runner.execute(script, context, external_context, self.budget_seconds)
+        # Spiff expects the task data changed in place (a script may also delete names).
+        context.clear()
+        context.update(updated)
+        return True
+
+    def evaluate_here(self, expression, context, external_context=None):
+        scope = self._globals_for(context, external_context)
+        scope.update(context)
+        with self._budget(), self._resources():
+            return eval(compile_expression(expression), scope)
+
+    def execute_here(self, script, context, external_context=None):
         self.check_for_overwrite(context, external_context or {})
         context.update(self._globals_for(context, external_context))
         try:
-            with self._budget():
+            with self._budget(), self._resources():
                 exec(compile_script(script), context)
         finally:
             self._remove_sandbox_names(context, external_context)
         return True
+
+    @contextmanager
+    def _resources(self):
+        """A recursion or memory failure, reported in French like the time budget."""
+        try:
+            yield
+        except RecursionError:
+            raise ScriptResourceExceeded(RECURSION_MESSAGE) from None
+        except MemoryError:
+            raise ScriptResourceExceeded(memory_message(self.memory_mb)) from None
 
     def _remove_sandbox_names(self, context, external_context):
         for name in list(context):
@@ -207,5 +282,5 @@ class RestrictedEnvironment(TaskDataEnvironment):
                 context.pop(name)
 
 
-def restricted_script_engine(functions=None, budget_seconds=DEFAULT_BUDGET_SECONDS):
-    return PythonScriptEngine(environment=RestrictedEnvironment(functions, budget_seconds))
+def restricted_script_engine(functions=None, budget_seconds=DEFAULT_BUDGET_SECONDS, runner=None, memory_mb=None):
+    return PythonScriptEngine(environment=RestrictedEnvironment(functions, budget_seconds, runner, memory_mb))
