@@ -20,6 +20,7 @@ class Settings:
     documents_dir: Path | None = None
     secret_key: str = ""
     script_budget_seconds: float = 5.0
+    script_memory_mb: int = 512               # memory a model's code may allocate (its worker's address space)
     audit_key: str = ""                       # empty: DATA_DIR/audit_key, generated once
     audit_checkpoints: Path | None = None     # None: DATA_DIR/audit-checkpoints.jsonl
     audit_syslog: bool = False
@@ -38,6 +39,7 @@ class Settings:
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
             script_budget_seconds=float(env.get("CONVENTIO_SCRIPT_BUDGET", "5")),
+            script_memory_mb=int(env.get("CONVENTIO_SCRIPT_MEMORY_MB", "512")),
             audit_key=env.get("CONVENTIO_AUDIT_KEY", ""),
             audit_checkpoints=(Path(env["CONVENTIO_AUDIT_CHECKPOINTS"]).resolve()
                                if env.get("CONVENTIO_AUDIT_CHECKPOINTS") else None),

@@ -2,13 +2,14 @@
 from dataclasses import dataclass
 
 from ..config import Settings
-from ..domain.script_functions import SCRIPT_FUNCTIONS
-from ..engine import Engine
+from ..engine import Engine, ModelCodeStopped  # noqa: F401 (the server catches it around bounded renderings)
 from ..engine.spec_cache import SpecCache
 from ..store import audit
 from ..store.db import Database, open_database
 from ..store.migrate import upgrade
 from .cache import InstanceCache
+
+SCRIPT_FUNCTIONS_REFERENCE = "workflows.domain.script_functions:SCRIPT_FUNCTIONS"
 
 
 @dataclass
@@ -30,6 +31,8 @@ def open_conventio(settings=None, migrate=True):
     if migrate:
         upgrade(db)
     spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None
-    engine = Engine(functions=SCRIPT_FUNCTIONS, spec_cache=spec_cache,
-                    script_budget_seconds=settings.script_budget_seconds)
+    # Model code runs in worker processes (engine.model_runner), which load the functions by name.
+    engine = Engine(functions=SCRIPT_FUNCTIONS_REFERENCE, spec_cache=spec_cache,
+                    script_budget_seconds=settings.script_budget_seconds,
+                    script_memory_mb=settings.script_memory_mb)
     return Conventio(settings, db, engine, InstanceCache(settings.instance_cache_size))
