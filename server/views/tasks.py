@@ -1,9 +1,11 @@
 """One task: its form rendered from the JSON schema, and its completion."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from workflows.errors import Forbidden, InvalidData
 from workflows.roles import role_label
+from workflows.services import ModelCodeStopped
 from workflows.services.assignments import claims_for
 from workflows.services.tasks import complete_task
 from workflows.services.tasks import get_task
@@ -12,6 +14,9 @@ from ..context import conventio
 from ..identity import current_actor, login_required
 from ..instructions import render_instructions
 from ..schema_form import approval_choices, build_fields, parse_submission, unplaced_errors
+
+# Rendered by name in a model code worker (engine.call_bounded), bounded like model code.
+RENDER_INSTRUCTIONS = f"{render_instructions.__module__}:{render_instructions.__name__}"
 
 bp = Blueprint("tasks", __name__)
 
@@ -24,6 +29,16 @@ def task_for(actor, task_id):
     return task
 
 
+def _instructions(task, values):
+    """The task's instructions, rendered in a model code worker: a template that runs past
+    the script budget or memory shows a notice, and the server goes on."""
+    try:
+        return conventio().engine.call_bounded(RENDER_INSTRUCTIONS, task.get("instructions"), values)
+    except ModelCodeStopped:
+        return escape(_("Consignes non affichées : leur mise en forme dépasse la durée ou la mémoire "
+                        "permises ; signalez-le au responsable du modèle."))
+
+
 def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200):
     schema = task["form"]
     approval = approval_choices(schema)
@@ -32,7 +47,7 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
     return render_template("tasks/task.html", task=task, fields=fields, approval=approval,
                            decision_error=(errors or {}).get("decision"), claim=claim,
                            general_errors=unplaced_errors(fields, errors or {}) if errors else {},
-                           schema=schema, instructions=render_instructions(task.get("instructions"), values)), status
+                           schema=schema, instructions=_instructions(task, values)), status
 
 
 @bp.get("/tasks/<task_id>")
