@@ -122,8 +122,8 @@ def test_the_memory_bound_is_a_setting(settings):
 
 def test_the_pool_recovers_and_the_same_task_completes_once_corrected(quick):
     deploy_xml(quick, {"power.bpmn": sequence(
-        "power", ("ask", user_task("ask", "Saisir")), ("run", script_task("run", "x = (7 ** 7 ** n) % 10", "Puissance")),
-        ("after", user_task("after", "Suite")))})
+        "power", ("ask", user_task("ask", "Saisir")),
+        ("run", script_task("run", "x = (7 ** 7 ** n) % 10", "Puissance")), ("after", user_task("after", "Suite")))})
     started = start_instance(quick, "power", {}, ADMIN)
     task = list_tasks(quick, ADMIN, instance_id=started["id"])[0]
     before, version = _stored_state(quick, started["id"]), _version(quick, started["id"])
@@ -172,11 +172,7 @@ def quick_any(any_db_settings):
     conventio.close()
 
 
-def test_another_instance_steps_on_while_a_script_runs_away_in_c(quick_any, request):
-    if quick_any.db.is_sqlite:
-        request.applymarker(pytest.mark.xfail(
-            reason="a step holds SQLite's write lock while its model code runs: the step "
-                   "transaction is being restructured (workflows/services/steps.py)", strict=False))
+def test_another_instance_steps_on_while_a_script_runs_away_in_c(quick_any):
     other, other_task = _waiting_before(quick_any, "calm", "total = 6 * 7")
     thread, runaway = _runaway_in_a_thread(quick_any, C_CODE)
     complete_task(quick_any, other_task["id"], {"saisie": 2}, ADMIN)

@@ -9,12 +9,14 @@ runs in separate processes:
 - a pool of long-lived workers (at most `MAX_WORKERS` per server process, more callers
   wait), each a fresh interpreter started by `subprocess` (never a plain fork of a
   threaded server; nor multiprocessing's spawn or forkserver, which re-run the server's
-  main script in every worker); each limits its address space (RLIMIT_AS) at start and
-  its CPU time (RLIMIT_CPU) before each request, and keeps the sandbox's tick budget for
-  a precise failure of Python loops;
-- the caller sends the request over a pipe and waits for the answer at most the budget
-  plus `MARGIN_SECONDS`, without holding the interpreter lock; past that it kills the
-  worker (SIGKILL), replaced on next need, and raises ScriptTimeout;
+  main script in every worker); each limits its address space (RLIMIT_AS: the memory
+  setting beyond the ~50 MB the worker maps at start) and its CPU time (RLIMIT_CPU,
+  before each request), and keeps the sandbox's tick budget for a precise failure of
+  Python loops;
+- the caller sends the request over a socket pair and waits for the answer at most the
+  budget plus `MARGIN_SECONDS`, without holding the interpreter lock; past that it kills
+  the worker (SIGKILL) and raises ScriptTimeout; workers start in the background, one spare
+  ahead of need, so that a start never counts in a step's time;
 - a MemoryError or RecursionError comes back as ScriptResourceExceeded, in French; any
   other exception comes back as itself (pickled, or rebuilt from its type's name and
   message), so that the engine reports it exactly as when it ran in-process;
