@@ -45,8 +45,6 @@ def create_app(settings=None, conventio=None, test_config=None):
     app.extensions["conventio"] = conventio
     app.extensions["conventio_web"] = web
 
-    from .views.errors import BoundedIntegerConverter
-    app.url_map.converters["int"] = BoundedIntegerConverter   # before any route is declared
     extensions.init_app(app)
     _register_blueprints(app)
     return app

@@ -4,6 +4,9 @@ STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "bo
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+# identifiers and versions are INTEGER columns (32 bits on PostgreSQL); a path beyond is a 404
+IDENTIFIER = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}
+STATUSES = ["running", "completed", "error"]
 
 
 def ref(name):
@@ -34,10 +37,12 @@ SCHEMAS = {
     "StartRequest": obj({"data": {"type": "object", "description": "données de départ, validées par le "
                                                                    "formulaire de démarrage (GET …/start-form)"},
                          "territory": {**NULLABLE_STRING, "description": "un de vos territoires"},
-                         "title": NULLABLE_STRING, "version": {"type": ["integer", "null"]}}, required=[]),
+                         "title": NULLABLE_STRING,
+                         "version": {**IDENTIFIER, "type": ["integer", "null"],
+                                     "description": "version du modèle (absente : la dernière)"}}, required=[]),
     "Instance": obj({"id": INTEGER, "process_id": STRING, "version": {"type": ["integer", "null"]},
                      "title": NULLABLE_STRING, "territory": NULLABLE_STRING,
-                     "status": {"enum": ["running", "completed", "error"]}, "error": NULLABLE_STRING,
+                     "status": {"enum": STATUSES}, "error": NULLABLE_STRING,
                      "started_by": STRING, "started_at": DATETIME, "updated_at": DATETIME,
                      "completed_at": NULLABLE_DATETIME, "next_timer_at": NULLABLE_DATETIME}),
     "Task": obj({"id": STRING, "instance_id": INTEGER, "process_id": STRING, "bpmn_id": NULLABLE_STRING,
@@ -81,11 +86,14 @@ SCHEMAS["InstanceState"] = {"allOf": [ref("Instance"), obj({
     "completed_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING, "bpmn_id": STRING,
                                                        "process_id": STRING})}})]}
 
-ERROR_TEXTS = {400: "requête invalide (JSON mal formé, jeton CSRF manquant)", 401: "non authentifié",
+ERROR_TEXTS = {400: "requête invalide (caractère nul, jeton CSRF manquant)", 401: "non authentifié",
                403: "interdit pour votre rôle", 404: "introuvable dans vos territoires",
                409: "conflit : déjà fait, pris par un autre, ou modifié entre-temps",
-               422: "données invalides (détails par champ) ou modèle refusé", 429: "trop d’échecs de connexion",
-               503: "annuaire LDAP injoignable"}
+               422: "données invalides (détails par champ : JSON mal formé ou trop imbriqué, texte avec un "
+                    "caractère nul ou une demi-paire UTF-16 isolée…) ou modèle refusé",
+               429: "trop d’échecs de connexion",
+               503: "service momentanément indisponible (base de données, annuaire LDAP) : réessayez "
+                    "(en-tête Retry-After)"}
 
 
 def json_content(schema):
@@ -93,8 +101,9 @@ def json_content(schema):
 
 
 def responses(success_status, success_schema, *errors, authenticated=True):
+    """Every operation may answer 400 (a NUL in the request) and 503 (the database down)."""
     result = {str(success_status): {"description": "succès", "content": json_content(success_schema)}}
-    for status in sorted({*errors, *((401,) if authenticated else ())}):
+    for status in sorted({*errors, 400, 503, *((401,) if authenticated else ())}):
         result[str(status)] = {"description": ERROR_TEXTS[status], "content": json_content(ref("Error"))}
     return result
 
@@ -136,23 +145,23 @@ PATHS = {
     "/processes/{process_id}/start-form": {"get": operation(
         "Le formulaire de démarrage d’un processus (dernière version, ou celle demandée)", 200, ref("StartForm"),
         404, 422, parameters=[path_parameter("process_id", STRING),
-                              query_parameter("version", INTEGER, "version du modèle")], tags=["processes"])},
+                              query_parameter("version", IDENTIFIER, "version du modèle")], tags=["processes"])},
     "/processes/{process_id}/instances": {"post": operation(
         "Démarrer une instance (données validées par le formulaire de démarrage)", 201, ref("Instance"),
         400, 403, 404, 422,
         body=json_content(ref("StartRequest")), parameters=[path_parameter("process_id", STRING)],
         tags=["instances"])},
     "/instances": {"get": operation(
-        "Instances de vos territoires", 200, {"type": "array", "items": ref("Instance")},
-        parameters=[query_parameter("status", STRING, "running, completed, error"),
+        "Instances de vos territoires", 200, {"type": "array", "items": ref("Instance")}, 422,
+        parameters=[query_parameter("status", {"enum": STATUSES}, "running, completed, error"),
                     query_parameter("process_id", STRING, "identifiant du processus")], tags=["instances"])},
     "/instances/{instance_id}": {"get": operation(
         "État d’une instance : phase, tâches ouvertes, historique", 200, ref("InstanceState"), 404,
-        parameters=[path_parameter("instance_id", INTEGER)], tags=["instances"])},
+        parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["instances"])},
     "/instances/{instance_id}/documents": {
         "get": operation("Documents d’une instance (toutes versions)", 200,
                          {"type": "array", "items": ref("Document")}, 404,
-                         parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"]),
+                         parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["documents"]),
         "post": operation("Générer ou régénérer un document (service juridique) ; un document établi par "
                           "destinataire en donne un par destinataire, tous listés dans generated", 201,
                           {"allOf": [ref("Document"), obj({"generated": {"type": "array",
@@ -161,20 +170,20 @@ PATHS = {
                                                                         "pourquoi le PDF demandé manque"}},
                                                           required=["generated"])]},
                           400, 403, 404, 422, body=json_content(ref("GenerateRequest")),
-                          parameters=[path_parameter("instance_id", INTEGER)], tags=["documents"])},
+                          parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["documents"])},
     "/documents/{document_id}": {"get": {
-        **operation("Télécharger un document (.docx, ou PDF avec format=pdf)", 200, {"type": "string"}, 404,
-                    parameters=[path_parameter("document_id", INTEGER),
+        **operation("Télécharger un document (.docx, ou PDF avec format=pdf)", 200, {"type": "string"}, 404, 422,
+                    parameters=[path_parameter("document_id", IDENTIFIER),
                                 query_parameter("format", {"enum": ["docx", "pdf"]}, "pdf pour le PDF")],
                     tags=["documents"]),
-        "responses": {**responses(200, {"type": "string"}, 404),
+        "responses": {**responses(200, {"type": "string"}, 404, 422),
                       "200": {"description": "le fichier", "content": {
                           # binary bodies: OpenAPI 3.1 describes them by media type, without a schema
                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
                           "application/pdf": {}}}}}},
     "/tasks": {"get": operation(
-        "Vos tâches à faire (vos rôles, vos territoires)", 200, {"type": "array", "items": ref("Task")},
-        parameters=[query_parameter("instance_id", INTEGER, "limiter à une instance")], tags=["tasks"])},
+        "Vos tâches à faire (vos rôles, vos territoires)", 200, {"type": "array", "items": ref("Task")}, 422,
+        parameters=[query_parameter("instance_id", IDENTIFIER, "limiter à une instance")], tags=["tasks"])},
     "/tasks/{task_id}": {"get": operation(
         "Une tâche avec son formulaire", 200, ref("TaskWithForm"), 403, 404, parameters=[TASK_ID],
         tags=["tasks"])},

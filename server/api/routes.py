@@ -29,13 +29,13 @@ from .openapi import openapi_document as build_document
 
 MAX_JSON_DEPTH = 64
 INSTANCE_STATUSES = ("running", "completed", "error")
-INT64 = 2 ** 63 - 1
 
 
 def json_body():
     """The request's JSON object, checked before any use: malformed or too deeply nested JSON, a
-    NUL or a lone surrogate in a text, an integer beyond 64 bits or a non-finite number is a 422
-    naming the field (the database and the engine could not hold them)."""
+    NUL or a lone surrogate in a text or a key, or a non-finite number is a 422 naming the field
+    (the database, the journal or a document could not hold them). Integers read as such
+    (versions, identifiers) are bounded where they are read."""
     try:
         body = json.loads(request.get_data(), parse_constant=_no_constant) if request.is_json else None
     except RecursionError:
@@ -75,8 +75,6 @@ def _json_problems(body):
             problem = _text_problem(value)
             if problem:
                 problems[path] = problem
-        elif isinstance(value, int) and not -INT64 - 1 <= value <= INT64:
-            problems[path] = "est un entier de plus de 64 bits"
         elif isinstance(value, float) and not math.isfinite(value):
             problems[path] = "n’est pas un nombre fini"
     return problems
@@ -93,12 +91,12 @@ def _text_problem(text):
 
 
 def int_arg(name):
-    """An optional identifier or version in the query: absent or empty is None, anything but an
-    integer the database can hold a 422."""
+    """An optional identifier or version in the query: absent is None, anything but an integer the
+    database can hold (empty included) a 422."""
     text = request.args.get(name)
-    if not text:
+    if text is None:
         return None
-    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > MAX_ID:
+    if not re.fullmatch(r"[0-9]{1,10}", text) or not 1 <= int(text) <= MAX_ID:
         raise InvalidData(f"« {name} » doit être un nombre entier positif (au plus {MAX_ID}).",
                           {name: "doit être un nombre entier"})
     return int(text)
@@ -159,7 +157,7 @@ def start(process_id):
     body = json_body()
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
-                                or not 0 <= version <= MAX_ID):
+                                or not 1 <= version <= MAX_ID):
         raise InvalidData(f"La version doit être un nombre entier positif (au plus {MAX_ID}).",
                           {"version": "doit être un nombre entier"})
     territory = body.get("territory")
@@ -175,7 +173,7 @@ def start(process_id):
 
 @bp.get("/instances")
 def instances():
-    status = request.args.get("status") or None
+    status = request.args.get("status")
     if status not in (None, *INSTANCE_STATUSES):
         raise InvalidData("« status » : running, completed ou error.", {"status": "running, completed ou error"})
     return jsonify(list_instances(conventio(), g.actor, status=status,
@@ -208,7 +206,7 @@ def generate(instance_id):
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id):
-    wanted = request.args.get("format") or "docx"
+    wanted = request.args.get("format", "docx")
     if wanted not in ("docx", "pdf"):
         raise InvalidData("« format » : docx ou pdf.", {"format": "docx ou pdf"})
     path, name, media_type = document_file(conventio(), document_id, g.actor, as_pdf=wanted == "pdf")

@@ -1,12 +1,11 @@
 """Errors as pages (French, with the right status), or as JSON under /api/."""
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import abort, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
 
 from workflows.errors import ConventioError
 
@@ -84,12 +83,12 @@ def refuse_nul_characters():
     return None
 
 
-class BoundedIntegerConverter(IntegerConverter):
-    """<int:…> up to what an identifier column holds; beyond, no such page (404)."""
-
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(url_map, *args, **kwargs)
+def refuse_identifiers_out_of_range(_endpoint, values):
+    """<int:…> is an identifier: beyond what its column holds there is no such thing (404).
+    Checked here rather than by the converter, for which Werkzeug would answer 405 to a
+    method another route of the same path accepts."""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def init_app(app):
@@ -100,3 +99,4 @@ def init_app(app):
         app.register_error_handler(error, _database_unavailable)
     app.register_error_handler(DataError, _data_refused)
     app.before_request(refuse_nul_characters)
+    app.url_value_preprocessor(refuse_identifiers_out_of_range)
