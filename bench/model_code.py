@@ -7,7 +7,10 @@ time and memory, instead of in the server's interpreter. Measured here:
    a realistic size, in-process vs through the pool: the per-call overhead;
 2. the library's scenarios (tests/scenarios, every step through the services on an
    SQLite file, as tests/test_library.py runs them) with model code in-process vs in the
-   pool: the overhead per step and the number of model-code calls a step makes.
+   pool: the time a step spends in model code, and the number of calls it makes. The
+   scenarios' totals include SQLite commits (fsync): on a shared machine they swing by
+   several ms per step from run to run, more than the pool costs; the "in model code"
+   row, timed around each call, is the measure of the pool's overhead.
 
 Prints a table, then one JSON line.
 usage: python bench/model_code.py [--calls 2000] [--rounds 2]
@@ -58,26 +61,33 @@ def per_call(environment, calls):
     return {kind: statistics.median(values) * 1e6 for kind, values in timings.items()}
 
 
-class Counting:
-    """Counts the model-code calls going through a runner."""
+class Timed:
+    """Counts the model-code calls of an environment and the seconds spent in them."""
 
-    def __init__(self, runner):
-        self.runner, self.calls = runner, 0
+    def __init__(self, environment):
+        self.environment, self.calls, self.seconds = environment, 0, 0.0
+        self.evaluate_inner, self.execute_inner = environment.evaluate, environment.execute
+        environment.evaluate, environment.execute = self.evaluate, self.execute
 
-    def __getattr__(self, name):
-        return getattr(self.runner, name)
+    def evaluate(self, *args, **kwargs):
+        begun = time.perf_counter()
+        try:
+            return self.evaluate_inner(*args, **kwargs)
+        finally:
+            self.calls += 1
+            self.seconds += time.perf_counter() - begun
 
-    def evaluate(self, *args):
-        self.calls += 1
-        return self.runner.evaluate(*args)
-
-    def execute(self, *args):
-        self.calls += 1
-        return self.runner.execute(*args)
+    def execute(self, *args, **kwargs):
+        begun = time.perf_counter()
+        try:
+            return self.execute_inner(*args, **kwargs)
+        finally:
+            self.calls += 1
+            self.seconds += time.perf_counter() - begun
 
 
 def scenarios(isolated):
-    """Seconds to run every scenario, steps taken, model-code calls (pool only)."""
+    """(seconds for every scenario, steps, model-code calls, seconds spent in them)."""
     from helpers import ADMIN, sqlite_settings
     from test_library import LIBRARY, SCENARIOS, run_scenario
     from workflows.services.deploy import deploy_paths
@@ -85,20 +95,16 @@ def scenarios(isolated):
     with tempfile.TemporaryDirectory() as folder:
         app = open_conventio(sqlite_settings(Path(folder)))
         app.engine = Engine(functions=SCRIPT_FUNCTIONS_REFERENCE, script_budget_seconds=5.0, isolated=isolated)
-        counting = None
-        if isolated:
-            counting = Counting(app.engine.runner)
-            app.engine.script_engine.environment.runner = counting
+        timed = Timed(app.engine.script_engine.environment)
         deploy_paths(app, [LIBRARY], ADMIN)
-        paths = sorted(SCENARIOS.glob("*.json"))
-        loaded = [json.loads(path.read_text()) for path in paths]
+        loaded = [json.loads(path.read_text()) for path in sorted(SCENARIOS.glob("*.json"))]
         steps = sum(len(scenario["steps"]) - 1 for scenario in loaded)
         begun = time.perf_counter()
         for scenario in loaded:
             run_scenario(app, scenario)
         elapsed = time.perf_counter() - begun
         app.close()
-    return elapsed, steps, counting.calls if counting else None
+    return elapsed, steps, timed.calls, timed.seconds
 
 
 def main():
@@ -121,18 +127,21 @@ def main():
     for _ in range(args.rounds):
         for isolated in (False, True):
             runs[isolated].append(scenarios(isolated))
-    (here_s, steps, _), (pool_s, _, calls) = min(runs[False]), min(runs[True])
+    (here_s, steps, calls, here_in), (pool_s, _, _, pool_in) = min(runs[False]), min(runs[True])
     print(f"\nthe library's {len(list((ROOT / 'tests' / 'scenarios').glob('*.json')))} scenarios, "
           f"{steps} steps, {calls} model-code calls (best of {args.rounds})")
-    print(f"{'':12}{'in-process':>12}{'pool':>12}{'overhead':>12}")
-    print(f"{'total s':12}{here_s:12.2f}{pool_s:12.2f}{pool_s - here_s:12.2f}")
-    print(f"{'per step ms':12}{here_s / steps * 1e3:12.2f}{pool_s / steps * 1e3:12.2f}"
+    print(f"{'':22}{'in-process':>12}{'pool':>12}{'overhead':>12}")
+    print(f"{'total s':22}{here_s:12.2f}{pool_s:12.2f}{pool_s - here_s:12.2f}")
+    print(f"{'per step ms':22}{here_s / steps * 1e3:12.2f}{pool_s / steps * 1e3:12.2f}"
           f"{(pool_s - here_s) / steps * 1e3:12.2f}")
+    print(f"{'in model code, ms/step':22}{here_in / steps * 1e3:12.2f}{pool_in / steps * 1e3:12.2f}"
+          f"{(pool_in - here_in) / steps * 1e3:12.2f}")
     print(json.dumps({
         "call_us": {"in_process": here, "pool": pooled},
         "scenarios": {"steps": steps, "model_code_calls": calls, "in_process_s": round(here_s, 3),
                       "pool_s": round(pool_s, 3), "overhead_ms_per_step": round((pool_s - here_s) / steps * 1e3, 3),
-                      "calls_per_step": round(calls / steps, 1)},
+                      "model_code_ms_per_step": {"in_process": round(here_in / steps * 1e3, 3),
+                                                 "pool": round(pool_in / steps * 1e3, 3)}},
     }))
 
 
