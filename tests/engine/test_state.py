@@ -62,7 +62,9 @@ def test_warm_steps_do_not_reload_the_instance(app):
         if "FROM task_record" in statement and "ORDER BY task_record.seq" in statement:
             statements.append(statement)
 
-    event.listen(app.db.write_engine, "before_cursor_execute", count)
+    # A step reads its instance in a read-only transaction, then writes: count both engines.
+    for engine in {app.db.engine, app.db.write_engine}:
+        event.listen(engine, "before_cursor_execute", count)
     task = list_tasks(app, ADMIN, instance_id=instance_id)[0]
     complete_task(app, task["id"], {}, ADMIN)
     assert statements == []
