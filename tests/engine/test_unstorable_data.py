@@ -1,4 +1,4 @@
-"""A script that leaves a set or bytes in the data fails its step in French; nothing is stored."""
+"""A script that leaves a set, bytes or a NaN in the data fails its step in French; nothing is stored."""
 import pytest
 from sqlalchemy import func, select
 
@@ -10,7 +10,7 @@ from workflows.services.tasks import complete_task, list_tasks
 from workflows.store.models import ProcessInstance
 
 UNSTORABLE = {"x = {1, 2}": "set", "x = b'abc'": "bytes", "x = [1, {'a': frozenset([1])}]": "frozenset",
-              "x = 1j": "complex"}
+              "x = 1j": "complex", "x = float('nan')": "non fini", "x = {'a': [1e400]}": "non fini"}
 
 
 def instance_count(app):

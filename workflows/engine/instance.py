@@ -1,4 +1,5 @@
 """A running process instance: SpiffWorkflow behind a small, plain-data interface."""
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
@@ -332,6 +333,8 @@ def _check_storable(task):
 
 def _foreign_type(value, depth=0):
     """The name of the first type inside `value` that JSON cannot hold, or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nombre non fini (NaN ou infini)"
     if depth > 50 or value is None or isinstance(value, (str, int, float, bool)):
         return None
     if isinstance(value, dict):

@@ -59,7 +59,8 @@ SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
 
 
 def dumps(value):
-    return json.dumps(value, separators=(",", ":"))
+    # NaN and infinities are not JSON: stored, they would make every later reader fail.
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
 def spec_to_dict(spec):
