@@ -6,9 +6,10 @@ only the web server needs: the secret key, HTTPS, tokens, throttling and LDAP.
 import ipaddress
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from workflows.config import persisted_key
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -125,15 +126,4 @@ class WebSettings:
 
 def persisted_secret_key(data_dir):
     """The key kept in the data dir, created on first use (readable by its owner only)."""
-    path = data_dir / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process wrote it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as file:
-        file.write(key)
-    return key
+    return persisted_key(data_dir, SECRET_KEY_FILE)
