@@ -26,6 +26,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
+from bpmn_chain import sequential_bpmn  # noqa: E402
 from workflows.config import Settings  # noqa: E402
 from workflows.services import open_conventio  # noqa: E402
 from workflows.services.actors import Actor  # noqa: E402
@@ -36,21 +37,6 @@ from workflows.services.tasks import complete_task, list_tasks  # noqa: E402
 HISTORY_POINTS = (10, 100, 500)
 ADMIN = Actor("bench", frozenset({"admin"}))
 FORM_DATA = {"avis": "favorable", "commentaire": "RAS"}
-
-
-def sequential_bpmn(count, process_id="long_chain"):
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-             'id="bench" targetNamespace="http://conventio.bench">',
-             f'<bpmn:process id="{process_id}" isExecutable="true">', '<bpmn:startEvent id="start"/>']
-    previous = "start"
-    for index in range(count):
-        parts.append(f'<bpmn:userTask id="t{index}" name="Étape {index}"/>')
-        parts.append(f'<bpmn:sequenceFlow id="f{index}" sourceRef="{previous}" targetRef="t{index}"/>')
-        previous = f"t{index}"
-    parts += ['<bpmn:endEvent id="end"/>', f'<bpmn:sequenceFlow id="f_end" sourceRef="{previous}" targetRef="end"/>',
-              "</bpmn:process></bpmn:definitions>"]
-    return "\n".join(parts)
 
 
 def measured_steps(window):

@@ -29,25 +29,12 @@ import threading
 import time
 from pathlib import Path
 
+from bpmn_chain import sequential_bpmn
+
 HERE = Path(__file__).resolve().parent.parent
 PASSWORD = "banc-d-essai-runaway"
 CHAIN_TASKS = 300     # Spiff walks the task tree recursively: keep chains short, give each client several
 CHAINS_PER_CLIENT = 6
-
-
-def chain_bpmn(count):
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-             'id="bench" targetNamespace="http://conventio.bench">',
-             '<bpmn:process id="bench_chain" isExecutable="true">', '<bpmn:startEvent id="start"/>']
-    previous = "start"
-    for index in range(count):
-        parts.append(f'<bpmn:userTask id="t{index}" name="Étape {index}"/>')
-        parts.append(f'<bpmn:sequenceFlow id="f{index}" sourceRef="{previous}" targetRef="t{index}"/>')
-        previous = f"t{index}"
-    parts += ['<bpmn:endEvent id="end"/>', f'<bpmn:sequenceFlow id="f_end" sourceRef="{previous}" targetRef="end"/>',
-              "</bpmn:process></bpmn:definitions>"]
-    return "\n".join(parts)
 
 
 RUNAWAY_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
@@ -84,7 +71,7 @@ def setup(data_dir, database_url, clients, runaways):
     app = open_conventio(settings)
     admin = Actor("bench", frozenset({"admin"}))
     try:
-        deploy_sources(app, {"chain.bpmn": chain_bpmn(CHAIN_TASKS).encode(),
+        deploy_sources(app, {"chain.bpmn": sequential_bpmn(CHAIN_TASKS, "bench_chain").encode(),
                              "runaway.bpmn": RUNAWAY_BPMN.encode()}, admin)
         add_user(app, "bench", ["admin"], [], password=PASSWORD)
 
