@@ -46,6 +46,22 @@ def script_task(task_id, script, name=None):
             f"<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>")
 
 
+def catch_message(event_id, name, message_ref, variable):
+    """An intermediate event waiting for a message, its payload stored in `variable`."""
+    return (f'<bpmn:intermediateCatchEvent id="{event_id}" name="{name}">'
+            f'<bpmn:messageEventDefinition messageRef="{message_ref}"><bpmn:extensionElements>'
+            f'<spiffworkflow:messageVariable>{variable}</spiffworkflow:messageVariable>'
+            '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>')
+
+
+def throw_message(event_id, name, message_ref, payload):
+    """An intermediate event sending a message whose payload is the expression `payload`."""
+    return (f'<bpmn:intermediateThrowEvent id="{event_id}" name="{name}">'
+            f'<bpmn:messageEventDefinition messageRef="{message_ref}"><bpmn:extensionElements>'
+            f'<spiffworkflow:messagePayload>{payload}</spiffworkflow:messagePayload>'
+            '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>')
+
+
 def _attr(value):
     return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 

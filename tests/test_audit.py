@@ -39,19 +39,24 @@ def keyless_report(app):
         return verify(session)
 
 
-def plain_hash(entry, prev_hash):
-    """What an attacker without the key computes: the published canonical form, plain SHA-256."""
-    canonical = json.dumps([entry.id, entry.at.isoformat(), entry.actor, entry.role, entry.action,
-                            entry.instance_id, entry.task_id, entry.summary, entry.payload, prev_hash],
-                           ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def plain_canonical(entry):
+    """The published canonical form of an entry, as an attacker restates it."""
+    return json.dumps([entry.id, entry.at.isoformat(), entry.actor, entry.role, entry.action,
+                       entry.instance_id, entry.task_id, entry.summary, entry.payload, entry.prev_hash],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def plain_hash(entry):
+    """What an attacker without the key computes: the canonical form, plain SHA-256."""
+    return hashlib.sha256(plain_canonical(entry)).hexdigest()
 
 
 def rechain_and_fix_head(session, seal=None):
     """Recompute every hash from the start and point the head at the new end, as the attacker would."""
     prev, last_id = GENESIS_HASH, 0
     for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
-        entry.prev_hash, entry.hash = prev, plain_hash(entry, prev)
+        entry.prev_hash = prev
+        entry.hash = plain_hash(entry)
         if seal is not None:
             entry.mac = seal(entry)
         prev, last_id = entry.hash, entry.id
@@ -150,12 +155,6 @@ def test_rewriting_with_forged_seals_or_no_seals_is_named(any_app):
     assert report.broken_id == 2 and report.reason == (
         "entrée n° 2 sans sceau alors qu’elle est postérieure à la clé du journal : ajoutée ou "
         "réécrite sans la clé")
-
-
-def plain_canonical(entry):
-    return json.dumps([entry.id, entry.at.isoformat(), entry.actor, entry.role, entry.action,
-                       entry.instance_id, entry.task_id, entry.summary, entry.payload, entry.prev_hash],
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def test_emptying_the_journal_is_named(any_app):
@@ -290,17 +289,17 @@ def _write_checkpoints(journal, start):
 def test_a_rolled_back_transaction_writes_no_checkpoint(app):
     journal_with_three_entries(app)
     from workflows.services.steps import utc_now
-    from workflows.store import audit
     from workflows.store.uow import UnitOfWork
+    journal = journal_of(app.settings)
     with pytest.raises(RuntimeError):
         with UnitOfWork(app.db, write=True) as uow:
-            audit.append(uow, at=utc_now().replace(tzinfo=None), actor="admin", role=None, action="essai",
-                         summary="jamais écrit")
+            journal.append(uow, at=utc_now().replace(tzinfo=None), actor="admin", role=None, action="essai",
+                           summary="jamais écrit")
             raise RuntimeError("abandon")
     assert len(journal_of(app.settings).checkpoints.read_text().splitlines()) == 3
     with UnitOfWork(app.db, write=True) as uow:   # the next commit checkpoints only what it wrote
-        audit.append(uow, at=utc_now().replace(tzinfo=None), actor="admin", role=None, action="essai",
-                     summary="écrit")
+        journal.append(uow, at=utc_now().replace(tzinfo=None), actor="admin", role=None, action="essai",
+                       summary="écrit")
         uow.commit()
     assert json.loads(journal_of(app.settings).checkpoints.read_text().splitlines()[-1])["entries"] == 4
     assert keyed_report(app).ok

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bpmn_builder import definitions, flow, process, script_task, sequence, user_task
+from bpmn_builder import catch_message, definitions, flow, process, script_task, sequence, throw_message, user_task
 from helpers import ADMIN, actor, deploy_xml, sqlite_settings, with_instances
 from workflows.services import open_conventio
 from workflows.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -292,19 +292,13 @@ MESSAGES = definitions(
     '<bpmn:message id="msg_signed" name="convention_signee"/>',
     process("waiter", "\n".join([
         '<bpmn:startEvent id="start"/>',
-        '<bpmn:intermediateCatchEvent id="wait_signature" name="Attendre la signature">'
-        '<bpmn:messageEventDefinition messageRef="msg_signed"><bpmn:extensionElements>'
-        '<spiffworkflow:messageVariable>signature</spiffworkflow:messageVariable>'
-        '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>',
+        catch_message("wait_signature", "Attendre la signature", "msg_signed", "signature"),
         user_task("distribute", "Distribuer les carnets"), '<bpmn:endEvent id="end"/>',
         flow("f1", "start", "wait_signature"), flow("f2", "wait_signature", "distribute"),
         flow("f3", "distribute", "end")])),
     process("signer", "\n".join([
         '<bpmn:startEvent id="start_s"/>', user_task("sign", "Signer"),
-        '<bpmn:intermediateThrowEvent id="notify" name="Notifier la signature">'
-        '<bpmn:messageEventDefinition messageRef="msg_signed"><bpmn:extensionElements>'
-        '<spiffworkflow:messagePayload>{"par": signataire}</spiffworkflow:messagePayload>'
-        '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>',
+        throw_message("notify", "Notifier la signature", "msg_signed", '{"par": signataire}'),
         '<bpmn:endEvent id="end_s"/>',
         flow("g1", "start_s", "sign"), flow("g2", "sign", "notify"), flow("g3", "notify", "end_s")])),
 )

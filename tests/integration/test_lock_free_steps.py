@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from bpmn_builder import definitions, flow, process, script_task, sequence, user_task
+from bpmn_builder import catch_message, definitions, flow, process, script_task, sequence, throw_message, user_task
 from helpers import ADMIN, deploy_xml
 from workflows.engine.instance import Instance
 from workflows.errors import Conflict, InstanceFailed
@@ -50,10 +50,7 @@ MESSAGES = definitions(
     '<bpmn:message id="msg_signed" name="convention_signee"/>',
     process("waiter", "\n".join([
         '<bpmn:startEvent id="start"/>', '<bpmn:parallelGateway id="split"/>',
-        '<bpmn:intermediateCatchEvent id="wait_signature" name="Attendre la signature">'
-        '<bpmn:messageEventDefinition messageRef="msg_signed"><bpmn:extensionElements>'
-        '<spiffworkflow:messageVariable>signature</spiffworkflow:messageVariable>'
-        '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>',
+        catch_message("wait_signature", "Attendre la signature", "msg_signed", "signature"),
         user_task("distribute", "Distribuer les carnets"), user_task("note", "Noter"),
         '<bpmn:parallelGateway id="join"/>', '<bpmn:endEvent id="end"/>',
         flow("f1", "start", "split"), flow("f2", "split", "wait_signature"), flow("f3", "split", "note"),
@@ -61,10 +58,7 @@ MESSAGES = definitions(
         flow("f6", "note", "join"), flow("f7", "join", "end")])),
     process("signer", "\n".join([
         '<bpmn:startEvent id="start_s"/>', user_task("sign", "Signer"),
-        '<bpmn:intermediateThrowEvent id="notify" name="Notifier la signature">'
-        '<bpmn:messageEventDefinition messageRef="msg_signed"><bpmn:extensionElements>'
-        '<spiffworkflow:messagePayload>{"par": signataire}</spiffworkflow:messagePayload>'
-        '</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>',
+        throw_message("notify", "Notifier la signature", "msg_signed", '{"par": signataire}'),
         '<bpmn:endEvent id="end_s"/>',
         flow("g1", "start_s", "sign"), flow("g2", "sign", "notify"), flow("g3", "notify", "end_s")])),
 )

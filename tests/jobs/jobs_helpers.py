@@ -77,6 +77,7 @@ class Inbox:
     def __init__(self):
         from aiosmtpd.controller import Controller
         self.messages = []
+        self.received = []      # (envelope recipients, raw content): whom the server was asked to deliver to
         self._lock = threading.Lock()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -84,6 +85,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+            self.received.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
     def wait_for(self, count, timeout):

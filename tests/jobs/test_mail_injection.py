@@ -1,12 +1,11 @@
 """Header and recipient injection, tried against a real SMTP server (aiosmtpd): a subject,
 a display name or an address carrying CR/LF (or a list) adds no header and no recipient."""
 import email
-import threading
 from email.policy import default as default_policy
 
 import pytest
 
-from jobs_helpers import free_port
+from jobs_helpers import Inbox
 from workflows.jobs.mail import MailNotSent, send_mail
 from workflows.jobs.settings import SmtpSettings
 
@@ -14,28 +13,10 @@ RECIPIENT = "juriste@mairie.test"
 EVIL = "pirate@ailleurs.test"
 
 
-class Server:
-    """aiosmtpd keeping each message with its envelope (who the server was asked to deliver to)."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-        self.received = []
-        self._lock = threading.Lock()
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self.received.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server():
-    server = Server()
-    server._controller.start()
-    yield server
-    server._controller.stop()
+    with Inbox() as inbox:
+        yield inbox
 
 
 def _smtp(server):

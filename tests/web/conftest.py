@@ -6,14 +6,15 @@ per session; each test gets its own copy of the file, so tests stay independent 
 import shutil
 
 import pytest
+import werkzeug.security
 
 from helpers import sqlite_settings
 from ldap_server import slapd  # noqa: F401  (the session's OpenLDAP server)
-from web_helpers import OTHER_TERRITORY, OTHER_USERS, PASSWORD
+from web_helpers import OTHER_TERRITORY, OTHER_USERS, PASSWORD, web_settings
 from server import create_app
-from server.config import WebSettings
 from server.demo import create_demo
 from workflows.services import open_conventio
+from workflows.services.logins import dummy_hash
 from workflows.services.users import add_user
 
 
@@ -36,10 +37,6 @@ def conventio(prepared_database, tmp_path):
     opened.close()
 
 
-def web_settings(**overrides):
-    return WebSettings(secret_key="test-secret-key-" + "x" * 32, **overrides)
-
-
 @pytest.fixture
 def flask_app(conventio):
     return create_app(conventio=conventio, test_config={"TESTING": True, "WEB_SETTINGS": web_settings()})
@@ -48,3 +45,18 @@ def flask_app(conventio):
 @pytest.fixture
 def client(flask_app):
     return flask_app.test_client()
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """The methods of every password hash computed (werkzeug's one hashing function)."""
+    dummy_hash()   # made once per process, at create_app: not one of the counted ones
+    calls = []
+    real = werkzeug.security._hash_internal
+
+    def counting(method, salt, password):
+        calls.append(method)
+        return real(method, salt, password)
+
+    monkeypatch.setattr(werkzeug.security, "_hash_internal", counting)
+    return calls

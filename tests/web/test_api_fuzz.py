@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from conftest import web_settings
+from web_helpers import web_settings
 from server import create_app
 from server.api.openapi import PATHS
 from start_data import CAP_NORD

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import web_settings
+from web_helpers import web_settings
 from start_data import CAP_NORD
 from web_helpers import PASSWORD, actor, anct_convention_at_review
 from workflows.services.tasks import list_tasks

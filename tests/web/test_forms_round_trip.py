@@ -20,7 +20,7 @@ import pytest
 from lxml import etree, html
 from werkzeug.datastructures import MultiDict
 
-from conftest import web_settings
+from web_helpers import web_settings
 from helpers import ROOT, sqlite_settings
 from server import create_app
 from server.schema_form import approval_choices, build_fields, ordered_properties, parse_submission

@@ -1,7 +1,6 @@
 """LDAP logins against the real slapd (ldap_server.py): filter injection, and the same
 directory operations whether the login exists or not (counted, never timed)."""
 import pytest
-import werkzeug.security
 
 from ldap_server import PASSWORDS, SUFFIX
 from server import create_app
@@ -9,7 +8,6 @@ from server.config import WebSettings
 from server.ldap_directory import LdapDirectory, fill_filter
 from test_ldap import settings_for
 from web_helpers import actor, csrf_token, login
-from workflows.services.logins import dummy_hash
 from workflows.services.users import list_users, set_active
 
 INJECTIONS = ["*", "admin)(|(uid=*", "alice)(|(uid=*", "*)(uid=*))(|(uid=*", "\\2a", "\\2A", "al\\2a",
@@ -87,20 +85,6 @@ def test_a_refusal_makes_the_same_directory_operations_found_or_not(slapd, ldap_
     assert seen["alice"] == ["connect", "simple_bind_s", "search_st", "connect", "simple_bind_s", "unbind_s",
                              "unbind_s"]
     assert all(operations == seen["alice"] for operations in seen.values()), seen
-
-
-@pytest.fixture
-def hashes(monkeypatch):
-    dummy_hash()
-    calls = []
-    real = werkzeug.security._hash_internal
-
-    def counting(method, salt, password):
-        calls.append(method)
-        return real(method, salt, password)
-
-    monkeypatch.setattr(werkzeug.security, "_hash_internal", counting)
-    return calls
 
 
 @pytest.fixture

@@ -7,41 +7,21 @@ import ipaddress
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import werkzeug.security
 from sqlalchemy import event, func, select
 
 from server import create_app
 from server.config import WebSettings
 from server.throttle import LoginThrottle, resolve_client
-from web_helpers import PASSWORD, actor, api_token, csrf_token, login, post
+from web_helpers import PASSWORD, actor, api_token, csrf_token, login, post, web_settings
 from workflows.services import open_conventio
-from workflows.services.logins import dummy_hash, find_account, open_session, password_matches, session_actor
+from workflows.services.logins import find_account, open_session, password_matches, session_actor
 from workflows.services.users import add_user, set_active
 from workflows.store.models import LoginFailure, LoginSession, UserAccount
 
 TOKEN = "/api/v1/auth/token"
 
 
-def web_settings(**overrides):
-    return WebSettings(secret_key="test-secret-key-" + "x" * 32, **overrides)
-
-
 # --- the same work whether the user exists or not ------------------------------------------
-@pytest.fixture
-def hashes(monkeypatch):
-    """The methods of every password hash computed (werkzeug's one hashing function)."""
-    dummy_hash()   # made once per process, at create_app: not one of the counted ones
-    calls = []
-    real = werkzeug.security._hash_internal
-
-    def counting(method, salt, password):
-        calls.append(method)
-        return real(method, salt, password)
-
-    monkeypatch.setattr(werkzeug.security, "_hash_internal", counting)
-    return calls
-
-
 def _stored_method(conventio, username):
     with conventio.db.sessions() as session:
         return session.get(UserAccount, username).password_hash.split("$")[0]

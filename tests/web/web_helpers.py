@@ -1,6 +1,7 @@
 """Helpers of the web tests: log in, read the CSRF token, drive a process with the services."""
 import re
 
+from server.config import WebSettings
 from start_data import CAP_NORD
 from workflows.services.instances import start_instance
 from workflows.services.tasks import complete_task, list_tasks
@@ -23,6 +24,10 @@ CONVENTION_DRAFT = {
     "part_minimale_public_pic_pct": 50, "duree_convention_mois": 24, "date_projet_convention_anct": "2026-03-02",
     "signataire_anct": "Claire DUMONT", "qualite_signataire_anct": "Directrice générale déléguée de l'ANCT",
 }
+
+
+def web_settings(**overrides):
+    return WebSettings(secret_key="test-secret-key-" + "x" * 32, **overrides)
 
 
 def csrf_token(client, path="/login"):
