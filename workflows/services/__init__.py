@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..engine import Engine, ModelCodeStopped  # noqa: F401 (the server catches it around bounded renderings)
 from ..engine.spec_cache import SpecCache
-from ..store import audit
 from ..store.db import Database, open_database
 from ..store.migrate import upgrade
 from .cache import InstanceCache
@@ -27,7 +26,6 @@ class Conventio:
 def open_conventio(settings=None, migrate=True):
     settings = settings or Settings.from_env()
     db = open_database(settings.database_url, settings.sqlite_synchronous)
-    audit.attach(db, settings)   # the journal's key and checkpoints, which the database does not hold
     if migrate:
         upgrade(db)
     spec_cache = SpecCache.in_data_dir(settings.data_dir, settings.secret_key) if settings.spec_cache else None

@@ -44,7 +44,25 @@ def utc_now():
     return datetime.now(timezone.utc)
 
 
-class Step:
+class _Journaling:
+    """What a step records, appended to the journal in its write transaction."""
+
+    def record(self, action, summary, actor, *, role=None, payload=None, instance_id=None, task_id=None):
+        """`instance_id` may be the row of an instance the step starts (its id is known once
+        written), `summary` a callable (for a text that names such an instance)."""
+        self.journal.append(dict(action=action, actor=actor.username, role=role, summary=summary,
+                                 payload=payload, instance_id=instance_id, task_id=task_id))
+
+    def _append_journal(self, uow):
+        journal = audit.journal_of(self.app.settings)
+        for entry in self.journal:
+            summary, instance_id = entry["summary"], entry["instance_id"]
+            journal.append(uow, at=self.now, **dict(
+                entry, summary=summary() if callable(summary) else summary,
+                instance_id=instance_id.id if isinstance(instance_id, ProcessInstance) else instance_id))
+
+
+class Step(_Journaling):
     """A write transaction, for changes that run no model code."""
 
     def __init__(self, app, now=None):
@@ -73,14 +91,8 @@ class Step:
             raise NotFound(f"Instance n° {instance_id} introuvable.")
         return row
 
-    def record(self, action, summary, actor, *, role=None, payload=None, instance_id=None, task_id=None):
-        self.journal.append(dict(action=action, actor=actor.username, role=role, summary=summary,
-                                 payload=payload, instance_id=instance_id, task_id=task_id))
-
     def commit(self):
-        journal = audit.journal_of(self.app.settings)
-        for entry in self.journal:
-            journal.append(self.uow, at=self.now, **entry)
+        self._append_journal(self.uow)
         self.uow.commit()
         self.committed = True
 
@@ -108,7 +120,7 @@ class _Pending:
     sender: _Opened
 
 
-class EngineStep:
+class EngineStep(_Journaling):
     """One attempt of a step that runs model code: reads, computes, then `write()`s."""
 
     def __init__(self, app):
@@ -186,12 +198,6 @@ class EngineStep:
         self._mark_saved(entry)
         self._route_messages(entry, instance.outgoing_messages())
         self._deliver_pending(entry)
-
-    def record(self, action, summary, actor, *, role=None, payload=None, instance_id=None, task_id=None):
-        """Journaled at commit. `instance_id` may be the row of an instance this step starts,
-        `summary` a callable (for a text that names such an instance)."""
-        self.journal.append(dict(action=action, actor=actor.username, role=role, summary=summary,
-                                 payload=payload, instance_id=instance_id, task_id=task_id))
 
     def on_write(self, write):
         """`write(session)` runs in the write transaction, once what was read is checked."""
@@ -308,12 +314,7 @@ class EngineStep:
                 session.add(PendingMessage(name=pending.name, payload=pending.payload,
                                            correlations=pending.correlations,
                                            sender_instance_id=pending.sender.row.id, created_at=self.now))
-            journal = audit.journal_of(self.app.settings)
-            for entry in self.journal:
-                summary, instance_id = entry["summary"], entry["instance_id"]
-                journal.append(uow, at=self.now, **dict(
-                    entry, summary=summary() if callable(summary) else summary,
-                    instance_id=instance_id.id if isinstance(instance_id, ProcessInstance) else instance_id))
+            self._append_journal(uow)
             uow.commit()
         for entry in self.saved:
             entry.instance.saved_subscriptions = entry.prepared.waiting

@@ -20,7 +20,6 @@ import hmac
 import json
 import logging
 import os
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -174,25 +173,6 @@ def journal_of(settings):
     """The journal of these settings (the key file is read, or made, once per process)."""
     return Journal(settings.journal_key().encode("utf-8"), Path(settings.journal_checkpoints()),
                    settings.audit_syslog)
-
-
-_ATTACHED = weakref.WeakKeyDictionary()   # database engine -> settings of its journal
-
-
-def attach(database, settings):
-    """Tell the steps writing to `database` which journal (key, checkpoints) to use."""
-    for engine in (database.engine, database.write_engine):
-        _ATTACHED[engine] = settings
-
-
-def append(uow, *, journal=None, **entry):
-    """Add a sealed entry in the unit of work's transaction, with the journal attached to its database."""
-    if journal is None:
-        settings = _ATTACHED.get(uow.session.get_bind())
-        if settings is None:
-            raise RuntimeError("Journal d’audit sans clé : la base n’a pas été ouverte par open_conventio.")
-        journal = journal_of(settings)
-    journal.append(uow, **entry)
 
 
 @event.listens_for(Session, "after_commit")
