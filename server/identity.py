@@ -8,9 +8,8 @@ from functools import wraps
 
 from flask import g, redirect, request, session, url_for
 
-from workflows.errors import Forbidden, NotFound
+from workflows.errors import Forbidden
 from workflows.services.logins import close_session, open_session, session_actor
-from workflows.services.users import get_actor
 
 from .context import conventio, web_settings
 
@@ -35,16 +34,6 @@ def log_out():
     """Revoke this browser's session and the user's API tokens, then forget the cookie's content."""
     close_session(conventio(), session.get("sid"), revoke_tokens=True)
     end_session()
-
-
-def actor_named(username):
-    """The active user `username`, or None (unknown or disabled since)."""
-    if not username:
-        return None
-    try:
-        return get_actor(conventio(), username)
-    except NotFound:
-        return None
 
 
 def load_session_actor():

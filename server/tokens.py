@@ -41,11 +41,12 @@ def issue_token(secret_key, username):
     return sign_token(secret_key, username, secret)
 
 
-def read_token(secret_key, token, max_age):
-    """The username a valid token names; None when forged, malformed, expired or revoked."""
+def token_actor(secret_key, token, max_age):
+    """The active user a valid token names, as an Actor (one query); None when forged,
+    malformed, expired, revoked, or its user disabled."""
     claims = token_claims(secret_key, token, max_age)
     if claims is None:
         return None
     username, secret = claims
     actor = session_actor(conventio(), secret, KIND)
-    return username if actor is not None and actor.username == username else None
+    return actor if actor is not None and actor.username == username else None

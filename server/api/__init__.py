@@ -3,8 +3,7 @@ from flask import Blueprint, g, request
 
 from ..context import web_settings
 from ..extensions import csrf
-from ..identity import actor_named
-from ..tokens import read_token
+from ..tokens import token_actor
 from ..views.errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -20,7 +19,7 @@ def authenticate_request():
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         settings = web_settings()
-        g.actor = actor_named(read_token(settings.secret_key, header[7:].strip(), settings.token_max_age))
+        g.actor = token_actor(settings.secret_key, header[7:].strip(), settings.token_max_age)
         if g.actor is None:
             return error_response(401, "non_authentifie", "Jeton invalide ou expiré : demandez-en un nouveau.")
         return None
