@@ -63,13 +63,13 @@ class FrenchErrors(click.Group):
 
 
 def describe_failure(exc):
-    from sqlalchemy.exc import DataError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+    from sqlalchemy.exc import DataError
     from workflows.errors import ConventioError
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    reason = reason[0] if reason else type(exc).__name__
+    from .views.errors import DATABASE_UNAVAILABLE, first_line
+    reason = first_line(exc)
     if isinstance(exc, ConventioError):
         return exc.message
-    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+    if isinstance(exc, DATABASE_UNAVAILABLE):
         return f"base de données indisponible ({_database_shown()}) : {reason}"
     if isinstance(exc, DataError):
         return f"valeur hors des limites de la base de données ({reason})."

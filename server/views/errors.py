@@ -53,7 +53,7 @@ def _http_error(exc):
 
 
 def _database_unavailable(exc):
-    log.warning("Base de données indisponible (%s) : %s", request.path, _first_line(exc))
+    log.warning("Base de données indisponible (%s) : %s", request.path, first_line(exc))
     response = make_response(error_response(
         503, "base_indisponible",
         _("La base de données est momentanément indisponible : réessayez dans quelques instants.")))
@@ -63,11 +63,11 @@ def _database_unavailable(exc):
 
 def _data_refused(exc):
     """The last guard: a value the database refuses (out of range, too long…) is the request's fault."""
-    log.warning("Valeur refusée par la base (%s) : %s", request.path, _first_line(exc))
+    log.warning("Valeur refusée par la base (%s) : %s", request.path, first_line(exc))
     return error_response(422, "donnees_invalides", _("Valeur refusée par la base de données (hors limites)."))
 
 
-def _first_line(exc):
+def first_line(exc):
     lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
 
