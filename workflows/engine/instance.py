@@ -16,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..roles import role_for_lane
 from .forms import undeclared_fields, validate_form_data
-from .serialization import REGISTRY, StateTracker, dumps, restore_workflow
+from .serialization import REGISTRY, StateTracker, UnstorableTask, dumps, restore_workflow
 from .workflow import ConventioWorkflow
 
 STATE_NAMES = {TaskState.READY: "ready", TaskState.WAITING: "waiting", TaskState.STARTED: "started",
@@ -193,7 +193,6 @@ class Instance:
         if recorded_by is not None:
             task.data[STEP_AUTHOR] = recorded_by
         self._guarded(task.run, task)
-        _check_storable(task)
         self.run()
         return view
 
@@ -218,9 +217,7 @@ class Instance:
         return False
 
     def run(self):
-        self._guarded(lambda: self.workflow.do_engine_steps(did_complete_task=_check_storable))
-        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
-            _check_storable(task)   # a user task's pre-script ran when it became ready
+        self._guarded(self.workflow.do_engine_steps)
 
     def fire_due_timers(self, now):
         """Fire every timer due at `now` (UTC); return the names of those that fired."""
@@ -255,7 +252,10 @@ class Instance:
 
     def changes(self):
         """What the last steps changed, as plain rows for the store."""
-        changes = self.tracker.collect(self.workflow)
+        try:
+            changes = self.tracker.collect(self.workflow)
+        except UnstorableTask as exc:
+            raise _unstorable(exc.task) from None
         changes.upserts = [self._row(row) for row in changes.upserts]
         return changes
 
@@ -301,34 +301,21 @@ def _french_error(exc, task_name):
     return f"Échec de {where} : {detail}"
 
 
-# Only these run model code that writes task data; the other tasks copy their parent's.
-def _runs_code(spec):
-    return bool(getattr(spec, "script", None) or getattr(spec, "prescript", None)
-                or getattr(spec, "postscript", None) or hasattr(spec, "decision_table"))
-
-
-def _check_storable(task):
-    """A script may leave in the data what the store cannot write (a set, bytes…): fail the
-    step there, in French like any model failure, rather than when the state is saved."""
-    if not _runs_code(task.task_spec):
-        return
-    data = REGISTRY.clean(task.data)
-    try:
-        dumps(REGISTRY.convert(data))
-        return
-    except (TypeError, ValueError, RecursionError):
-        pass
+def _unstorable(task):
+    """The step's failure, in French like any model failure, when a script left in the data
+    what the store cannot write (a set, bytes, NaN…): found when the step is saved, where the
+    data is serialized anyway, so nothing of the step is stored."""
     name = task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name
-    for key, value in data.items():
+    for key, value in REGISTRY.clean(task.data).items():
         try:
             dumps(REGISTRY.convert(value))
         except (TypeError, ValueError, RecursionError):
             kind = _foreign_type(value)
             what = f"est de type {kind}" if kind else "est circulaire ou trop imbriquée"
-            raise ExecutionFailed(
+            return ExecutionFailed(
                 f"Échec de l’étape « {name} » : la donnée « {key} » {what}, que Conventio ne sait pas "
-                "enregistrer (attendu : texte, nombre, booléen, date, liste ou objet).", name) from None
-    raise ExecutionFailed(f"Échec de l’étape « {name} » : ses données ne peuvent pas être enregistrées.", name)
+                "enregistrer (attendu : texte, nombre, booléen, date, liste ou objet).", name)
+    return ExecutionFailed(f"Échec de l’étape « {name} » : ses données ne peuvent pas être enregistrées.", name)
 
 
 def _foreign_type(value, depth=0):

@@ -167,8 +167,6 @@ def _answer(environment, request, memory_mb):
             except RecursionError:
                 raise ScriptResourceExceeded(
                     "rendu interrompu : récursion trop profonde ; corrigez le modèle") from None
-            except MemoryError:
-                raise ScriptResourceExceeded(memory_message(memory_mb)) from None
         if kind == "import":
             importlib.import_module(request[2])
             return ("ok", None)

@@ -132,6 +132,14 @@ def _header(workflow, key):
     return dumps(header)
 
 
+class UnstorableTask(Exception):
+    """A task holds data JSON cannot hold (a set, bytes, NaN...): the step cannot be saved."""
+
+    def __init__(self, task):
+        super().__init__(task.task_spec.name)
+        self.task = task
+
+
 class StateTracker:
     """Remembers what was last saved for one instance and finds what a step changed."""
 
@@ -170,7 +178,11 @@ class StateTracker:
                 seq = None  # an existing row keeps its position
                 if previous is None:
                     seq, self.next_seq = self.next_seq, self.next_seq + 1
-                changes.upserts.append(TaskRow(key, str(task_id), seq, task, dumps(REGISTRY.convert(task))))
+                try:
+                    body = dumps(REGISTRY.convert(task))
+                except (TypeError, ValueError, RecursionError) as exc:
+                    raise UnstorableTask(task) from exc
+                changes.upserts.append(TaskRow(key, str(task_id), seq, task, body))
         for key in [k for k in self.headers if k != TOP and UUID(k) not in workflow.subprocesses]:
             changes.removed_workflows.append(key)
             del self.headers[key]
