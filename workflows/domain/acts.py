@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 
-from .calendar import executory_date, format_date
+from .calendar import executory_date
 from .errors import DomainError
+from .french_dates import format_date
 from .legal_delays import LegalValue, legal_value
 
 ACT_NUMBER_PATTERN = re.compile(r"[0-9A-Z_]{1,15}")

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .calendar import format_date
 from .data_files import effective_date, flag, listed, package_file, records_of, required_object, required_text
 from .errors import DataFileError, DomainError
+from .french_dates import format_date
 from .passes import BOOKLET_SIZES
 
 FORMAT = "conventio.allocation-rules/1"
 DEFAULT_FILE = "allocation_rules.json"
+# The forms' public "pic" counts toward the PIC share as the rules' publics flagged PIC do.
+FORM_PIC_PUBLIC = "pic"
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,8 @@ from functools import lru_cache
 import holidays
 
 from .errors import DomainError
+from .french_dates import format_date  # noqa: F401 (the script functions import it from here)
 from .legal_delays import legal_value
-
-MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -144,8 +140,3 @@ def executory_date(
         return None
     return max(published_on, prefecture_receipt_on)
 
-
-def format_date(day: date) -> str:
-    """French long date: ``date(2023, 4, 27)`` -> ``"27 avril 2023"`` (1er for the first)."""
-    day_text = "1er" if day.day == 1 else str(day.day)
-    return f"{day_text} {MONTHS_FR[day.month - 1]} {day.year}"

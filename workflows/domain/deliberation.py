@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .calendar import format_date
+from .french_dates import format_date
 from .legal_delays import legal_value
 from .errors import DomainError
 

@@ -10,26 +10,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import DomainError
+from .funding_terms import CALL_2020_CLOSED, FundingTerms, anct_terms
 from .ledger import Ledger
 from .money import format_eur, format_percent, to_money, to_rate
 
 RATE_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class FundingTerms:
-    """Terms of an ANCT co-financing convention; each convention may state its own."""
-
-    state_max_share: Decimal
-    minimum_purchase: Decimal
-    pic_min_share: Decimal
-    source: str
-
-
-# The 2020 call for projects: the State pays at most half the passes actually used,
-# the collectivité buys at least 20,000 EUR, at least half the passes go to the PIC public.
-ANCT_2020 = FundingTerms(Decimal("0.5"), Decimal("20000.00"), Decimal("0.5"),
-                         "Appel à projets « Pass numérique » 2020 (ANCT)")
+# The terms of the 2020 call, read from the dated data (``funding_terms``).
+ANCT_2020 = anct_terms(CALL_2020_CLOSED)
 
 
 def rate(part: int, whole: int) -> Decimal | None:

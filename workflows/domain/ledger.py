@@ -21,8 +21,8 @@ from decimal import Decimal
 from enum import Enum
 
 from .allocation import AllocationRule, allocation_error
-from .calendar import format_date
 from .errors import LedgerError
+from .french_dates import format_date
 from .passes import Booklet, PassId
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from .data_files import effective_date, flag, package_file, positive_int, records_of, required_object, \
     required_text
 from .errors import DataFileError, DomainError
+from .french_dates import format_date
 
 FORMAT = "conventio.legal-delays/1"
 DEFAULT_FILE = "legal_delays.json"
@@ -43,7 +44,6 @@ def legal_value(rule: str, on: date, variant: str | None = None,
     records = default_legal_delays() if records is None else records
     in_force = [r for r in records if r.rule == rule and r.variant == variant and r.effective_from <= on]
     if not in_force:
-        from .calendar import format_date   # the calendar reads its own delays here
         raise DomainError(f"Aucune valeur connue pour « {rule} »{f' ({variant})' if variant else ''} au "
                           f"{format_date(on)} : la table des délais légaux ne couvre pas cette date.")
     return max(in_force, key=lambda r: r.effective_from)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .calendar import format_date
 from .errors import DomainError
+from .french_dates import format_date
 from .money import format_eur, to_money
 
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",

@@ -37,20 +37,55 @@ def to_rate(value: Decimal | int | str) -> Decimal:
     return rate
 
 
-def format_eur(amount: Decimal | int | str) -> str:
-    """French display: ``Decimal("20800")`` -> ``"20 800,00 €"`` (non-breaking spaces)."""
+def group_thousands(digits: str) -> str:
+    """``"208000"`` -> ``"208 000"``: groups of three digits joined by the narrow no-break space."""
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return THIN_SPACE.join(groups)
+
+
+def format_eur(amount: Decimal | int | str, *, space: str = NO_BREAK_SPACE) -> str:
+    """French display: ``Decimal("20800")`` -> ``"20 800,00 €"``; ``space`` goes before
+    the sign (the documents set the narrow one, the messages keep the no-break space)."""
     money = to_money(amount)
     sign = "-" if money < 0 else ""
     units, cents = f"{abs(money):.2f}".split(".")
-    groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{sign}{THIN_SPACE.join(groups)},{cents}{NO_BREAK_SPACE}€"
+    return f"{sign}{group_thousands(units)},{cents}{space}€"
+
+
+def format_percentage(percent: Decimal | int, *, places: int | None = None,
+                      space: str = NO_BREAK_SPACE) -> str:
+    """A value already in percent: ``62.5`` -> ``"62,5 %"``, ``Decimal("97.80")`` -> ``"97,8 %"``.
+
+    ``places`` rounds half up to that many decimals (None keeps every digit); trailing
+    zeros are dropped either way. ``space`` goes before the sign, as in :func:`format_eur`.
+    """
+    value = Decimal(percent)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    units, _, fraction = f"{abs(value):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{sign}{group_thousands(units)}{',' + fraction if fraction else ''}{space}%"
 
 
 def format_percent(rate: Decimal) -> str:
-    """French display of a rate: ``Decimal("0.04")`` -> ``"4 %"``, ``0.125`` -> ``"12,5 %"``."""
-    percent = (rate * 100).normalize()
-    text = f"{percent:f}".replace(".", ",")
-    return f"{text}{NO_BREAK_SPACE}%"
+    """A rate as a French percentage: ``Decimal("0.04")`` -> ``"4 %"``, ``0.125`` -> ``"12,5 %"``."""
+    return format_percentage(rate * 100)
+
+
+def rate_as_percentage(rate: Decimal) -> Decimal:
+    """The percentage a form or a document states for a rate: 0.5 -> 50, 0.125 -> 12.5."""
+    percent = rate * 100
+    return percent.quantize(Decimal(1)) if percent == percent.to_integral_value() else percent.normalize()
+
+
+def percentage_as_rate(percent: Decimal | int) -> Decimal:
+    """The rate of a percentage a form or a document states: 50 -> 0.5."""
+    if isinstance(percent, (float, bool)) or not Decimal(percent).is_finite() \
+            or not Decimal(0) <= Decimal(percent) <= Decimal(100):
+        raise DomainError(f"Pourcentage invalide : {percent} (attendu entre 0 et 100).")
+    return Decimal(percent) / 100

@@ -15,10 +15,11 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 
-from .calendar import format_date, territory
+from .calendar import territory
 from .data_files import effective_date, flag, package_file, positive_int, records_of, required_object, required_text
 from .errors import DataFileError, DomainError
 from .formats import BookletFormat, parse_formats
+from .french_dates import format_date
 from .money import format_eur, format_percent, to_money, to_rate
 from .passes import BOOKLET_SIZES
 from .thresholds import BuyerKind, PurchaseKind, ThresholdRecord, ThresholdTable, load_thresholds

@@ -8,21 +8,13 @@ correct; the model loops back to the step and nothing is recorded past it.
 from datetime import date
 from decimal import Decimal
 
-from .calendar import format_date
 from .errors import DomainError
 from .formats import BookletFormat
-from .money import NO_BREAK_SPACE, THIN_SPACE, format_eur, to_money
+from .french_dates import format_date
+from .money import NO_BREAK_SPACE, format_eur, format_percentage, group_thousands, to_money
 from .procurement import earliest_signature_date
 
 CRITERIA_TOTAL = Decimal(100)
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", THIN_SPACE)
-
-
-def _percent(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",") + f"{NO_BREAK_SPACE}%"
 
 
 # --- the consultation's launch -----------------------------------------------------------
@@ -50,8 +42,8 @@ def criteria_weights_error(criteria) -> str | None:
     total = sum((weight for _, weight in weights), Decimal(0))
     if total == CRITERIA_TOTAL:
         return None
-    detail = ", ".join(f"{name} {_percent(weight)}" for name, weight in weights)
-    return (f"Pondérations des critères d'attribution totalisant {_percent(total)} au lieu de "
+    detail = ", ".join(f"{name} {format_percentage(weight)}" for name, weight in weights)
+    return (f"Pondérations des critères d'attribution totalisant {format_percentage(total)} au lieu de "
             f"100{NO_BREAK_SPACE}% ({detail}) : corrigez-les pour qu'elles totalisent 100{NO_BREAK_SPACE}%.")
 
 
@@ -129,8 +121,8 @@ def order_beyond_contract_error(estimated: tuple[BookletFormat, ...], ordered: t
     """An order may not exceed, format by format, the booklets estimated and put in competition,
     nor the contract's amount when known: beyond them is a new purchase, not this contract."""
     allowed = {f.size: f.booklets for f in estimated}
-    excess = [f"carnets de {f.size} chèques : {_count(f.booklets)} commandé(s) pour "
-              f"{_count(allowed.get(f.size, 0))} estimé(s) et attribué(s)"
+    excess = [f"carnets de {f.size} chèques : {group_thousands(str(f.booklets))} commandé(s) pour "
+              f"{group_thousands(str(allowed.get(f.size, 0)))} estimé(s) et attribué(s)"
               for f in ordered if f.booklets > allowed.get(f.size, 0)]
     if contract_amount is not None and value > to_money(contract_amount):
         excess.append(f"montant de la commande {format_eur(value)} HT supérieur au montant du marché "
