@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from workflows.domain.indicators import ANCT_2020, check_minimum_purchase
 from workflows.documents import InvalidData, MissingData, TemplateRegistry, UnknownTemplate
 from workflows.documents.examples import EXAMPLES
 
@@ -105,8 +106,9 @@ def test_anct_convention_figures():
     assert context["budget_total"] == Decimal("216320.00")
     assert context["participation_etat_max"] == Decimal("104000")
     assert context["nombre_pass_pic_minimum"] == 10400
-    with pytest.raises(InvalidData, match="inférieur au minimum de 20000"):
+    with pytest.raises(InvalidData) as refused:
         build("convention_anct", nombre_pass=1999)
+    assert str(refused.value) == check_minimum_purchase(Decimal("19990"), ANCT_2020)
 
 
 def test_mandate_amounts():
@@ -141,7 +143,7 @@ def test_order_totals():
 def test_evaluation_indicators():
     context = build("rapport_evaluation")
     assert (context["pass_distribues"], context["pass_utilises"]) == (20350, 15500)
-    assert context["taux_utilisation"] == Decimal("76.2")
+    assert context["taux_utilisation"] == Decimal("76.17")  # the domain's rate, shown « 76,2 % »
     assert context["part_pic"] == Decimal("51.6")
     assert context["objectif_pic_atteint"] is True
     assert context["participation_etat_due"] == Decimal("77500")

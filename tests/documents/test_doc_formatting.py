@@ -7,8 +7,8 @@ import pytest
 
 from workflows.documents.errors import InvalidData
 from workflows.documents.formatting import (
-    NNBSP, amount_words, date_in_words, format_amount, format_date, format_number,
-    format_percent, number_in_words, to_date, to_decimal,
+    FILTERS, NNBSP, amount_words, date_in_words, date_text, format_amount, format_number,
+    number_in_words, percentage_text, to_date, to_decimal,
 )
 from workflows.documents.french_numbers import amount_in_words, integer_in_words
 
@@ -80,9 +80,10 @@ def test_one_separator_everywhere():
     assert NNBSP == "\u202f"
     assert format_number(20800) == "20\u202f800"
     assert format_number(Decimal("12.345"), 2) == "12,35"
-    assert format_percent(Decimal("62.5")) == "62,5\u202f%"
-    assert format_percent(50) == "50\u202f%"
-    assert format_percent(Decimal("97.80")) == "97,8\u202f%"
+    assert percentage_text(Decimal("62.5")) == "62,5\u202f%"
+    assert percentage_text(50) == "50\u202f%"
+    assert percentage_text(Decimal("97.80")) == "97,8\u202f%"
+    assert percentage_text("41.65") == "41,7\u202f%"
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -91,12 +92,12 @@ def test_one_separator_everywhere():
     (date(2024, 2, 29), "29 février 2024"),
     ("2023-12-31T18:30:00", "31 décembre 2023"),
 ])
-def test_format_date(value, text):
-    assert format_date(value) == text
+def test_date_text(value, text):
+    assert date_text(value) == text
 
 
 def test_dates_with_weekday_and_in_words():
-    assert format_date("2023-04-27", weekday=True) == "jeudi 27 avril 2023"
+    assert date_text("2023-04-27", weekday=True) == "jeudi 27 avril 2023"
     assert date_in_words("2023-04-27") == "vingt-sept avril deux mille vingt-trois"
     assert date_in_words("2026-05-01") == "premier mai deux mille vingt-six"
     assert date_in_words("2021-03-21") == "vingt et un mars deux mille vingt et un"
@@ -123,3 +124,14 @@ def test_bad_numbers_fail_in_french(bad):
 def test_number_in_words_refuses_fractions():
     with pytest.raises(InvalidData, match="entier"):
         number_in_words("1.5")
+
+
+def test_the_filters_are_the_domains_formatters_in_the_documents_typography():
+    """One home per meaning: a long date, a percentage, an amount read the same in a
+    document as in the domain's messages, save the space before the sign."""
+    from workflows.domain.french_dates import format_date
+    from workflows.domain.money import format_eur, format_percent
+
+    assert FILTERS["date_fr"]("2026-12-05") == format_date(date(2026, 12, 5)) == "5 décembre 2026"
+    assert FILTERS["pourcentage"](50) == format_percent(Decimal("0.5")).replace("\u00a0", NNBSP)
+    assert FILTERS["montant"]("20800") == format_eur(Decimal("20800")).replace("\u00a0", NNBSP)

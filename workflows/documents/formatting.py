@@ -1,5 +1,8 @@
 """French formatting of dates, numbers and amounts, registered as Jinja filters.
 
+The formatters are the domain's (``domain.french_dates``, ``domain.money``): the filters
+read the documents' input (ISO strings, numbers) and choose the documents' typography.
+
 Typography: one separator everywhere, the narrow no-break space U+202F (NNBSP),
 between thousands groups, before "€" and before "%": "208 000,00 €", "62,5 %".
 It is the separator of French typographic usage and of the CLDR "fr" locale, and
@@ -9,15 +12,12 @@ Carlito and DejaVu both carry its glyph.
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..domain.french_dates import MONTHS_FR, format_date
+from ..domain.money import THIN_SPACE, format_eur, format_percentage, group_thousands
 from .errors import InvalidData
 from .french_numbers import amount_in_words, integer_in_words, ordinal_day
 
-NNBSP = "\u202f"
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
-)
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+NNBSP = THIN_SPACE  # U+202F
 
 
 def to_date(value) -> date:
@@ -52,49 +52,35 @@ def to_decimal(value) -> Decimal:
     raise InvalidData(f"Nombre invalide : {value!r}.")
 
 
-def _group_thousands(digits: str) -> str:
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return NNBSP.join(groups)
-
-
 def format_number(value, decimals: int = 0) -> str:
     """1000 -> "1 000"; format_number("12.345", 2) -> "12,35"."""
     number = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     integer, _, fraction = f"{abs(number):f}".partition(".")
-    text = sign + _group_thousands(integer)
+    text = sign + group_thousands(integer)
     return f"{text},{fraction}" if fraction else text
 
 
 def format_amount(value) -> str:
     """208000 -> "208 000,00 €"."""
-    return format_number(value, 2) + NNBSP + "€"
+    return format_eur(to_decimal(value), space=NNBSP)
 
 
-def format_percent(value, decimals: int = 1) -> str:
-    """A value already in percent: 62.5 -> "62,5 %", 50 -> "50 %"."""
-    text = format_number(value, decimals)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text + NNBSP + "%"
+def percentage_text(value, decimals: int = 1) -> str:
+    """A value already in percent (not a rate): 62.5 -> "62,5 %", 50 -> "50 %"."""
+    return format_percentage(to_decimal(value), places=decimals, space=NNBSP)
 
 
-def format_date(value, weekday: bool = False) -> str:
+def date_text(value, weekday: bool = False) -> str:
     """"27 avril 2023", "1er mai 2026"; weekday=True: "jeudi 27 avril 2023"."""
-    day = to_date(value)
-    text = f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+    return format_date(to_date(value), weekday=weekday)
 
 
 def date_in_words(value) -> str:
     """"vingt-sept avril deux mille vingt-trois", "premier mai deux mille vingt-six"."""
     day = to_date(value)
     return (
-        f"{ordinal_day(day.day)} {MONTHS[day.month - 1]} "
+        f"{ordinal_day(day.day)} {MONTHS_FR[day.month - 1]} "
         f"{integer_in_words(day.year)}"
     )
 
@@ -113,11 +99,11 @@ def amount_words(value) -> str:
 
 
 FILTERS = {
-    "date_fr": format_date,
+    "date_fr": date_text,
     "date_lettres": date_in_words,
     "nombre": format_number,
     "nombre_lettres": number_in_words,
     "montant": format_amount,
     "montant_lettres": amount_words,
-    "pourcentage": format_percent,
+    "pourcentage": percentage_text,
 }

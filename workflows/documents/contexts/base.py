@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping
 
+from ...domain.errors import DomainError
+from ...domain.money import percentage_as_rate
 from ..errors import InvalidData, MissingData
 from ..formatting import to_date, to_decimal
 
@@ -57,6 +59,11 @@ class InputData:
     def decimal_of(self, label: str, value) -> Decimal:
         """Convert a value found inside a list or a dict (`label` names it)."""
         return self.convert(to_decimal, label, value)
+
+    def rate(self, key: str) -> Decimal | None:
+        """A percentage the input states (50) as the domain's rate (0.5); None when absent."""
+        value = self.get(key)
+        return None if value is None else self.convert(_rate_of_percentage, key, value)
 
     def integer(self, key: str, default: int | None = None) -> int:
         number = self.decimal(key, default)
@@ -103,6 +110,13 @@ class InputData:
             return convert(value)
         except InvalidData as error:
             raise InvalidData(f"« {key} » : {error}") from error
+
+
+def _rate_of_percentage(value) -> Decimal:
+    try:
+        return percentage_as_rate(to_decimal(value))
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@
 import math
 from decimal import Decimal
 
+from ...domain.errors import DomainError
+from ...domain.funding_terms import FundingTerms, anct_terms
+from ...domain.indicators import check_minimum_purchase, state_share_owed
+from ...domain.money import rate_as_percentage
 from ..errors import InvalidData
 from .base import InputData, context_builder
 from .parties import (
@@ -84,24 +88,36 @@ def _mediation_from_process(values) -> dict:
     return adapted
 
 
-def _anct_financing(data: InputData, passes: dict) -> dict:
-    fee_rate = data.decimal("taux_frais_emetteur", Decimal(0))
-    state_rate = data.decimal("taux_participation_etat", Decimal(50))
-    minimum = data.decimal("achat_minimum", Decimal(20000))
-    pic_share = data.decimal("part_pic_minimum", Decimal(50))
-    if passes["valeur_totale"] < minimum:
-        raise InvalidData(
-            f"L'achat de Pass numériques ({passes['valeur_totale']} €) est inférieur "
-            f"au minimum de {minimum} € exigé pour le cofinancement de l'État."
+def _anct_terms(data: InputData) -> FundingTerms:
+    """The ANCT's terms in force on the date of the délibération that authorises the
+    signature (the domain's dated data), with the figures this convention states instead."""
+    try:
+        terms = anct_terms(data.date("date_deliberation"))
+        return terms.stating(
+            state_max_share=data.rate("taux_participation_etat"),
+            minimum_purchase=None if data.get("achat_minimum") is None else data.decimal("achat_minimum"),
+            pic_min_share=data.rate("part_pic_minimum"),
         )
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+
+
+def _anct_financing(data: InputData, passes: dict) -> dict:
+    terms = _anct_terms(data)
+    refusal = check_minimum_purchase(passes["valeur_totale"], terms)
+    if refusal:
+        raise InvalidData(refusal)
+    fee_rate = data.decimal("taux_frais_emetteur", Decimal(0))
     fees = (passes["valeur_totale"] * fee_rate / 100).quantize(Decimal("0.01"))
+    pic_share = rate_as_percentage(terms.pic_min_share)
     return {
         "taux_frais_emetteur": fee_rate,
         "frais_emetteur": fees,
         "budget_total": passes["valeur_totale"] + fees,
-        "taux_participation_etat": state_rate,
-        "participation_etat_max": passes["valeur_totale"] * state_rate / 100,
-        "achat_minimum": minimum,
+        "taux_participation_etat": rate_as_percentage(terms.state_max_share),
+        # what the State pays if every pass bought is used
+        "participation_etat_max": state_share_owed(passes["valeur_totale"], terms),
+        "achat_minimum": terms.minimum_purchase,
         "part_pic_minimum": pic_share,
         "nombre_pass_pic_minimum": math.ceil(passes["nombre_pass"] * pic_share / 100),
     }
@@ -123,13 +139,15 @@ def convention_anct(data: InputData) -> dict:
 
     Requis : anct_signataire, anct_qualite ; nombre_pass (int) ; et la partie
     collectivité (ci-dessous).
-    Facultatif (valeurs de l'appel à projets 2020 par défaut, à confirmer) :
+    Facultatif (par défaut, les conditions de l'ANCT en vigueur à la date de la
+    délibération, tenues datées par le domaine) :
       valeur_pass (10) ; taux_frais_emetteur (0, en % de la valeur faciale) ;
-      taux_participation_etat (50, en % des pass effectivement utilisés) ;
-      achat_minimum (20 000) ; part_pic_minimum (50, en % des pass) ;
+      taux_participation_etat (en % des pass effectivement utilisés) ;
+      achat_minimum ; part_pic_minimum (en % des pass) ;
       anct_adresse ; appel_a_projets (libellé de l'appel).
     Calculé : valeur totale, frais, budget, participation maximale de l'État,
-    nombre minimal de pass réservés au public PIC. Refuse un achat sous le minimum.
+    nombre minimal de pass réservés au public PIC. Refuse un achat sous le minimum
+    (refus du domaine).
     """
     passes = pass_figures(data, data.integer("nombre_pass"))
     return {

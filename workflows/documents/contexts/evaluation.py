@@ -2,8 +2,11 @@
 
 from decimal import Decimal
 
-from ...domain.allocation import pic_publics
-from ...domain.script_functions import FORM_PIC_PUBLIC
+from ...domain.allocation import FORM_PIC_PUBLIC, pic_publics
+from ...domain.errors import DomainError
+from ...domain.funding_terms import FundingTerms, anct_terms
+from ...domain.indicators import rate, state_share_owed
+from ...domain.money import rate_as_percentage
 from ..charts import bar_chart
 from ..errors import InvalidData
 from ..rendering import Image
@@ -90,11 +93,10 @@ def _from_process(values) -> dict:
     return adapted
 
 
-def _rate(part, whole) -> Decimal:
-    """A percentage with one decimal; 0 when there is nothing to divide."""
-    if not whole:
-        return Decimal(0)
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+def _percentage(part: int, whole: int) -> Decimal:
+    """The domain's rate as a percentage (76.17); 0 when there is nothing to divide."""
+    share = rate(part, whole)
+    return Decimal(0) if share is None else rate_as_percentage(share)
 
 
 def _rows(data: InputData, key: str, label: str) -> list[dict]:
@@ -102,7 +104,7 @@ def _rows(data: InputData, key: str, label: str) -> list[dict]:
     for row in rows:
         for count in COUNTS:
             row[count] = int(data.decimal_of(key, row[count]))
-        row["taux_utilisation"] = _rate(row["pass_utilises"], row["pass_distribues"])
+        row["taux_utilisation"] = _percentage(row["pass_utilises"], row["pass_distribues"])
         row["pic"] = bool(row.get("pic", False))
     return rows
 
@@ -135,20 +137,31 @@ def _given_or(data: InputData, key: str, computed: Decimal) -> Decimal:
     return computed if data.get(key) is None else data.decimal(key)
 
 
-def _state_share(data: InputData, used: int) -> dict:
+def _terms(data: InputData) -> FundingTerms:
+    """The ANCT's terms in force at the start of the period (the domain's dated data), with
+    the State's and the PIC shares the convention stated (the process passes them)."""
+    try:
+        return anct_terms(data.date("periode_debut")).stating(
+            state_max_share=data.rate("taux_participation_etat"),
+            pic_min_share=data.rate("part_pic_minimum"))
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+
+
+def _state_share(data: InputData, terms: FundingTerms, used: int) -> dict:
     face_value = data.decimal("valeur_pass", Decimal(10))
-    rate = data.decimal("taux_participation_etat", Decimal(50))
-    due = face_value * used * rate / 100
-    ceiling = data.get("plafond_participation_etat")
-    if ceiling is not None:
-        due = min(due, data.decimal("plafond_participation_etat"))
-    return {"valeur_pass": face_value, "taux_participation_etat": rate,
+    cap = None if data.get("plafond_participation_etat") is None else data.decimal("plafond_participation_etat")
+    try:
+        due = state_share_owed(face_value * used, terms, cap)
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+    return {"valeur_pass": face_value, "taux_participation_etat": rate_as_percentage(terms.state_max_share),
             "participation_etat_due": _given_or(data, "participation_etat_due", due)}
 
 
-def _pic(data: InputData, pic_passes: int, handed_out: int) -> dict:
-    share = _given_or(data, "part_pic", _rate(pic_passes, handed_out))
-    minimum = data.decimal("part_pic_minimum", Decimal(50))
+def _pic(data: InputData, terms: FundingTerms, pic_passes: int, handed_out: int) -> dict:
+    share = _given_or(data, "part_pic", _percentage(pic_passes, handed_out))
+    minimum = rate_as_percentage(terms.pic_min_share)
     reached = data.get("objectif_pic_atteint")
     return {"pass_pic": pic_passes, "part_pic": share, "part_pic_minimum": minimum,
             "objectif_pic_atteint": share >= minimum if reached is None else bool(reached)}
@@ -201,9 +214,10 @@ def rapport_evaluation(data: InputData) -> dict:
     pass_utilises} et pic (bool) si le public relève du PIC) ; par_prescripteur
     (liste de {prescripteur, beneficiaires, pass_distribues, pass_utilises}).
     Les totaux des deux listes doivent concorder.
-    Facultatif : valeur_pass (10) ; taux_participation_etat (50) ;
+    Facultatif : valeur_pass (10) ; taux_participation_etat et part_pic_minimum
+    (en % des pass utilisés et distribués ; par défaut, les conditions de l'ANCT en
+    vigueur au début de la période, tenues datées par le domaine) ;
     plafond_participation_etat (montant maximal de la convention ANCT) ;
-    part_pic_minimum (50, en % des pass distribués) ;
     pass_expires (pass non utilisés à l'échéance) ; observations (liste) ;
     date_rapport ; auteur.
     Calculé par le processus (domaine), lu s'il est présent : taux_distribution,
@@ -218,6 +232,7 @@ def rapport_evaluation(data: InputData) -> dict:
     ordered = data.integer("pass_commandes")
     pic_passes = sum(row["pass_distribues"] for row in by_public if row["pic"])
     expired = data.get("pass_expires")
+    terms = _terms(data)
     return {
         "collectivite": data.text("collectivite"),
         "reference": "Rapport d'évaluation du Pass numérique",
@@ -230,11 +245,11 @@ def rapport_evaluation(data: InputData) -> dict:
         "pass_non_utilises": totals["pass_distribues"] - totals["pass_utilises"],
         "pass_expires": None if expired is None else data.integer("pass_expires"),
         "taux_distribution": _given_or(data, "taux_distribution",
-                                       _rate(totals["pass_distribues"], ordered)),
+                                       _percentage(totals["pass_distribues"], ordered)),
         "taux_utilisation": _given_or(data, "taux_utilisation",
-                                      _rate(totals["pass_utilises"], totals["pass_distribues"])),
-        **_pic(data, pic_passes, totals["pass_distribues"]),
-        **_state_share(data, totals["pass_utilises"]),
+                                      _percentage(totals["pass_utilises"], totals["pass_distribues"])),
+        **_pic(data, terms, pic_passes, totals["pass_distribues"]),
+        **_state_share(data, terms, totals["pass_utilises"]),
         "par_public": by_public,
         "par_prescripteur": by_prescriber,
         **_charts(by_public, by_prescriber),
