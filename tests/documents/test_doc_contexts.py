@@ -1,6 +1,7 @@
 """Context builders: required keys, derived values, clear French errors."""
 
 import copy
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -109,6 +110,24 @@ def test_anct_convention_figures():
     with pytest.raises(InvalidData) as refused:
         build("convention_anct", nombre_pass=1999)
     assert str(refused.value) == check_minimum_purchase(Decimal("19990"), ANCT_2020)
+
+
+def test_specifications_take_the_issuers_reference_cycle_of_the_launch(monkeypatch):
+    from workflows.domain import procurement
+
+    [aptic] = procurement.default_issuer_cycles()
+    later = dataclasses.replace(aptic, issuer="Émetteur 2027", proof_approval_days=10, delivery_days=21,
+                                validity_end=(1, 6, 30), acceptance_end=(1, 7, 1),
+                                effective_from=date(2027, 1, 1))
+    monkeypatch.setattr(procurement, "default_issuer_cycles", lambda: (aptic, later))
+    before = build("cahier_des_charges", delai_livraison_jours=None, date_lancement="2026-03-01")
+    assert (before["delai_bat_jours"], before["delai_livraison_jours"]) == (6, 7)
+    assert before["validite"] == ("jusqu'au 31 décembre de l'année de leur activation ; ils sont acceptés "
+                                  "par les lieux de médiation jusqu'au 31 janvier de l'année suivante")
+    after = build("cahier_des_charges", delai_livraison_jours=None, date_lancement="2027-03-01")
+    assert (after["delai_bat_jours"], after["delai_livraison_jours"]) == (10, 21)
+    assert after["validite"] == ("jusqu'au 30 juin de l'année suivante ; ils sont acceptés par les lieux "
+                                 "de médiation jusqu'au 1er juillet de l'année suivante")
 
 
 def test_mandate_amounts():

@@ -16,6 +16,10 @@ WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dim
 def format_date(day: date, *, weekday: bool = False) -> str:
     """French long date: ``date(2023, 4, 27)`` -> ``"27 avril 2023"`` (1er for the first);
     ``weekday=True`` -> ``"jeudi 27 avril 2023"``."""
-    day_text = "1er" if day.day == 1 else str(day.day)
-    text = f"{day_text} {MONTHS_FR[day.month - 1]} {day.year}"
+    text = f"{format_day_month(day.month, day.day)} {day.year}"
     return f"{WEEKDAYS_FR[day.weekday()]} {text}" if weekday else text
+
+
+def format_day_month(month: int, day: int) -> str:
+    """A day of any year: ``(12, 31)`` -> ``"31 décembre"``, ``(5, 1)`` -> ``"1er mai"``."""
+    return f"{'1er' if day == 1 else day} {MONTHS_FR[month - 1]}"

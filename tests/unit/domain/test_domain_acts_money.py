@@ -73,3 +73,18 @@ def test_french_formats():
     assert format_eur(Decimal("-5")) == "-5,00\u00a0€"
     assert format_eur(999) == "999,00\u00a0€"
     assert format_percent(Decimal("0.125")) == "12,5\u00a0%"
+
+
+def test_one_percentage_formatter_for_rates_and_percentages():
+    from workflows.domain.money import format_percentage, percentage_as_rate, rate_as_percentage
+
+    assert format_percentage(Decimal("62.5")) == "62,5\u00a0%"
+    assert format_percentage(Decimal("41.65"), places=1, space="\u202f") == "41,7\u202f%"
+    assert format_percentage(Decimal("97.80"), places=1) == "97,8\u00a0%"
+    assert format_percentage(1500) == "1\u202f500\u00a0%"
+    assert format_percent(Decimal("0.04")) == format_percentage(4) == "4\u00a0%"
+    assert (rate_as_percentage(Decimal("0.5")), rate_as_percentage(Decimal("0.7617"))) == (50, Decimal("76.17"))
+    assert str(rate_as_percentage(Decimal("0.5"))) == "50"
+    assert percentage_as_rate(Decimal(50)) == Decimal("0.5")
+    with pytest.raises(DomainError, match="Pourcentage invalide : 120"):
+        percentage_as_rate(Decimal(120))

@@ -209,3 +209,10 @@ def test_executory_date_in_either_order(published, received):
 def test_format_date():
     assert format_date(date(2023, 4, 27)) == "27 avril 2023"
     assert format_date(date(2026, 8, 1)) == "1er août 2026"
+
+
+def test_long_date_with_its_weekday():
+    from workflows.domain.french_dates import format_date as long_date, format_day_month
+
+    assert long_date(date(2026, 12, 5), weekday=True) == "samedi 5 décembre 2026"
+    assert (format_day_month(12, 31), format_day_month(5, 1)) == ("31 décembre", "1er mai")

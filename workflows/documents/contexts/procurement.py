@@ -4,11 +4,13 @@ Thresholds and procedures are decided upstream (the domain's dated table, throug
 the process): these builders receive the procedure and its flags, they never infer them.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ...domain.errors import DomainError
-from ...domain.procurement import earliest_signature_date
+from ...domain.french_dates import format_day_month
+from ...domain.money import rate_as_percentage
+from ...domain.procurement import DEFAULT_ISSUER_FEE_RATE, IssuerCycle, earliest_signature_date, issuer_cycle
 from ..errors import InvalidData
 from ..recipients import same_name
 from .base import InputData, context_builder
@@ -189,7 +191,7 @@ def _estimated_value(data: InputData) -> dict:
     valeur_estimee_ht) are read when present."""
     passes = data.integer("nombre_pass")
     face_value = data.decimal("montant_passes", data.decimal("valeur_pass", Decimal(10)) * passes)
-    fee_rate = data.decimal("taux_frais_emetteur", Decimal(4))
+    fee_rate = data.decimal("taux_frais_emetteur", rate_as_percentage(DEFAULT_ISSUER_FEE_RATE))
     fees = data.decimal("frais_emetteur", (face_value * fee_rate / 100).quantize(CENT))
     return {
         "nombre_pass": passes,
@@ -263,8 +265,9 @@ def reglement_consultation(data: InputData) -> dict:
     personne à qui poser les questions).
     Facultatif : forme_marche ; code_cpv ; duree_marche_mois (12) ;
     heure_limite_offres (« 12 h 00 ») ; delai_validite_offres_jours (120) ;
-    valeur_pass (10) ; taux_frais_emetteur (4, frais de l'émetteur en % de la
-    valeur faciale : hypothèse de l'acheteur, affichée comme telle) ;
+    valeur_pass (10) ; taux_frais_emetteur (frais de l'émetteur en % de la valeur
+    faciale, par défaut l'hypothèse du domaine : hypothèse de l'acheteur, affichée
+    comme telle) ;
     documents_consultation, pieces_candidature, pieces_offre (listes) ;
     variantes_autorisees (bool).
     """
@@ -310,11 +313,14 @@ def cahier_des_charges(data: InputData) -> dict:
 
     Requis : carnets (liste de {public, pass_par_carnet, nombre_carnets}) ;
     lieu_livraison.
-    Facultatif : valeur_pass (10) ; delai_bat_jours (6) ; delai_livraison_jours
-    (7 ; 14 outre-mer : à fournir) ; validite (règle de validité des pass) ;
-    frequence_paiement_lieux (« mensuelle ») ; personnalisation (texte).
+    Facultatif : valeur_pass (10) ; date_lancement (de la consultation : choisit le
+    cycle de référence des émetteurs, données datées du domaine ; à défaut, le
+    dernier) ; delai_bat_jours et delai_livraison_jours (ceux du cycle de référence ;
+    outre-mer : à fournir) ; validite (règle de validité des pass, par défaut celle
+    du cycle) ; frequence_paiement_lieux (« mensuelle ») ; personnalisation (texte).
     Calculé : nombre de pass par ligne et au total, valeur faciale.
     """
+    cycle = _reference_cycle(data)
     face_value = data.decimal("valeur_pass", Decimal(10))
     books = data.records("carnets", ("public", "pass_par_carnet", "nombre_carnets"))
     for line in books:
@@ -331,18 +337,36 @@ def cahier_des_charges(data: InputData) -> dict:
         "valeur_pass": face_value,
         "valeur_faciale": face_value * passes,
         "lieu_livraison": data.text("lieu_livraison"),
-        "delai_bat_jours": data.integer("delai_bat_jours", 6),
-        "delai_livraison_jours": data.integer("delai_livraison_jours", 7),
-        "validite": data.text(
-            "validite",
-            "jusqu'au 31 décembre de l'année de leur activation ; ils sont acceptés "
-            "par les lieux de médiation jusqu'au 31 janvier de l'année suivante",
-        ),
+        "delai_bat_jours": data.integer("delai_bat_jours", cycle.proof_approval_days),
+        "delai_livraison_jours": data.integer("delai_livraison_jours", cycle.delivery_days),
+        "validite": data.text("validite", _validity_text(cycle)),
         "frequence_paiement_lieux": data.text("frequence_paiement_lieux", "mensuelle"),
         "personnalisation": data.text(
             "personnalisation", "logo et nom de la collectivité sur chaque carnet"
         ),
     }
+
+
+def _reference_cycle(data: InputData) -> IssuerCycle:
+    """The issuers' reference cycle (domain's dated data) on the consultation's launch;
+    without that date, the latest one."""
+    launched_on = data.date("date_lancement", optional=True)
+    try:
+        return issuer_cycle(None, launched_on or date.max)
+    except DomainError as error:
+        raise InvalidData(str(error)) from error
+
+
+def _validity_text(cycle: IssuerCycle) -> str:
+    """« jusqu'au 31 décembre de l'année de leur activation ; ils sont acceptés par les
+    lieux de médiation jusqu'au 31 janvier de l'année suivante »."""
+    def until(end):
+        after, month, day = end
+        year = {0: "de l'année de leur activation", 1: "de l'année suivante"}.get(
+            after, f"de la {after}e année suivant leur activation")
+        return f"jusqu'au {format_day_month(month, day)} {year}"
+    return (f"{until(cycle.validity_end)} ; ils sont acceptés par les lieux de médiation "
+            f"{until(cycle.acceptance_end)}")
 
 
 def _end_of_standstill(data: InputData, sent, electronic: bool):
