@@ -1,7 +1,6 @@
 """Context of the letter handed to a beneficiary with the booklet(s)."""
 
-from decimal import Decimal
-
+from ...domain.passes import DEFAULT_FACE_VALUE
 from ..errors import InvalidData
 from .base import InputData, context_builder
 from .process import describe, taking
@@ -105,7 +104,7 @@ def lettre_beneficiaire(data: InputData) -> dict:
     """
     books = data.integer("nombre_carnets")
     per_book = data.integer("pass_par_carnet")
-    face_value = data.decimal("valeur_pass", Decimal(10))
+    face_value = data.decimal("valeur_pass", DEFAULT_FACE_VALUE)
     places = data.records("lieux", ("nom", "adresse", "commune"))
     for place in places:
         place.setdefault("telephone", "")

@@ -7,6 +7,7 @@ from ...domain.errors import DomainError
 from ...domain.funding_terms import FundingTerms, anct_terms
 from ...domain.indicators import check_minimum_purchase, state_share_owed
 from ...domain.money import rate_as_percentage
+from ...domain.passes import DEFAULT_FACE_VALUE
 from ..errors import InvalidData
 from .base import InputData, context_builder
 from .parties import (
@@ -295,7 +296,7 @@ def convention_lieu_mediation(data: InputData) -> dict:
         "numero_label": data.text("numero_label", ""),
         "horaires": data.text("horaires", ""),
         "ateliers": data.texts("ateliers", []),
-        "valeur_pass": data.decimal("valeur_pass", Decimal(10)),
+        "valeur_pass": data.decimal("valeur_pass", DEFAULT_FACE_VALUE),
         "duree_atelier": data.text("duree_atelier", "2 heures"),
     }
 

@@ -7,6 +7,7 @@ from ...domain.errors import DomainError
 from ...domain.funding_terms import FundingTerms, anct_terms
 from ...domain.indicators import rate, state_share_owed
 from ...domain.money import rate_as_percentage
+from ...domain.passes import DEFAULT_FACE_VALUE
 from ..charts import bar_chart
 from ..errors import InvalidData
 from ..rendering import Image
@@ -149,7 +150,7 @@ def _terms(data: InputData) -> FundingTerms:
 
 
 def _state_share(data: InputData, terms: FundingTerms, used: int) -> dict:
-    face_value = data.decimal("valeur_pass", Decimal(10))
+    face_value = data.decimal("valeur_pass", DEFAULT_FACE_VALUE)
     cap = None if data.get("plafond_participation_etat") is None else data.decimal("plafond_participation_etat")
     try:
         due = state_share_owed(face_value * used, terms, cap)

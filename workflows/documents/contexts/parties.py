@@ -1,8 +1,7 @@
 """Pieces shared by the conventions: the collectivité as a party, a partner,
 the signature block, the pass figures."""
 
-from decimal import Decimal
-
+from ...domain.passes import DEFAULT_FACE_VALUE
 from .base import InputData
 from .process import value_at
 
@@ -53,7 +52,7 @@ def partner(data: InputData, key: str) -> dict:
 
 
 def pass_figures(data: InputData, count: int) -> dict:
-    face_value = data.decimal("valeur_pass", Decimal(10))
+    face_value = data.decimal("valeur_pass", DEFAULT_FACE_VALUE)
     return {
         "nombre_pass": count,
         "valeur_pass": face_value,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from ...domain.errors import DomainError
 from ...domain.french_dates import format_day_month
 from ...domain.money import rate_as_percentage
+from ...domain.passes import DEFAULT_FACE_VALUE
 from ...domain.procurement import DEFAULT_ISSUER_FEE_RATE, IssuerCycle, earliest_signature_date, issuer_cycle
 from ..errors import InvalidData
 from ..recipients import same_name
@@ -190,7 +191,7 @@ def _estimated_value(data: InputData) -> dict:
     figures the process estimated (domain: montant_passes, frais_emetteur,
     valeur_estimee_ht) are read when present."""
     passes = data.integer("nombre_pass")
-    face_value = data.decimal("montant_passes", data.decimal("valeur_pass", Decimal(10)) * passes)
+    face_value = data.decimal("montant_passes", data.decimal("valeur_pass", DEFAULT_FACE_VALUE) * passes)
     fee_rate = data.decimal("taux_frais_emetteur", rate_as_percentage(DEFAULT_ISSUER_FEE_RATE))
     fees = data.decimal("frais_emetteur", (face_value * fee_rate / 100).quantize(CENT))
     return {
@@ -321,7 +322,7 @@ def cahier_des_charges(data: InputData) -> dict:
     Calculé : nombre de pass par ligne et au total, valeur faciale.
     """
     cycle = _reference_cycle(data)
-    face_value = data.decimal("valeur_pass", Decimal(10))
+    face_value = data.decimal("valeur_pass", DEFAULT_FACE_VALUE)
     books = data.records("carnets", ("public", "pass_par_carnet", "nombre_carnets"))
     for line in books:
         line["pass_par_carnet"] = int(data.decimal_of("carnets", line["pass_par_carnet"]))
