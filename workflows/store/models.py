@@ -1,8 +1,10 @@
 """SQLAlchemy 2 models: definitions, instances stored as headers and task rows, audit."""
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -278,3 +280,187 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(255))     # casefolded, as typed
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+# --- the pass ledger (services/ledger.py): one campaign per territory's distribution -----------
+# The process refers to its campaign; the booklets, moves and redemptions live here. Every
+# move keeps who recorded it and when; a correction is a new move, never an edit. The rows
+# of ledger_booklet and the counters are the current state the rules read, kept by the moves.
+
+
+class LedgerCampaign(Base):
+    __tablename__ = "ledger_campaign"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    territory: Mapped[str] = mapped_column(String(100), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id", ondelete="SET NULL"),
+                                                    unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    redeemed_passes: Mapped[int] = mapped_column(Integer, default=0)   # the statements' total
+    opened_by: Mapped[str] = mapped_column(String(255))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerPrescriber(Base):
+    """A prescriber of the campaign and its convention de mandat (executory from `executory_on`)."""
+    __tablename__ = "ledger_prescriber"
+    __table_args__ = (UniqueConstraint("campaign_id", "name", name="uq_ledger_prescriber_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(500))
+    executory_on: Mapped[date | None] = mapped_column()
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerMandate(Base):
+    """The booklets of one format a convention de mandat entrusts; `endowed` can never pass them."""
+    __tablename__ = "ledger_mandate"
+    __table_args__ = (CheckConstraint("endowed <= booklets", name="ck_ledger_mandate_within"),)
+
+    prescriber_id: Mapped[int] = mapped_column(ForeignKey("ledger_prescriber.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    booklet_size: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booklets: Mapped[int] = mapped_column(Integer)
+    endowed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LedgerAgent(Base):
+    """A user who records for a prescriber (its agents at the CCAS, the agency...)."""
+    __tablename__ = "ledger_agent"
+
+    prescriber_id: Mapped[int] = mapped_column(ForeignKey("ledger_prescriber.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
+
+
+class LedgerReception(Base):
+    """A range of booklets of one format delivered on an issuer's order."""
+    __tablename__ = "ledger_reception"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"), index=True)
+    booklet_size: Mapped[int] = mapped_column(Integer)
+    first_serial: Mapped[str] = mapped_column(String(100))
+    last_serial: Mapped[str] = mapped_column(String(100))
+    booklets: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str] = mapped_column(String(255))
+    validity_year: Mapped[int] = mapped_column(Integer)
+    order_reference: Mapped[str] = mapped_column(String(255))
+    face_value: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    received_on: Mapped[date] = mapped_column()
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerBeneficiary(Base):
+    """A pseudonymous beneficiary: what the evaluation needs, no name nor address."""
+    __tablename__ = "ledger_beneficiary"
+    __table_args__ = (UniqueConstraint("campaign_id", "identifier", name="uq_ledger_beneficiary"),
+                      Index("ix_ledger_beneficiary_public", "campaign_id", "public"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    identifier: Mapped[str] = mapped_column(String(100))
+    public: Mapped[str] = mapped_column(String(100))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    commune: Mapped[str | None] = mapped_column(String(200))
+    priority_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    booklets: Mapped[int] = mapped_column(Integer, default=0)   # received so far (allocation rule)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerBooklet(Base):
+    """One booklet, where it is now (`place`, `prescriber_id` or `beneficiary_id`) and how many
+    moves it had (`seq`): the move that takes it next must claim seq + 1 (uq_ledger_booklet_seq)."""
+    __tablename__ = "ledger_booklet"
+    __table_args__ = (UniqueConstraint("campaign_id", "serial", name="uq_ledger_booklet_serial"),
+                      Index("ix_ledger_booklet_place", "campaign_id", "place", "size"),
+                      Index("ix_ledger_booklet_prescriber", "prescriber_id", "place", "size"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    reception_id: Mapped[int] = mapped_column(ForeignKey("ledger_reception.id", ondelete="CASCADE"), index=True)
+    serial: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    validity_year: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(20))
+    prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_prescriber.id"))
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_beneficiary.id"), index=True)
+    since: Mapped[date] = mapped_column()
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerMove(Base):
+    """A dotation, handout, return, transfer, loss, destruction, or the correction of one."""
+    __tablename__ = "ledger_move"
+    __table_args__ = (Index("ix_ledger_move_campaign", "campaign_id", "kind", "happened_on"),
+                      Index("ix_ledger_move_from", "from_prescriber_id", "kind", "happened_on"),
+                      Index("ix_ledger_move_to", "to_prescriber_id", "kind", "happened_on"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    happened_on: Mapped[date] = mapped_column()
+    from_prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_prescriber.id"))
+    to_prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_prescriber.id"))
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_beneficiary.id"), index=True)
+    booklets: Mapped[int] = mapped_column(Integer)
+    passes: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # A move is corrected once: the unique index makes a second correction lose.
+    corrects_move_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_move.id"), unique=True)
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerMoveBooklet(Base):
+    """A booklet a move took, as the booklet's `seq`-th move: two moves never claim the same one."""
+    __tablename__ = "ledger_move_booklet"
+    __table_args__ = (UniqueConstraint("booklet_id", "seq", name="uq_ledger_booklet_seq"),)
+
+    move_id: Mapped[int] = mapped_column(ForeignKey("ledger_move.id", ondelete="CASCADE"), primary_key=True)
+    booklet_id: Mapped[int] = mapped_column(ForeignKey("ledger_booklet.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerStatement(Base):
+    """The issuer's statement of one mediation place for one month: passes redeemed there."""
+    __tablename__ = "ledger_statement"
+    __table_args__ = (UniqueConstraint("campaign_id", "place", "month", name="uq_ledger_statement"),
+                      Index("ix_ledger_statement_month", "campaign_id", "month"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    place: Mapped[str] = mapped_column(String(500))
+    month: Mapped[str] = mapped_column(String(7))          # "2027-03"
+    passes: Mapped[int] = mapped_column(Integer)
+    workshops: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerRedemption(Base):
+    """One pass of a statement that gives serials: a pass is redeemed once (primary key)."""
+    __tablename__ = "ledger_redemption"
+
+    booklet_id: Mapped[int] = mapped_column(ForeignKey("ledger_booklet.id", ondelete="CASCADE"), primary_key=True)
+    pass_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("ledger_statement.id", ondelete="CASCADE"), index=True)
+
+
+class LedgerCredit(Base):
+    """The passes of one validity year left unused at expiry, refunded by the issuer's credit note."""
+    __tablename__ = "ledger_credit"
+    __table_args__ = (UniqueConstraint("campaign_id", "validity_year", name="uq_ledger_credit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"))
+    validity_year: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column()
+    unused_passes: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
