@@ -11,39 +11,33 @@ when, and the ledger refuses a move that would break an invariant:
 
 A refused move raises :class:`LedgerError` (French message) and changes nothing.
 The ledger is an aggregate with state; its moves and redemptions are frozen values,
-and replaying them in order on a new ledger rebuilds the same state.
+and replaying them in order on a new ledger rebuilds the same state. The checks are
+those of :mod:`.ledger_rules`, which the ledger service applies to each new record.
 """
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 
-from .allocation import AllocationRule, allocation_error
+from .allocation import AllocationRule
 from .errors import LedgerError
-from .french_dates import format_date
+from .ledger_rules import (  # noqa: F401 (MoveKind, Place, Holding, STOCK: the ledger's own names)
+    STOCK,
+    BookletFacts,
+    Holding,
+    MoveKind,
+    Place,
+    check_handout,
+    check_held,
+    check_redemption,
+    refuse_repeats as _refuse_repeats,
+    require_convention,
+    require_holding,
+    require_stock,
+    require_unrecorded,
+)
 from .passes import Booklet, PassId
-
-
-class MoveKind(Enum):
-    RECEIVED = "reception_commande"
-    TO_PRESCRIBER = "dotation_prescripteur"
-    RETURNED = "retour_stock"
-    TO_BENEFICIARY = "remise_beneficiaire"
-
-
-class Place(Enum):
-    STOCK = "stock"
-    PRESCRIBER = "prescripteur"
-    BENEFICIARY = "beneficiaire"
-
-
-@dataclass(frozen=True)
-class Holding:
-    place: Place
-    party: str  # "stock", the prescriber id or the beneficiary id
-    since: date
 
 
 @dataclass(frozen=True)
@@ -82,9 +76,6 @@ class Redemption:
     by: str
 
 
-STOCK = "stock"
-
-
 class Ledger:
     def __init__(
         self,
@@ -108,9 +99,7 @@ class Ledger:
         booklets = tuple(booklets)
         _refuse_repeats([b.serial for b in booklets])
         for booklet in booklets:
-            if booklet.serial in self._booklets:
-                raise LedgerError(f"Le carnet {booklet.serial} est déjà enregistré : un carnet "
-                                  "ne peut pas être reçu deux fois.")
+            require_unrecorded(booklet.serial, booklet.serial in self._booklets)
         issuers = sorted({b.issuer for b in booklets})
         move = Move(MoveKind.RECEIVED, tuple(b.serial for b in booklets),
                     f"émetteur {', '.join(issuers)}", STOCK, by, on, order)
@@ -126,8 +115,7 @@ class Ledger:
         _refuse_repeats(serials)
         in_stock = self.stock()
         if len(serials) > len(in_stock):
-            raise LedgerError(f"Stock insuffisant : {len(serials)} carnet(s) demandé(s), "
-                              f"{len(in_stock)} en stock.")
+            require_stock(len(serials), len(in_stock))
         for serial in serials:
             self._require_holding(serial, Place.STOCK, STOCK, on)
         return self._move(MoveKind.TO_PRESCRIBER, serials, STOCK, prescriber,
@@ -139,10 +127,7 @@ class Ledger:
         """Give ``count`` booklets from stock, those expiring first (then by serial)."""
         self._require_convention(prescriber)
         candidates = [s for s in self.stock() if booklet_size in (None, self._booklets[s].size)]
-        if count < 1 or count > len(candidates):
-            size = f" de {booklet_size} pass" if booklet_size else ""
-            raise LedgerError(f"Stock insuffisant : {count} carnet(s){size} demandé(s), "
-                              f"{len(candidates)} en stock.")
+        require_stock(count, len(candidates), booklet_size)
         candidates.sort(key=lambda s: (self._booklets[s].year, s))
         return self.assign_to_prescriber(candidates[:count], prescriber, by=by, on=on)
 
@@ -150,8 +135,7 @@ class Ledger:
         """Prescriber -> stock (unused booklets brought back)."""
         serials = tuple(serials)
         _refuse_repeats(serials)
-        for serial in serials:
-            self._require_holding(serial, Place.PRESCRIBER, prescriber, on)
+        check_held(self._facts(serials), prescriber, on)
         return self._move(MoveKind.RETURNED, serials, prescriber, STOCK,
                           Holding(Place.STOCK, STOCK, on), by, on)
 
@@ -171,14 +155,7 @@ class Ledger:
         """
         serials = tuple(serials)
         _refuse_repeats(serials)
-        if allocation is not None:
-            self._require_allocation(allocation, serials, beneficiary)
-        for serial in serials:
-            self._require_holding(serial, Place.PRESCRIBER, prescriber, on)
-            booklet = self._booklets[serial]
-            if not booklet.is_accepted_on(on):
-                raise LedgerError(f"Le carnet {serial} a expiré le {format_date(booklet.accepted_until)} : "
-                                  "il ne peut plus être remis.")
+        check_handout(self._facts(serials), prescriber, on, allocation, self._handed_booklets[beneficiary.id])
         move = self._move(MoveKind.TO_BENEFICIARY, serials, prescriber, beneficiary.id,
                           Holding(Place.BENEFICIARY, beneficiary.id, on), by, on)
         for serial in serials:
@@ -189,25 +166,10 @@ class Ledger:
     def redeem(self, pass_id: PassId, *, place: str, by: str, on: date) -> Redemption:
         """A mediation place cashes one pass of a booklet handed to a beneficiary."""
         booklet = self.booklet(pass_id.booklet_serial)
-        if not 1 <= pass_id.number <= booklet.size:
-            raise LedgerError(f"Le pass {pass_id} n'existe pas : le carnet {booklet.serial} "
-                              f"compte {booklet.size} pass.")
-        if self._places is not None and place not in self._places:
-            raise LedgerError(f"« {place} » n'est pas un lieu de médiation conventionné.")
         handout = self._handouts.get(booklet.serial)
-        if handout is None:
-            raise LedgerError(f"Le pass {pass_id} n'a pas été remis à un bénéficiaire : il ne "
-                              "peut pas être encaissé.")
         previous = self._redemptions.get(pass_id)
-        if previous is not None:
-            raise LedgerError(f"Le pass {pass_id} a déjà été encaissé le "
-                              f"{format_date(previous.on)} par {previous.place}.")
-        if on < handout.on:
-            raise LedgerError(f"Le pass {pass_id} ne peut pas être encaissé avant sa remise "
-                              f"({format_date(handout.on)}).")
-        if not booklet.is_accepted_on(on):
-            raise LedgerError(f"Le pass {pass_id} n'est plus accepté depuis le "
-                              f"{format_date(booklet.accepted_until)}.")
+        check_redemption(pass_id, booklet, handout and handout.on, previous and (previous.on, previous.place),
+                         place, on, self._places)
         redemption = Redemption(pass_id, place, on, by)
         self._redemptions[pass_id] = redemption
         return redemption
@@ -215,27 +177,14 @@ class Ledger:
     # --- checks --------------------------------------------------------------------
 
     def _require_convention(self, prescriber: str) -> None:
-        if prescriber not in self._conventions:
-            raise LedgerError(f"Aucune convention de mandat signée avec le prescripteur "
-                              f"« {prescriber} » : aucun carnet ne peut lui être remis.")
-
-    def _require_allocation(self, rule: AllocationRule, serials, beneficiary: Beneficiary) -> None:
-        sizes = [self.booklet(serial).size for serial in serials]
-        error = allocation_error(rule, sizes, self._handed_booklets[beneficiary.id])
-        if error:
-            raise LedgerError(error)
+        require_convention(prescriber, prescriber in self._conventions)
 
     def _require_holding(self, serial: str, place: Place, party: str, on: date) -> None:
-        holding = self._holdings.get(serial)
-        if holding is None:
-            raise LedgerError(f"Le carnet {serial} est inconnu du registre.")
-        if holding.place is not place or holding.party != party:
-            expected = "en stock" if place is Place.STOCK else f"chez {party}"
-            raise LedgerError(f"Le carnet {serial} n'est pas {expected} : "
-                              f"{_describe(holding)}.")
-        if on < holding.since:
-            raise LedgerError(f"Mouvement du carnet {serial} daté du {format_date(on)}, avant "
-                              f"son mouvement précédent ({format_date(holding.since)}).")
+        require_holding(serial, self._holdings.get(serial), place, party, on)
+
+    def _facts(self, serials) -> list[BookletFacts]:
+        """The booklets as the rules read them (LedgerError for one the register does not know)."""
+        return [BookletFacts(self.booklet(serial), self._holdings[serial]) for serial in serials]
 
     def _move(self, kind, serials, source, destination, holding, by, on) -> Move:
         for serial in serials:
@@ -295,18 +244,3 @@ class Ledger:
         return sum((self._booklets[p.booklet_serial].face_value for p in self.unused_at_expiry(as_of)),
                    Decimal("0.00"))
 
-
-def _describe(holding: Holding) -> str:
-    if holding.place is Place.STOCK:
-        return f"il est en stock depuis le {format_date(holding.since)}"
-    if holding.place is Place.PRESCRIBER:
-        return f"il est chez le prescripteur {holding.party} depuis le {format_date(holding.since)}"
-    return f"il a été remis au bénéficiaire {holding.party} le {format_date(holding.since)}"
-
-
-def _refuse_repeats(serials) -> None:
-    repeated = sorted(s for s, n in Counter(serials).items() if n > 1)
-    if repeated:
-        raise LedgerError(f"Carnet(s) cité(s) deux fois dans le même mouvement : {', '.join(repeated)}.")
-    if not serials:
-        raise LedgerError("Un mouvement porte sur au moins un carnet.")
