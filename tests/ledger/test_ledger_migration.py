@@ -1,19 +1,21 @@
 """Migration 0008 brings a database of the previous version to the ledger's tables, on
 SQLite and PostgreSQL, exactly as the models describe them."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from helpers import ADMIN
 from ledger_helpers import DIRECTOR, small_campaign
-from workflows.services import ledger
+from workflows.services import ledger, open_conventio
 from workflows.services.users import add_user, list_users
 from workflows.store.db import open_database
 from workflows.store.migrate import current_revision, upgrade
 from workflows.store.models import Base
-from workflows.services import open_conventio
 
 
+# Alembic cannot reflect the expression index of 0005 (not a ledger table): it says so, twice.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_a_database_of_the_previous_version_is_upgraded_to_the_ledger(any_db_settings):
     db = open_database(any_db_settings.database_url)
     try:
