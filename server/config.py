@@ -103,7 +103,6 @@ class WebSettings:
     login_window_seconds: int = 15 * 60
     # The reverse proxies whose X-Forwarded-For is believed (server/throttle.py); none by default.
     trusted_proxies: tuple = ()
-    starter_roles: frozenset = frozenset({"director", "dgs", "legal", "admin"})
     ldap: LdapSettings | None = None
 
     @classmethod
@@ -117,7 +116,6 @@ class WebSettings:
             login_attempts=int(env.get("CONVENTIO_LOGIN_ATTEMPTS", 5)),
             login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
             trusted_proxies=parse_networks(env.get("CONVENTIO_TRUSTED_PROXIES", "")),
-            starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", "director,dgs,legal,admin"))),
             ldap=LdapSettings.from_env(env),
         )
         values.update(overrides)

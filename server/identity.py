@@ -8,7 +8,6 @@ from functools import wraps
 
 from flask import g, redirect, request, session, url_for
 
-from workflows.errors import Forbidden
 from workflows.services.logins import close_session, open_session, session_actor
 
 from .context import conventio, web_settings
@@ -58,13 +57,3 @@ def login_required(view):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
     return wrapper
-
-
-def require_admin(actor):
-    if not actor.is_admin:
-        raise Forbidden("Cette action est réservée aux administrateurs de Conventio.")
-
-
-def require_starter(actor, starter_roles):
-    if not actor.roles & starter_roles:
-        raise Forbidden("Votre rôle ne permet pas de démarrer une procédure.")

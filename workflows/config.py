@@ -7,6 +7,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 AUDIT_KEY_FILE = "audit_key"
 AUDIT_CHECKPOINTS_FILE = "audit-checkpoints.jsonl"
+STARTER_ROLES = "director,dgs,legal,admin"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     audit_key: str = ""                       # empty: DATA_DIR/audit_key, generated once
     audit_checkpoints: Path | None = None     # None: DATA_DIR/audit-checkpoints.jsonl
     audit_syslog: bool = False
+    starter_roles: frozenset = frozenset(STARTER_ROLES.split(","))   # who may start an instance
 
     @classmethod
     def from_env(cls, env=None, **overrides):
@@ -44,6 +46,7 @@ class Settings:
             audit_checkpoints=(Path(env["CONVENTIO_AUDIT_CHECKPOINTS"]).resolve()
                                if env.get("CONVENTIO_AUDIT_CHECKPOINTS") else None),
             audit_syslog=env.get("CONVENTIO_AUDIT_SYSLOG", "0") == "1",
+            starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", STARTER_ROLES))),
         )
         return replace(settings, **overrides)
 
@@ -53,6 +56,10 @@ class Settings:
 
     def journal_checkpoints(self):
         return self.audit_checkpoints or self.data_dir / AUDIT_CHECKPOINTS_FILE
+
+
+def _split(text):
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def persisted_key(data_dir, name):

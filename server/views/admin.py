@@ -4,16 +4,17 @@ from flask_babel import gettext as _
 
 from workflows.errors import ConventioError
 from workflows.roles import ROLE_LABELS
+from workflows.services.rights import require_admin
 from workflows.services.users import add_user, list_users, set_active
 
 from ..context import conventio
-from ..identity import current_actor, login_required, require_admin
+from ..identity import current_actor, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _page(status=200, **context):
-    return render_template("admin/users.html", users=list_users(conventio()), roles=ROLE_LABELS,
+    return render_template("admin/users.html", users=list_users(conventio(), current_actor()), roles=ROLE_LABELS,
                            **context), status
 
 

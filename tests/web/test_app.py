@@ -13,6 +13,7 @@ from server.config import WebSettings, persisted_secret_key
 from server.throttle import LoginThrottle
 from server.tokens import sign_token, token_claims
 from web_helpers import actor
+from workflows.config import Settings
 from workflows.services.instances import get_instance, start_instance
 
 
@@ -25,10 +26,15 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
 
 
 def test_web_settings_from_the_environment(tmp_path):
-    settings = WebSettings.from_env(tmp_path, env={"CONVENTIO_HTTPS": "1", "CONVENTIO_STARTER_ROLES": "dgs, admin",
-                                                   "CONVENTIO_LOGIN_ATTEMPTS": "3"})
-    assert settings.https and settings.starter_roles == {"dgs", "admin"} and settings.login_attempts == 3
+    settings = WebSettings.from_env(tmp_path, env={"CONVENTIO_HTTPS": "1", "CONVENTIO_LOGIN_ATTEMPTS": "3"})
+    assert settings.https and settings.login_attempts == 3
     assert settings.ldap is None
+
+
+def test_who_may_start_is_a_core_setting(tmp_path):
+    """Every door (pages, API, command line) reads it: it is the core's, not the web server's."""
+    assert Settings.from_env(env={}).starter_roles == {"director", "dgs", "legal", "admin"}
+    assert Settings.from_env(env={"CONVENTIO_STARTER_ROLES": "dgs, admin"}).starter_roles == {"dgs", "admin"}
 
 
 def test_tokens_are_signed_and_expire():

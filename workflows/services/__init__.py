@@ -1,5 +1,5 @@
 """The use cases the server, the CLI and the jobs call, taking and returning plain values."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..engine import Engine, ModelCodeStopped  # noqa: F401 (the server catches it around bounded renderings)
@@ -7,17 +7,21 @@ from ..engine.spec_cache import SpecCache
 from ..store.db import Database, open_database
 from ..store.migrate import upgrade
 from .cache import InstanceCache
+from .documents import on_step_completed
+from .events import Events, StepCompleted
 
 SCRIPT_FUNCTIONS_REFERENCE = "workflows.domain.script_functions:SCRIPT_FUNCTIONS"
 
 
 @dataclass
 class Conventio:
-    """What every use case needs: settings, database, engine, and the warm instances."""
+    """What every use case needs: settings, database, engine, the warm instances, and the
+    handlers of what the steps publish once committed."""
     settings: Settings
     db: Database
     engine: Engine
     cache: InstanceCache
+    events: Events = field(default_factory=Events)
 
     def close(self):
         self.db.dispose()
@@ -33,4 +37,6 @@ def open_conventio(settings=None, migrate=True):
     engine = Engine(functions=SCRIPT_FUNCTIONS_REFERENCE, spec_cache=spec_cache,
                     script_budget_seconds=settings.script_budget_seconds,
                     script_memory_mb=settings.script_memory_mb)
-    return Conventio(settings, db, engine, InstanceCache(settings.instance_cache_size))
+    events = Events()
+    events.subscribe(StepCompleted, on_step_completed)
+    return Conventio(settings, db, engine, InstanceCache(settings.instance_cache_size), events)

@@ -9,9 +9,9 @@ swept at the next claim of their user.
 from sqlalchemy import delete, select
 
 from ..errors import Conflict, Forbidden, NotFound
-from ..roles import role_label
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .persistence import aware
+from .rights import require_role
 from .steps import Step
 from .tasks import list_tasks
 
@@ -21,8 +21,7 @@ def _ready_task(session, task_id, actor):
     row = session.get(ProcessInstance, record.instance_id) if record is not None else None
     if record is None or not record.manual or not actor.sees_territory(row.territory):
         raise NotFound(f"Tâche {task_id} introuvable.")
-    if not actor.may_act_in(record.role):
-        raise Forbidden(f"Cette tâche relève du rôle « {role_label(record.role)} », que vous n’avez pas.")
+    require_role(actor, record.role)
     if record.state != "ready":
         raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.")
     return record, row

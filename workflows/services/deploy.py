@@ -11,6 +11,7 @@ from ..engine import ModelSetRefused, is_model_file
 from ..errors import Conflict, ModelRejected
 from ..store.models import ProcessDefinition
 from .persistence import aware
+from .rights import require_admin
 from .steps import Step
 
 FORM_SUFFIX = ".json"
@@ -49,7 +50,8 @@ def deploy_paths(app, paths, actor):
 
 
 def deploy_sources(app, sources, actor):
-    """Check and store a model set; all of it or nothing. Returns [Deployed]."""
+    """Check and store a model set (administrators only); all of it or nothing. Returns [Deployed]."""
+    require_admin(actor)
     try:
         parsed = app.engine.parse(sources)
     except ModelSetRefused as exc:

@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
-from ..errors import Conflict, ConventioError, Forbidden, InvalidData, NotFound
+from ..errors import Conflict, ConventioError, InvalidData, NotFound
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .instances import get_instance
 from .persistence import aware
+from .rights import require_generator
 from .steps import Step
 
 log = logging.getLogger(__name__)
-GENERATING_ROLES = frozenset({"legal", "admin"})
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -44,8 +44,8 @@ def generate_document(app, instance_id, template, actor, task_id=None, pdf=False
 
 
 def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=False):
-    if on_demand and not actor.roles & GENERATING_ROLES:
-        raise Forbidden("Seul le service juridique peut générer un document à la demande.")
+    if on_demand:
+        require_generator(actor)
     data = get_instance(app, instance_id, actor)["data"]
     if task_id is not None and not on_demand:
         data = _step_data(app, task_id) or data
@@ -219,6 +219,15 @@ def document_file(app, document_id, actor, as_pdf=False):
                    "il n’a pas été demandé ou sa conversion est en attente (LibreOffice)")
             raise NotFound(f"Pas de PDF pour ce document : {why}. Le document Word est disponible.")
         return documents_dir(app) / relative, Path(relative).name, "application/pdf" if as_pdf else DOCX_TYPE
+
+
+def on_step_completed(app, event):
+    """StepCompleted's handler: the documents the step names, generated once it is committed."""
+    if not event.documents:
+        return None
+    generated, failed = generate_step_documents(app, event.instance_id, event.documents, event.actor,
+                                                event.task_id)
+    return {"documents": generated, "document_errors": failed}
 
 
 def generate_step_documents(app, instance_id, templates, actor, task_id):

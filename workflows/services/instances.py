@@ -4,10 +4,11 @@ import json
 from sqlalchemy import select
 
 from ..engine import ExecutionFailed, FormRejected, describe_form_errors
-from ..errors import Forbidden, InstanceFailed, InvalidData, NotFound
+from ..errors import InstanceFailed, InvalidData, NotFound
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
 from .persistence import aware, definition_for
+from .rights import require_starter, start_territory
 from .steps import run_guarded
 from .tasks import task_summary
 
@@ -19,13 +20,14 @@ def _require_short_text(value, field, label, longest):
 
 
 def start_instance(app, process_id, data, actor, territory=None, title=None, version=None):
-    """Start the latest (or given) version of a process; return the instance as plain data."""
+    """Start the latest (or given) version of a process; return the instance as plain data.
+    Only the starter roles may; in one of the actor's territories, their only one by default."""
+    require_starter(app, actor)
     if not isinstance(data, dict):
         raise InvalidData("Les données de départ doivent être un objet JSON.", {"": "objet JSON attendu"})
     _require_short_text(title, "title", "Le titre", 500)
     _require_short_text(territory, "territory", "Le territoire", 100)
-    if territory is not None and not actor.sees_territory(territory):
-        raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
+    territory = start_territory(actor, territory)
 
     def body(step):
         with step.reading() as session:

@@ -174,6 +174,10 @@ class EngineStep(_Journaling):
         self.entries.append(entry)
         return entry
 
+    def first_opened_id(self):
+        """The id of the first existing instance this step opened; None if it opened none."""
+        return next((e.row.id for e in self.entries if not e.new), None)
+
     def moved_on(self):
         """Whether a row this step read has changed since (its outcome is then computed again)."""
         if not self.versions and not self.checks:
@@ -330,7 +334,8 @@ def run_guarded(app, instance_id, actor, body):
     fresh reads, when what it read changed before it could write. On a model failure keep
     nothing and note the failure.
 
-    `instance_id` may be a callable, for a body that finds its instance itself.
+    `instance_id` None: the failure is noted on the first existing instance the step opened
+    (a body that finds its instance itself), if any.
     """
     for _attempt in range(MAX_ATTEMPTS):
         step = EngineStep(app)
@@ -343,7 +348,7 @@ def run_guarded(app, instance_id, actor, body):
         except ExecutionFailed as exc:
             if step.moved_on():
                 continue
-            failed_id = instance_id() if callable(instance_id) else instance_id
+            failed_id = instance_id if instance_id is not None else step.first_opened_id()
             if failed_id is not None:
                 record_failure(app, failed_id, actor, str(exc))
             raise InstanceFailed(str(exc), {"etape": exc.task_name}) from exc

@@ -5,10 +5,12 @@ from typing import NamedTuple
 from sqlalchemy import delete, select
 
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
-from ..errors import Conflict, Forbidden, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .persistence import aware, definition_for
+from .events import StepCompleted
+from .rights import require_role
 from .steps import run_guarded
 
 
@@ -49,8 +51,10 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False)
 
 
 def get_task(app, task_id, actor):
+    """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
+        require_role(actor, record.role)
         return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True)
 
 
@@ -85,21 +89,20 @@ def _journal_action(task_name, data):
 
 
 def complete_task(app, task_id, data, actor):
-    """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes."""
+    """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes.
+    Once the step is committed, StepCompleted is published: its handlers' outcomes (the step's
+    documents and their errors) complete the result."""
     if not isinstance(data, dict):
         raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
-    instance_ids = []
 
     def body(step):
         found = step.read(lambda session: _completion_facts(session, task_id))
         if found is None or not found.manual:
             raise NotFound(f"Tâche {task_id} introuvable.")
-        instance_ids.append(found.instance_id)
         row, instance = step.open(found.instance_id)
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
-        if not actor.may_act_in(found.role):
-            raise Forbidden(f"Cette tâche relève du rôle « {role_label(found.role)} », que vous n’avez pas.")
+        require_role(actor, found.role)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
                            "avant d’agir.")
@@ -115,15 +118,14 @@ def complete_task(app, task_id, data, actor):
         step.record(*_journal_action(view.name, data), actor, role=found.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id))
-        return {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
-                "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
-                "documents": [] if withheld else list(view.documents), "document_errors": withheld}
+        result = {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
+                  "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
+                  "documents": [], "document_errors": withheld}
+        return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents))
 
-    result = run_guarded(app, lambda: instance_ids[-1] if instance_ids else None, actor, body)
-    if result["documents"]:
-        from .documents import generate_step_documents
-        result["documents"], result["document_errors"] = generate_step_documents(
-            app, result["instance_id"], result["documents"], actor, result["task_id"])
+    result, completed = run_guarded(app, None, actor, body)
+    for outcome in app.events.publish(app, completed):
+        result.update(outcome)
     return result
 
 

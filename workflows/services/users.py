@@ -2,12 +2,14 @@
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import ROLE_LABELS
 from ..store.models import UserAccount
 from .actors import Actor
+from .rights import require_admin
 from .steps import Step
 
 
@@ -17,6 +19,9 @@ def _actor(account):
 
 
 def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
+    """A new local account, added by an administrator `by` (None: the installation's own setup)."""
+    if by is not None:
+        require_admin(by)
     username = (username or "").strip()
     if not username:
         raise InvalidData("Identifiant vide.", {"username": "champ obligatoire"})
@@ -56,7 +61,10 @@ def authenticate(app, username, password):
         return _actor(account)
 
 
-def list_users(app):
+def list_users(app, by=None):
+    """Every account, for an administrator `by` (None: the installation's own tools)."""
+    if by is not None:
+        require_admin(by)
     with app.db.sessions() as session:
         return [{"username": a.username, "display_name": a.display_name, "roles": json.loads(a.roles),
                  "territories": json.loads(a.territories), "active": a.active}
@@ -64,6 +72,7 @@ def list_users(app):
 
 
 def set_active(app, username, active, by):
+    require_admin(by)
     with Step(app) as step:
         account = step.session.get(UserAccount, username)
         if account is None:
@@ -71,3 +80,38 @@ def set_active(app, username, active, by):
         account.active = active
         step.record("utilisateur", f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}", by)
         step.commit()
+
+
+def mirror_directory_user(app, username, display_name, roles, territories):
+    """Create or refresh the local mirror of a directory user, with the roles and territories
+    their groups give; the Actor, or None when the mirror was disabled (or the name is a
+    local account's)."""
+    try:
+        return _mirror(app, username, display_name, roles, territories)
+    except IntegrityError:  # two first logins at once: the other one created it
+        return _mirror(app, username, display_name, roles, territories)
+
+
+def _mirror(app, username, display_name, roles, territories):
+    roles_json = json.dumps(sorted(roles))
+    territories_json = json.dumps(sorted(territories))
+    who = Actor(username, frozenset(roles), frozenset(territories), display_name)
+    grants = {"roles": sorted(roles), "territoires": sorted(territories)}
+    with Step(app) as step:
+        account = step.session.get(UserAccount, username)
+        if account is None:
+            step.session.add(UserAccount(username=username, display_name=display_name,
+                                         roles=roles_json, territories=territories_json,
+                                         password_hash=None, active=True, source="ldap"))
+            step.record("utilisateur", summary=f"Utilisateur « {username} » créé depuis l’annuaire LDAP",
+                        actor=who, payload=grants)
+        elif account.source != "ldap" or not account.active:
+            return None
+        elif (account.roles, account.territories, account.display_name) != (
+                roles_json, territories_json, display_name):
+            account.roles, account.territories = roles_json, territories_json
+            account.display_name = display_name
+            step.record("utilisateur", summary=f"Rôles de « {username} » mis à jour depuis l’annuaire LDAP",
+                        actor=who, payload=grants)
+        step.commit()
+    return get_actor(app, username)

@@ -1,0 +1,54 @@
+"""Who may do what: the rules every door (pages, API, command line) applies through the services.
+
+The pages only hide what these refuse; the refusal itself is the service's, so that the
+three doors cannot disagree. Seeing is a matter of territory (404 outside it), acting of
+role (403 outside it).
+"""
+from ..errors import Forbidden, InvalidData
+from ..roles import role_label
+
+GENERATING_ROLES = frozenset({"legal", "admin"})   # who generates a document on demand
+
+
+def require_admin(actor):
+    if not actor.is_admin:
+        raise Forbidden("Cette action est réservée aux administrateurs de Conventio.")
+
+
+def may_start(app, actor):
+    """Whether the actor's roles let them start an instance (CONVENTIO_STARTER_ROLES)."""
+    return bool(actor.roles & app.settings.starter_roles)
+
+
+def require_starter(app, actor):
+    if not may_start(app, actor):
+        raise Forbidden("Votre rôle ne permet pas de démarrer une procédure.")
+
+
+def start_territory(actor, requested):
+    """The territory an instance starts in: the one asked for, or the actor's only one; one of
+    the actor's (an administrator may choose any, or none)."""
+    territory = (requested or "").strip() or None
+    if territory is None and len(actor.territories) == 1:
+        territory = next(iter(actor.territories))
+    if territory is None and not actor.is_admin:
+        raise InvalidData("Choisissez le territoire de la procédure.", {"territory": "champ obligatoire"})
+    if territory is not None and not actor.sees_territory(territory):
+        raise InvalidData(f"Vous n’agissez pas pour le territoire « {territory} ».",
+                          {"territory": "territoire non autorisé"})
+    return territory
+
+
+def require_role(actor, role):
+    """A task's lane is its role's: acting on it (opening its form, claiming, completing) needs that role."""
+    if not actor.may_act_in(role):
+        raise Forbidden(f"Cette tâche relève du rôle « {role_label(role)} », que vous n’avez pas.")
+
+
+def may_generate(actor):
+    return bool(actor.roles & GENERATING_ROLES)
+
+
+def require_generator(actor):
+    if not may_generate(actor):
+        raise Forbidden("Seul le service juridique peut générer un document à la demande.")
