@@ -11,18 +11,12 @@ or directory user), and every name that is not a local account goes through the 
 directory operations, found or not (see LdapDirectory). What still differs: with a
 directory configured, a local account's check skips the directory's round trip.
 """
-import json
-
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from workflows.roles import ROLE_LABELS
-from workflows.services.actors import Actor
 from workflows.services.logins import check_local_password, dummy_hash, find_account, password_matches
-from workflows.services.steps import Step
-from workflows.services.users import get_actor
-from workflows.store.models import UserAccount
+from workflows.services.users import mirror_directory_user
 
 from .context import conventio, web_settings
 from .ldap_directory import DirectoryUnavailable, LdapDirectory
@@ -79,39 +73,7 @@ def check_credentials(username, password):
     if not roles:
         raise LoginRefused(_("Votre compte de l’annuaire n’a aucun rôle dans Conventio : "
                              "demandez-en un à l’administrateur."), 403, "aucun_role")
-    return mirror_directory_user(user, roles)
-
-
-def mirror_directory_user(user, roles):
-    """Create or refresh the local mirror of a directory user; None if it was disabled."""
-    try:
-        return _mirror(user, roles)
-    except IntegrityError:  # two first logins at once: the other one created it
-        return _mirror(user, roles)
-
-
-def _mirror(user, roles):
-    roles_json = json.dumps(sorted(roles))
-    territories_json = json.dumps(sorted(user.territories))
-    who = Actor(user.username, frozenset(roles), user.territories, user.display_name)
-    with Step(conventio()) as step:
-        account = step.session.get(UserAccount, user.username)
-        if account is None:
-            step.session.add(UserAccount(username=user.username, display_name=user.display_name,
-                                         roles=roles_json, territories=territories_json,
-                                         password_hash=None, active=True, source="ldap"))
-            step.record("utilisateur", summary=f"Utilisateur « {user.username} » créé depuis l’annuaire LDAP",
-                        actor=who, payload={"roles": sorted(roles), "territoires": sorted(user.territories)})
-        elif account.source != "ldap" or not account.active:
-            return None
-        elif (account.roles, account.territories, account.display_name) != (
-                roles_json, territories_json, user.display_name):
-            account.roles, account.territories = roles_json, territories_json
-            account.display_name = user.display_name
-            step.record("utilisateur", summary=f"Rôles de « {user.username} » mis à jour depuis l’annuaire LDAP",
-                        actor=who, payload={"roles": sorted(roles), "territoires": sorted(user.territories)})
-        step.commit()
-    return get_actor(conventio(), user.username)
+    return mirror_directory_user(conventio(), user.username, user.display_name, roles, user.territories)
 
 
 def ldap_enabled():

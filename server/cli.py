@@ -18,6 +18,16 @@ def shell_actor():
     return Actor(f"shell:{getpass.getuser()}", frozenset({"admin"}), display_name="Console")
 
 
+def acting(app, username):
+    """The user `--as` names (their roles and territories apply), or the shell's administrator."""
+    from workflows.services.users import get_actor
+    return get_actor(app, username) if username else shell_actor()
+
+
+def _as_option(help_text="Utilisateur qui agit (par défaut : la console, administrateur)."):
+    return click.option("--as", "username", default=None, help=help_text)
+
+
 def _json_option(function):
     return click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")(function)
 
@@ -65,7 +75,7 @@ class FrenchErrors(click.Group):
 def describe_failure(exc):
     from sqlalchemy.exc import DataError
     from workflows.errors import ConventioError
-    from .views.errors import DATABASE_UNAVAILABLE, first_line
+    from .http import DATABASE_UNAVAILABLE, first_line
     reason = first_line(exc)
     if isinstance(exc, ConventioError):
         return exc.message
@@ -109,21 +119,22 @@ def db():
 @fails_in_french
 def db_upgrade(ctx):
     """Applique les migrations (crée la base si besoin)."""
-    from workflows.store.migrate import current_revision
+    from workflows.services.schema import schema_revision
     app = conventio_of(ctx)
-    click.echo(f"Base à jour (révision {current_revision(app.db)}) : {app.settings.database_url}")
+    click.echo(f"Base à jour (révision {schema_revision(app)}) : {app.settings.database_url}")
 
 
 # --- models -------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@_as_option()
 @click.pass_context
 @fails_in_french
-def deploy(ctx, paths):
+def deploy(ctx, paths, username):
     """Déploie les modèles BPMN/DMN (par défaut le dossier bpmn/)."""
     from workflows.services.deploy import deploy_paths
     app = conventio_of(ctx)
-    results = deploy_paths(app, paths or [str(app.settings.bpmn_dir)], shell_actor())
+    results = deploy_paths(app, paths or [str(app.settings.bpmn_dir)], acting(app, username))
     for item in results:
         state = "déployé" if item.created else "inchangé"
         click.echo(f"{item.process_id} v{item.version} : {state}")
@@ -156,18 +167,18 @@ def instances():
 @instances.command("start")
 @click.argument("process_id")
 @click.option("--data", default="{}", help="Données de départ (objet JSON).")
-@click.option("--territory", default=None, help="Territoire de l’instance.")
+@click.option("--territory", default=None,
+              help="Territoire de l’instance (par défaut, celui de l’utilisateur s’il n’en a qu’un).")
 @click.option("--version", type=int, default=None, help="Version du modèle (la dernière par défaut).")
-@click.option("--as", "username", default=None, help="Utilisateur qui démarre.")
+@_as_option("Utilisateur qui démarre (par défaut : la console, administrateur).")
 @_json_option
 @click.pass_context
 @fails_in_french
 def instances_start(ctx, process_id, data, territory, version, username, as_json):
     from workflows.services.instances import start_instance
-    from workflows.services.users import get_actor
     app = conventio_of(ctx)
-    actor = get_actor(app, username) if username else shell_actor()
-    result = start_instance(app, process_id, _parse_json(data), actor, territory=territory, version=version)
+    result = start_instance(app, process_id, _parse_json(data), acting(app, username), territory=territory,
+                            version=version)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -233,12 +244,14 @@ def tasks_list(ctx, instance_id, role, as_json):
 
 @tasks.command("show")
 @click.argument("task_id")
+@_as_option()
 @click.pass_context
 @fails_in_french
-def tasks_show(ctx, task_id):
+def tasks_show(ctx, task_id, username=None):
     from server.instructions import instructions_as_text, render_instructions
     from workflows.services.tasks import get_task
-    task = get_task(conventio_of(ctx), task_id, shell_actor())
+    app = conventio_of(ctx)
+    task = get_task(app, task_id, acting(app, username))
     # As the task page shows them (Markdown over the task's data), in plain text.
     task["instructions"] = instructions_as_text(render_instructions(task.get("instructions"), task.get("data")))
     click.echo(json.dumps(task, ensure_ascii=False, indent=2))
@@ -258,6 +271,33 @@ def tasks_complete(ctx, task_id, data, username):
     click.echo(f"Tâche terminée. Instance n° {result['instance_id']} : {result['status']}")
     for task in result["next_tasks"]:
         click.echo(f"  à faire : {task['id']}  {task['name']}  {task['role'] or ''}")
+
+
+@tasks.command("claim")
+@click.argument("task_id")
+@click.option("--as", "username", required=True, help="Utilisateur qui prend la tâche.")
+@click.pass_context
+@fails_in_french
+def tasks_claim(ctx, task_id, username):
+    """Prend une tâche de la file de son rôle."""
+    from workflows.services.assignments import claim_task
+    from workflows.services.users import get_actor
+    app = conventio_of(ctx)
+    claimed = claim_task(app, task_id, get_actor(app, username))
+    click.echo(f"Tâche {claimed['task_id']} prise par « {claimed['claimed_by']} ».")
+
+
+@tasks.command("release")
+@click.argument("task_id")
+@_as_option("Utilisateur qui la rend (par défaut : la console, administrateur).")
+@click.pass_context
+@fails_in_french
+def tasks_release(ctx, task_id, username):
+    """Remet une tâche prise dans la file de son rôle."""
+    from workflows.services.assignments import release_task
+    app = conventio_of(ctx)
+    release_task(app, task_id, acting(app, username))
+    click.echo(f"Tâche {task_id} remise dans la file.")
 
 
 # --- timers and audit ---------------------------------------------------------------
@@ -302,10 +342,8 @@ def _report_problems(report):
 @fails_in_french
 def audit_verify(ctx):
     """Vérifie le chaînage, les sceaux (clé du journal) et les points de contrôle."""
-    from workflows.store.audit import journal_of
-    app = conventio_of(ctx)
-    with app.db.sessions() as session:
-        report = journal_of(app.settings).verify(session)
+    from workflows.services.audit import verify_journal
+    report = verify_journal(conventio_of(ctx))
     _report_problems(report)
     if not report.ok:
         sys.exit(1)
@@ -317,16 +355,13 @@ def audit_verify(ctx):
 @fails_in_french
 def audit_checkpoint(ctx):
     """Vérifie le journal puis ajoute un point de contrôle signé, hors de la base."""
-    from workflows.store.audit import journal_of
-    app = conventio_of(ctx)
-    journal = journal_of(app.settings)
-    with app.db.sessions() as session:
-        report, point = journal.checkpoint(session)
+    from workflows.services.audit import checkpoint_journal
+    report, point, checkpoints = checkpoint_journal(conventio_of(ctx))
     _report_problems(report)
     if point is None:
         click.echo("Point de contrôle refusé : le journal est altéré.", err=True)
         sys.exit(1)
-    click.echo(f"Point de contrôle écrit dans {journal.checkpoints} : {point.entries} entrée(s), "
+    click.echo(f"Point de contrôle écrit dans {checkpoints} : {point.entries} entrée(s), "
                f"dernière empreinte {point.last_hash[:16]}…")
 
 
@@ -357,15 +392,8 @@ def _data_argument(text):
 @fails_in_french
 def documents_render(template, data_text, out, recipient):
     """Produit un document à partir d’un modèle, hors de toute instance."""
-    from workflows import documents as rendering
-    try:
-        path = rendering.render_to_file(template, _data_argument(data_text), out, recipient=recipient or None)
-    except rendering.PdfUnavailable as exc:
-        raise InvalidData(f"{exc} Le document Word est écrit : {Path(out).with_suffix('.docx')}.") from None
-    except rendering.DocumentError as exc:
-        raise InvalidData(str(exc)) from None
-    except OSError as exc:
-        raise InvalidData(f"Impossible d’écrire {out} ({exc.strerror}).") from None
+    from workflows.services.templates import render_template_file
+    path = render_template_file(template, _data_argument(data_text), out, recipient=recipient or None)
     click.echo(f"Document écrit : {path}")
 
 
@@ -412,7 +440,7 @@ def templates():
 @templates.command("check")
 def templates_check():
     """Vérifie que chaque modèle n’utilise que des variables fournies par son contexte."""
-    from workflows.documents import check_templates
+    from workflows.services.templates import check_templates
     report = check_templates()
     click.echo(report.as_text())
     sys.exit(0 if report.ok else 1)
@@ -430,34 +458,41 @@ def users():
 @click.option("--territory", "territories", multiple=True, help="Territoire (répétable).")
 @click.option("--name", "display_name", default=None, help="Nom affiché.")
 @click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l’entrée standard.")
+@click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
 @click.pass_context
 @fails_in_french
-def users_add(ctx, username, roles, territories, display_name, password_stdin):
+def users_add(ctx, username, roles, territories, display_name, password_stdin, by_username):
     from workflows.services.users import add_user
+    app = conventio_of(ctx)
+    by = acting(app, by_username)
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    add_user(conventio_of(ctx), username, roles, territories, password, display_name, by=shell_actor())
+    add_user(app, username, roles, territories, password, display_name, by=by)
     click.echo(f"Utilisateur « {username} » créé ({', '.join(roles)}).")
 
 
 @users.command("list")
 @_json_option
+@_as_option("Administrateur qui consulte (par défaut : la console).")
 @click.pass_context
 @fails_in_french
-def users_list(ctx, as_json):
+def users_list(ctx, as_json, username):
     from workflows.services.users import list_users
+    app = conventio_of(ctx)
     rows = [dict(u, roles=",".join(u["roles"]), territories=",".join(u["territories"]))
-            for u in list_users(conventio_of(ctx))]
+            for u in list_users(app, acting(app, username))]
     _print(rows, as_json, [("username", "IDENTIFIANT"), ("display_name", "NOM"), ("roles", "RÔLES"),
                            ("territories", "TERRITOIRES"), ("active", "ACTIF")])
 
 
 @users.command("disable")
 @click.argument("username")
+@click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
 @click.pass_context
 @fails_in_french
-def users_disable(ctx, username):
+def users_disable(ctx, username, by_username):
     from workflows.services.users import set_active
-    set_active(conventio_of(ctx), username, False, shell_actor())
+    app = conventio_of(ctx)
+    set_active(app, username, False, acting(app, by_username))
     click.echo(f"Utilisateur « {username} » désactivé.")
 
 

@@ -2,8 +2,9 @@
 are by format, and every move with who recorded it and when."""
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from workflows.domain.errors import DomainError
 from workflows.domain.script_functions_register import decrire_registre
+from workflows.errors import InvalidData
+from workflows.services.registers import describe_register
 
 MOVE_LABELS = {
     "dotation_prescripteur": _l("Dotation au prescripteur"),
@@ -18,9 +19,9 @@ def register_view(data):
     if not isinstance(register, dict):
         return None
     try:
-        state = decrire_registre(register)
-    except DomainError as error:   # a register that does not replay is shown as such
-        return {"error": str(error), "formats": [], "moves": [], "alerts": []}
+        state = describe_register(register)
+    except InvalidData as refused:   # a register that does not replay is shown as such
+        return {"error": refused.message, "formats": [], "moves": [], "alerts": []}
     return {"error": None, "formats": _formats(state), "moves": _receptions(register) + _moves(register),
             "alerts": data.get("alertes_attribution") or []}
 

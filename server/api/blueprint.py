@@ -1,10 +1,10 @@
-"""The JSON API under /api/v1: bearer token or session (with its CSRF token for writes)."""
+"""The API's blueprint and who calls it: a bearer token, or a session (with its CSRF token for writes)."""
 from flask import Blueprint, g, request
 
 from ..context import web_settings
 from ..extensions import csrf
 from ..tokens import token_actor
-from ..views.errors import error_response
+from ..http import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -30,5 +30,3 @@ def authenticate_request():
         csrf.protect()   # a session cookie alone must not let another site write
     return None
 
-
-from . import routes  # noqa: E402,F401  (registers the routes on bp)

@@ -8,22 +8,18 @@ from flask import current_app, g, jsonify, request, send_file, url_for
 
 from workflows.errors import InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
-from workflows.services.tasks import complete_task
 from workflows.services.deploy import deploy_sources, list_definitions
 from workflows.services.documents import document_file, generate_documents, list_documents
 from workflows.services.instances import get_instance, list_instances, start_form, start_instance
-from workflows.services.tasks import list_tasks
+from workflows.services.rights import require_admin, require_starter
+from workflows.services.tasks import complete_task, get_task, list_tasks
 
 from ..accounts import LoginRefused, log_in
 from ..context import conventio, web_settings
-from ..identity import require_admin, require_starter
+from ..http import MAX_ID, error_response, uploaded_sources
 from ..throttle import client_address
 from ..tokens import issue_token as sign_token
-from ..views.errors import MAX_ID, error_response
-from ..views.instances import start_territory
-from ..views.models import uploaded_sources
-from ..views.tasks import task_for
-from . import bp
+from .blueprint import bp
 from .openapi import openapi_document as build_document
 
 
@@ -139,7 +135,7 @@ def utc_iso(text):
 
 @bp.post("/processes")
 def upload_processes():
-    require_admin(g.actor)
+    require_admin(g.actor)   # before reading the upload (the service checks it again)
     deployed = deploy_sources(conventio(), uploaded_sources(request.files.getlist("files")), g.actor)
     return jsonify({"deployed": [{"process_id": d.process_id, "name": d.name, "version": d.version,
                                   "content_hash": d.content_hash, "created": d.created,
@@ -153,7 +149,7 @@ def process_start_form(process_id):
 
 @bp.post("/processes/<process_id>/instances")
 def start(process_id):
-    require_starter(g.actor, web_settings().starter_roles)
+    require_starter(conventio(), g.actor)   # before reading the body (the service checks it again)
     body = json_body()
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)
@@ -164,7 +160,7 @@ def start(process_id):
     if territory is not None and not isinstance(territory, str):
         raise InvalidData("Le territoire doit être un texte.", {"territory": "texte attendu"})
     instance = start_instance(conventio(), process_id, body.get("data", {}), g.actor,
-                              territory=start_territory(g.actor, territory),
+                              territory=territory,
                               title=body.get("title") or None, version=version)
     response = jsonify(instance)
     response.headers["Location"] = url_for(".instance", instance_id=instance["id"])
@@ -221,7 +217,7 @@ def tasks():
 
 @bp.get("/tasks/<task_id>")
 def task(task_id):
-    return jsonify(_with_claims([task_for(g.actor, task_id)])[0])
+    return jsonify(_with_claims([get_task(conventio(), task_id, g.actor)])[0])
 
 
 @bp.post("/tasks/<task_id>/complete")

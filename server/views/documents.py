@@ -2,18 +2,12 @@
 from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
-from workflows.documents import TemplateRegistry
 from workflows.services.documents import document_file, generate_documents
 
 from ..context import conventio
 from ..identity import current_actor, login_required
 
 bp = Blueprint("documents", __name__)
-
-
-def template_choices():
-    """(name, French title) of every template, for the generation form."""
-    return [(spec.name, spec.title) for spec in TemplateRegistry()]
 
 
 @bp.get("/documents/<int:document_id>")

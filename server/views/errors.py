@@ -1,34 +1,21 @@
 """Errors as pages (French, with the right status), or as JSON under /api/."""
 import logging
 
-from flask import abort, jsonify, make_response, render_template, request
+from flask import abort, make_response, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from workflows.errors import ConventioError
 
+from ..http import DATABASE_UNAVAILABLE, MAX_ID, error_response, first_line
+
 log = logging.getLogger(__name__)
-MAX_ID = 2 ** 31 - 1   # identifiers and versions are INTEGER columns: 32 bits on PostgreSQL
-# What a database that is down, restarting or saturated raises: the request changed nothing.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 HTTP_CODES = {400: "requete_invalide", 401: "non_authentifie", 403: "interdit", 404: "introuvable",
               405: "methode_non_permise", 409: "conflit", 413: "trop_volumineux", 429: "trop_de_tentatives",
               500: "erreur_interne"}
-
-
-def wants_json():
-    return request.path.startswith("/api/")
-
-
-def error_response(status, code, message, details=None):
-    if wants_json():
-        response = jsonify({"error": code, "message": message, "details": details if details is not None else {}})
-        response.status_code = status
-        return response
-    return render_template("errors/error.html", status=status, message=message, details=details), status
 
 
 def _domain_error(exc):
@@ -65,11 +52,6 @@ def _data_refused(exc):
     """The last guard: a value the database refuses (out of range, too long…) is the request's fault."""
     log.warning("Valeur refusée par la base (%s) : %s", request.path, first_line(exc))
     return error_response(422, "donnees_invalides", _("Valeur refusée par la base de données (hors limites)."))
-
-
-def first_line(exc):
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def refuse_nul_characters():

@@ -1,18 +1,18 @@
 """Procedures: the list, starting one, and one instance with its timeline, diagram and journal."""
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from workflows.errors import InvalidData
 from workflows.services.deploy import called_process_ids, list_definitions
-from workflows.services.documents import GENERATING_ROLES, list_documents
+from workflows.services.diagrams import instance_diagram, phases
+from workflows.services.documents import list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
+from workflows.services.rights import may_generate, may_start, require_starter, start_territory
+from workflows.services.templates import template_choices
 
-from ..context import conventio, web_settings
-from ..diagram import instance_diagram, phases
+from ..context import conventio
+from ..identity import current_actor, login_required
 from ..register_view import register_view
-from .documents import template_choices
-from ..identity import current_actor, login_required, require_starter
 from ..schema_form import build_fields, parse_submission, unplaced_errors
 
 bp = Blueprint("instances", __name__)
@@ -28,19 +28,6 @@ def latest_processes():
     return sorted(latest.values(), key=lambda d: d["name"].casefold())
 
 
-def start_territory(actor, requested):
-    """The territory an instance starts in: one of the actor's (an administrator may choose any)."""
-    territory = (requested or "").strip() or None
-    if territory is None and len(actor.territories) == 1:
-        territory = next(iter(actor.territories))
-    if territory is None and not actor.is_admin:
-        raise InvalidData(_("Choisissez le territoire de la procédure."), {"territory": "champ obligatoire"})
-    if territory is not None and not actor.sees_territory(territory):
-        raise InvalidData(_("Vous n’agissez pas pour le territoire « %(t)s ».", t=territory),
-                          {"territory": "territoire non autorisé"})
-    return territory
-
-
 @bp.get("/instances")
 @login_required
 def index():
@@ -48,7 +35,7 @@ def index():
     status = request.args.get("status") or None
     return render_template("instances/index.html", instances=list_instances(conventio(), actor, status=status),
                            status=status, processes=latest_processes(),
-                           may_start=bool(actor.roles & web_settings().starter_roles))
+                           may_start=may_start(conventio(), actor))
 
 
 def _render_start(process, territory, title, values, errors=None, use_defaults=True, extra_rows=None,
@@ -63,7 +50,7 @@ def _render_start(process, territory, title, values, errors=None, use_defaults=T
 def _starting(values):
     """Who starts, in which territory, which process (with its start form): refusals first."""
     actor = current_actor()
-    require_starter(actor, web_settings().starter_roles)
+    require_starter(conventio(), actor)
     territory = start_territory(actor, values.get("territory"))
     return actor, territory, start_form(conventio(), values.get("process_id", ""))
 
@@ -100,10 +87,9 @@ def start():
 def show(instance_id):
     actor = current_actor()
     summary = get_instance(conventio(), instance_id, actor)
-    may_generate = bool(actor.roles & GENERATING_ROLES)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
-                           templates=template_choices() if may_generate else [],
+                           templates=template_choices() if may_generate(actor) else [],
                            register=register_view(summary["data"]))
 
 

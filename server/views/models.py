@@ -1,36 +1,16 @@
 """Process models: the deployed versions, and uploading a new BPMN/DMN set."""
-from pathlib import PurePosixPath
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workflows.errors import InvalidData, ModelRejected
 from workflows.services.deploy import deploy_sources, list_definitions
+from workflows.services.rights import require_admin
 
 from ..context import conventio
-from ..identity import current_actor, login_required, require_admin
+from ..http import uploaded_sources
+from ..identity import current_actor, login_required
 
 bp = Blueprint("models", __name__)
-MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
-
-
-def uploaded_sources(files):
-    """{name: bytes} of uploaded files; forms (.json) also under forms/, where models refer to them."""
-    sources = {}
-    for file in files:
-        name = PurePosixPath((file.filename or "").replace("\\", "/")).name
-        if not name:
-            continue
-        if not name.lower().endswith(MODEL_SUFFIXES):
-            raise InvalidData(_("Fichier refusé : %(name)s (attendus : .bpmn, .dmn, .json).", name=name),
-                              {"problems": [{"file": name, "reason": "type de fichier non pris en charge"}]})
-        content = file.read()
-        sources[name] = content
-        if name.lower().endswith(".json"):
-            sources[f"forms/{name}"] = content
-    if not any(n.lower().endswith((".bpmn", ".dmn")) for n in sources):
-        raise InvalidData(_("Choisissez au moins un fichier .bpmn."), {"files": "champ obligatoire"})
-    return sources
 
 
 def grouped_definitions():
@@ -50,7 +30,7 @@ def index():
 @login_required
 def upload():
     actor = current_actor()
-    require_admin(actor)
+    require_admin(actor)   # before reading the upload (the service checks it again)
     try:
         deployed = deploy_sources(conventio(), uploaded_sources(request.files.getlist("files")), actor)
     except (ModelRejected, InvalidData) as refused:

@@ -9,9 +9,9 @@ import json
 from lxml import etree
 from sqlalchemy import select
 
-from workflows.services.deploy import list_definitions
-from workflows.services.instances import get_instance
-from workflows.store.models import ProcessDefinition, ProcessInstance, TaskRecord
+from ..store.models import ProcessDefinition, ProcessInstance, TaskRecord
+from .deploy import list_definitions
+from .instances import get_instance
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
