@@ -12,6 +12,7 @@ from workflows.services.deploy import deploy_paths
 from workflows.services.instances import get_instance
 from workflows.documents.examples import EXAMPLES
 from workflows.services.documents import list_documents
+from workflows.services.events import Events, StepCompleted
 from workflows.services.instances import start_instance
 from workflows.services.tasks import complete_task, list_tasks
 from workflows.store.models import AuditEntry
@@ -89,3 +90,44 @@ def test_the_extract_refused_for_its_proxies_leaves_only_the_corrected_one(tmp_p
         assert [d["revision"] for d in extracts] == [1] and extracts[0]["task_id"] != withheld
     finally:
         app.close()
+
+
+DOCUMENTED = definitions(process("lettre_simple", "\n".join([
+    '<bpmn:startEvent id="start"/>',
+    user_task("rediger", "Rédiger la lettre", {"documents": "lettre_rejet"}),
+    user_task("suite", "Suite"),
+    '<bpmn:endEvent id="end"/>',
+    flow("f1", "start", "rediger"), flow("f2", "rediger", "suite"), flow("f3", "suite", "end"),
+])))
+
+
+def test_the_step_documents_are_made_by_a_handler_of_the_committed_step(app):
+    """StepCompleted is published once the step is committed: its handlers see the step done, and
+    what they return (the documents) completes the step's result."""
+    deploy_xml(app, {"lettre_simple.bpmn": DOCUMENTED})
+    instance_id = start_instance(app, "lettre_simple", EXAMPLES["lettre_rejet"], ADMIN, territory="cap-nord")["id"]
+    [(_bpmn_id, task_id)] = ready(app, instance_id)
+    seen = []
+
+    def spy(app, event):
+        seen.append((event, [b for b, _id in ready(app, instance_id)], len(list_documents(app, instance_id, ADMIN))))
+
+    app.events.subscribe(StepCompleted, spy)
+    result = complete_task(app, task_id, {}, ADMIN)
+
+    [(event, ready_then, documents_then)] = seen
+    assert (event.instance_id, event.task_id, event.documents) == (instance_id, task_id, ("lettre_rejet",))
+    assert ready_then == ["suite"] and documents_then == 1, "handlers run after the step and after each other"
+    assert [d["template"] for d in result["documents"]] == ["lettre_rejet"] and result["document_errors"] == []
+
+
+def test_without_the_document_handler_a_step_makes_no_document(app):
+    deploy_xml(app, {"lettre_simple.bpmn": DOCUMENTED})
+    instance_id = start_instance(app, "lettre_simple", EXAMPLES["lettre_rejet"], ADMIN, territory="cap-nord")["id"]
+    [(_bpmn_id, task_id)] = ready(app, instance_id)
+    app.events = Events()
+
+    result = complete_task(app, task_id, {}, ADMIN)
+
+    assert (result["documents"], result["document_errors"]) == ([], [])
+    assert list_documents(app, instance_id, ADMIN) == []

@@ -1,14 +1,22 @@
 """Rights: every role against every action, allowed or 403; nothing of another territory shown.
 
+The rules are the services' (workflows/services/rights.py): the pages, the API and the
+command line (`--as USER`) give each role the same outcome, and a refusal changes nothing.
 Administrators act in every lane and every territory (Actor.is_admin): they are the
 installation's, not a territory's.
 """
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from server.cli import main
 from start_data import CAP_NORD
 from web_helpers import USER_OF_ROLE, anct_convention_at_review, api_token, login, post
 from workflows.roles import ROLE_LABELS
-from workflows.store.models import ProcessInstance
+from workflows.store.models import (AuditEntry, GeneratedDocument, ProcessDefinition, ProcessInstance, TaskClaim,
+                                    UserAccount)
 
 ALLOWED = {   # action -> roles allowed; any other role gets 403
     "open the director's review": {"director", "admin"},
@@ -19,6 +27,7 @@ ALLOWED = {   # action -> roles allowed; any other role gets 403
     "see the users": {"admin"},
     "add a user": {"admin"},
     "disable a user": {"admin"},
+    "generate a document": {"legal", "admin"},
 }
 SECRET_TITLE = "Dossier confidentiel des Yvelines"
 BROKEN_MODEL = b"<bpmn:definitions/>"
@@ -47,7 +56,22 @@ def attempt(client, token, action, instance_id, review_id):
         return response.status_code, 422
     if action == "disable a user":
         return post(client, "/admin/users/directeur78/active", {"active": "0"}).status_code, 302
+    if action == "generate a document":   # the API, then the page: an unknown template for who may
+        api = client.post(f"/api/v1/instances/{instance_id}/documents", headers=token, json={"template": "inconnu"})
+        page = post(client, f"/instances/{instance_id}/documents", {"template": "inconnu"})
+        assert page.status_code == api.status_code, (page.status_code, api.status_code)
+        return api.status_code, 404
     raise AssertionError(action)
+
+
+def state(conventio, instance_id):
+    """What a refusal must leave as it was: the instance, the rows of every kind, the journal."""
+    with conventio.db.sessions() as session:
+        counted = tuple(session.execute(select(func.count()).select_from(model)).scalar()
+                        for model in (ProcessInstance, ProcessDefinition, UserAccount, TaskClaim,
+                                      GeneratedDocument, AuditEntry))
+        active = session.execute(select(func.count()).where(UserAccount.active.is_(True))).scalar()
+        return session.get(ProcessInstance, instance_id).version, counted, active
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_LABELS))
@@ -56,19 +80,81 @@ def test_rights_matrix(role, client, conventio):
     username = USER_OF_ROLE[role]
     login(client, username)
     token = api_token(client, username)
-    with conventio.db.sessions() as session:
-        version = session.get(ProcessInstance, instance_id).version
-    outcome = {}
     for action, roles in ALLOWED.items():
+        before = state(conventio, instance_id)
         status, allowed_status = attempt(client, token, action, instance_id, review_id)
-        outcome[action] = status
         assert status == (allowed_status if role in roles else 403), (role, action, status)
-    with conventio.db.sessions() as session:
-        assert session.get(ProcessInstance, instance_id).version == version, "refusals change nothing"
+        if role not in roles:
+            assert state(conventio, instance_id) == before, f"refused « {action} » changed something"
     for page in ("/inbox", "/instances", f"/instances/{instance_id}", "/models"):
         assert client.get(page).status_code == 200, page
     mine = client.get(f"/api/v1/tasks?instance_id={instance_id}", headers=token).get_json()
     assert [t["id"] for t in mine] == ([review_id] if role in ("director", "admin") else [])
+
+
+# The command line's refusals, by action: one French line on stderr, exit 1.
+CLI_REFUSALS = {
+    "open the director's review": "Erreur : Cette tâche relève du rôle « Direction », que vous n’avez pas.",
+    "complete the director's review": "Erreur : Cette tâche relève du rôle « Direction », que vous n’avez pas.",
+    "claim the director's review": "Erreur : Cette tâche relève du rôle « Direction », que vous n’avez pas.",
+    "start an instance": "Erreur : Votre rôle ne permet pas de démarrer une procédure.",
+    "upload a model": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
+    "see the users": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
+    "add a user": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
+    "disable a user": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
+    "generate a document": "Erreur : Seul le service juridique peut générer un document à la demande.",
+}
+
+
+def run_cli(conventio, *args, input=None):
+    """`conventio ARGS` in this process, on the test's database."""
+    return CliRunner().invoke(main, list(args), obj=conventio, input=input)
+
+
+def cli_attempt(conventio, username, action, instance_id, review_id, model):
+    """(the command's result, what it gives when allowed: exit 0, or the start of the refusal of
+    invalid data the allowed ones are made to fail with, as on the page)."""
+    as_user = ("--as", username)
+    if action == "open the director's review":
+        return run_cli(conventio, "tasks", "show", review_id, *as_user), None
+    if action == "complete the director's review":
+        return (run_cli(conventio, "tasks", "complete", review_id, "--data", '{"decision": "rejeter"}', *as_user),
+                "Erreur : Données invalides")
+    if action == "claim the director's review":
+        return run_cli(conventio, "tasks", "claim", review_id, *as_user), None
+    if action == "start an instance":
+        return run_cli(conventio, "instances", "start", "convention_anct", "--data", json.dumps(CAP_NORD),
+                       *as_user), None
+    if action == "upload a model":
+        return run_cli(conventio, "deploy", str(model), *as_user), "Erreur : Modèle refusé"
+    if action == "see the users":
+        return run_cli(conventio, "users", "list", *as_user), None
+    if action == "add a user":
+        return run_cli(conventio, "users", "add", "x", "--role", "inconnu", *as_user), "Erreur : Rôle(s) inconnu(s)"
+    if action == "disable a user":
+        return run_cli(conventio, "users", "disable", "directeur78", *as_user), None
+    if action == "generate a document":
+        return (run_cli(conventio, "documents", "generate", str(instance_id), "inconnu", *as_user),
+                "Erreur : Modèle de document inconnu")
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_LABELS))
+def test_rights_matrix_from_the_command_line(role, conventio, tmp_path):
+    """The same matrix through `conventio … --as USER`: the same outcome as the page and the API."""
+    instance_id, review_id = anct_convention_at_review(conventio)
+    (tmp_path / "x.bpmn").write_bytes(BROKEN_MODEL)
+    username = USER_OF_ROLE[role]
+    for action, roles in ALLOWED.items():
+        before = state(conventio, instance_id)
+        result, allowed_error = cli_attempt(conventio, username, action, instance_id, review_id, tmp_path / "x.bpmn")
+        if role not in roles:
+            assert (result.exit_code, result.stderr.strip()) == (1, CLI_REFUSALS[action]), (role, action)
+            assert state(conventio, instance_id) == before, f"refused « {action} » changed something"
+        elif allowed_error is None:
+            assert result.exit_code == 0, (role, action, result.stderr)
+        else:
+            assert result.exit_code == 1 and result.stderr.startswith(allowed_error), (role, action, result.stderr)
 
 
 @pytest.mark.parametrize("username", ["directrice", "juriste", "dgs", "elu", "directeur78"])
