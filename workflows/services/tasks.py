@@ -8,8 +8,8 @@ from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
-from .persistence import aware, definition_for
 from .events import StepCompleted
+from .persistence import aware, definition_for
 from .rights import require_role
 from .steps import run_guarded
 
