@@ -48,6 +48,21 @@ def _sqlite_engine(url, immediate, synchronous):
     return engine
 
 
+# A database host that drops packets must give an error, not a request that hangs: libpq
+# waits forever by default. Each bound can be overridden in the URL's query string.
+NETWORK_BOUNDS = {
+    "connect_timeout": 10,                  # seconds to open a connection
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,             # ms for data sent and not acknowledged
+}
+
+
+def _network_bounds(parsed):
+    if not parsed.get_backend_name().startswith("postgresql"):
+        return {}
+    return {name: value for name, value in NETWORK_BOUNDS.items() if name not in parsed.query}
+
+
 def open_database(url, sqlite_synchronous="FULL"):
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -56,7 +71,7 @@ def open_database(url, sqlite_synchronous="FULL"):
         engine = _sqlite_engine(url, immediate=False, synchronous=sqlite_synchronous)
         write_engine = _sqlite_engine(url, immediate=True, synchronous=sqlite_synchronous)
     else:
-        engine = write_engine = create_engine(url, pool_pre_ping=True)
+        engine = write_engine = create_engine(url, pool_pre_ping=True, connect_args=_network_bounds(parsed))
     return Database(
         url=url, engine=engine, write_engine=write_engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
