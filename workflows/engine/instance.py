@@ -1,7 +1,7 @@
 """A running process instance: SpiffWorkflow behind a small, plain-data interface."""
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -222,12 +222,19 @@ class Instance:
     def fire_due_timers(self, now):
         """Fire every timer due at `now` (UTC); return the names of those that fired."""
         due = [self.find_task(task_id) for task_id, at in self.waiting_timers() if at <= now]
+        cycles = []
         for task in due:
             # Spiff compares with the wall clock itself; marking the timer fired lets
             # the caller's `now` decide (tests and catch-up after downtime alike).
-            task._set_internal_data(event_fired=True)
+            if isinstance(_timer_definition(task.task_spec), CycleTimerEventDefinition):
+                cycles.append(_cycle_due_now(task))
+            else:
+                task._set_internal_data(event_fired=True)
         if due:
             self._guarded(self.workflow.refresh_timers)
+            exhausted = [_cycle_next_at(task, next_at) for task, next_at in cycles]
+            if any(exhausted):   # Spiff ends a cycle at the refresh after its last occurrence
+                self._guarded(self.workflow.refresh_timers)
             self.run()
         return [task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name for task in due]
 
@@ -362,13 +369,36 @@ def _timer_due(task):
         return None
     try:
         if isinstance(definition, CycleTimerEventDefinition):
-            return None
+            # {"cycles": left, "next": ISO date, "duration": s}; with none left, the next
+            # refresh ends the timer, so it is due at once.
+            return datetime.fromisoformat(value["next"]).astimezone(timezone.utc)
         parsed = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value
         if isinstance(parsed, datetime):
             return parsed.astimezone(timezone.utc)
     except Exception:
         return None
     return None
+
+
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def _cycle_due_now(task):
+    """Make Spiff's wall-clock test see this cycle's occurrence as passed; returns what its next
+    occurrence really is, for _cycle_next_at to put back once Spiff has counted this one."""
+    value = dict(task._get_internal_data("event_value"))
+    next_at = datetime.fromisoformat(value["next"]) + timedelta(seconds=value["duration"])
+    task._set_internal_data(event_value=dict(value, next=_LONG_AGO.isoformat()))
+    return task, next_at
+
+
+def _cycle_next_at(task, next_at):
+    """Put back the next occurrence; True when none is left."""
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return False
+    task._set_internal_data(event_value=dict(value, next=next_at.isoformat()))
+    return value["cycles"] == 0
 
 
 def utc_now():
