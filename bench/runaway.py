@@ -17,11 +17,8 @@ usage: python bench/runaway.py [--clients 4] [--budget 5] [--normal 10] [--runaw
 older commit (git archive), to compare with its behaviour.
 """
 import argparse
-import http.client
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +27,7 @@ import time
 from pathlib import Path
 
 from bpmn_chain import sequential_bpmn
+from http_bench import Api, free_port, start_server, summary
 
 HERE = Path(__file__).resolve().parent.parent
 PASSWORD = "banc-d-essai-runaway"
@@ -86,46 +84,6 @@ def setup(data_dir, database_url, clients, runaways):
         app.close()
 
 
-# --- HTTP -----------------------------------------------------------------------------------
-class Api:
-    def __init__(self, port, token=None):
-        self.port, self.token = port, token
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-    def post(self, path, body):
-        headers = {"Content-Type": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        self.connection.request("POST", path, json.dumps(body), headers)
-        response = self.connection.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(root, env, port, log_path):
-    with open(log_path, "w") as log:   # a file: a full pipe would stall the server's logging
-        server = subprocess.Popen(
-            [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(port),
-             "--threads", "8", "--no-timers"],
-            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"le serveur s’est arrêté : {Path(log_path).read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("le serveur n’a pas démarré en 60 s")
-
-
 class Client(threading.Thread):
     """Completes its instance's tasks one after the other; notes (start, end) of each."""
 
@@ -150,23 +108,6 @@ class Client(threading.Thread):
                 return
             self.timings.append((started, ended))
             self.task_id = body["next_tasks"][0]["id"] if body["next_tasks"] else None
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def summary(latencies):
-    latencies = [1000 * v for v in latencies]
-    return {"requests": len(latencies),
-            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-            "p90_ms": round(percentile(latencies, 0.90), 1) if latencies else None,
-            "p99_ms": round(percentile(latencies, 0.99), 1) if latencies else None,
-            "max_ms": round(max(latencies), 1) if latencies else None}
 
 
 def main():
