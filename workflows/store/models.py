@@ -3,8 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
-    text,
+    Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -464,3 +464,17 @@ class LedgerCredit(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     recorded_by: Mapped[str] = mapped_column(String(255))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- generated files kept in the database (store/files.py, CONVENTIO_DOCUMENT_STORAGE=database) --
+
+
+class StoredFile(Base):
+    """One file's bytes and checksum, when the installation keeps its documents in the database."""
+    __tablename__ = "stored_file"
+
+    key: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    stored_at: Mapped[datetime] = mapped_column(DateTime)
