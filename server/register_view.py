@@ -2,7 +2,6 @@
 are by format, and every move with who recorded it and when."""
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from workflows.domain.script_functions_register import decrire_registre
 from workflows.errors import InvalidData
 from workflows.services.registers import describe_register
 
