@@ -26,7 +26,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from helpers import ADMIN, ROOT, WARM_AND_COLD, sqlite_settings, with_instances
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 from workflows.errors import ConventioError
 from workflows.services import open_conventio
 from workflows.services.deploy import deploy_paths

@@ -104,6 +104,11 @@ def pic_publics(rules: Sequence[AllocationRule] | None = None) -> frozenset[str]
     return frozenset(r.public for r in rules if r.pic)
 
 
+def is_pic_public(public: str) -> bool:
+    """Whether a public counts toward the PIC share of the ANCT convention."""
+    return public == FORM_PIC_PUBLIC or public in pic_publics()
+
+
 def allocation_error(
     rule: AllocationRule, booklet_sizes: Sequence[int], previous_booklets: int = 0
 ) -> str | None:

@@ -136,3 +136,20 @@ def booklets_by_size(ledger: Ledger, place: Place | None = None, party: str | No
                      if place is None or (ledger.holding(b.serial).place is place
                                           and party in (None, ledger.holding(b.serial).party)))
     return [{"cheques_par_carnet": size, "nombre_carnets": counts[size]} for size in sorted(counts)]
+
+
+def register_summary(register: dict | None) -> dict:
+    """Where the booklets of a register are, by size: received, in stock, per prescriber,
+    handed out; the ranges each prescriber holds and the number of moves. A register
+    that does not replay is refused (DomainError) with the rule it breaks."""
+    ledger = replay(register)
+    prescribers = sorted({ledger.holding(b.serial).party for b in ledger.booklets()
+                          if ledger.holding(b.serial).place is Place.PRESCRIBER})
+    return {
+        "plages_par_prescripteur": {p: ranges_of(sorted(ledger.held_by(p))) for p in prescribers},
+        "recus": booklets_by_size(ledger),
+        "en_stock": booklets_by_size(ledger, Place.STOCK),
+        "chez_prescripteurs": {p: booklets_by_size(ledger, Place.PRESCRIBER, p) for p in prescribers},
+        "remis": booklets_by_size(ledger, Place.BENEFICIARY),
+        "mouvements": len(ledger.moves),
+    }

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import threading
+from functools import wraps
 from multiprocessing.connection import Connection
 
 from .sandbox import (
@@ -104,9 +105,29 @@ def functions_reference(functions):
 
 
 def load_functions(reference):
+    """The script functions `reference` names, each raising from its own frame."""
     if reference is None:
         return {}
-    return dict(resolve(reference) if isinstance(reference, str) else reference)
+    functions = resolve(reference) if isinstance(reference, str) else reference
+    return {name: raising_from_here(function) if callable(function) else function
+            for name, function in functions.items()}
+
+
+def raising_from_here(function):
+    """`function`, re-raising what escapes it from its own frame.
+
+    SpiffWorkflow looks for the failing script line in any traceback frame named
+    "<string>", which the generated __init__ of a dataclass also is: an error raised
+    inside one (a domain value refusing its arguments) would make it report a line the
+    script does not have, or fail on it.
+    """
+    @wraps(function)
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:
+            raise error.with_traceback(None) from None
+    return call
 
 
 # --- the worker --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from .cache import InstanceCache
 from .documents import on_step_completed
 from .events import Events, StepCompleted
 
-SCRIPT_FUNCTIONS_REFERENCE = "workflows.domain.script_functions:SCRIPT_FUNCTIONS"
+SCRIPT_FUNCTIONS_REFERENCE = "workflows.model_functions.registry:SCRIPT_FUNCTIONS"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from workflows.domain.acts import (
 )
 from workflows.domain.deliberation import extract_names_errors, extract_signature_error
 from workflows.domain.errors import DomainError
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS as F
 
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None)
 SITTING = date(2028, 3, 15)

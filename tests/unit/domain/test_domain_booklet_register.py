@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from workflows.domain.booklet_register import SerialRange, ranges_of, serials_of
 from workflows.domain.errors import DomainError, LedgerError
-from workflows.domain.script_functions_register import (
+from workflows.model_functions.register import (
     doter_prescripteurs,
     decrire_registre,
     fusionner_mouvements,

@@ -15,7 +15,7 @@ from workflows.domain.acts import (
 )
 from workflows.domain.errors import DomainError
 from workflows.domain.legal_delays import LegalValue, default_legal_delays
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS as F
 
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None)
 

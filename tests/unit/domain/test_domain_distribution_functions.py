@@ -7,7 +7,7 @@ import pytest
 
 from workflows.domain.allocation import pic_publics
 from workflows.domain.errors import DomainError
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS as F
 
 CONVENTIONS = ["CCAS du Lorrain", "France Travail Martinique Nord"]
 STOCK = [{"cheques_par_carnet": 10, "nombre_carnets": 1500}, {"cheques_par_carnet": 5, "nombre_carnets": 500}]
@@ -268,7 +268,7 @@ def test_the_bilan_sent_to_the_anct_asks_at_most_the_state_share_the_indicators_
 
 
 def test_dotations_stay_within_the_formats_and_booklets_the_mandate_entrusts():
-    from workflows.domain.script_functions_distribution import verifier_dotations_mandats
+    from workflows.model_functions.distribution import verifier_dotations_mandats
     mandats = [{"nom": "CCAS du Lorrain", "formats": [{"cheques_par_carnet": 5, "nombre_carnets": 600},
                                                       {"cheques_par_carnet": 10, "nombre_carnets": 200}]}]
     within = [{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 400, "cheques_par_carnet": 5},

@@ -5,7 +5,8 @@ import pytest
 
 from workflows.domain.calendar import TERRITORIES
 from workflows.domain.errors import DomainError
-from workflows.domain.local_time import TIME_ZONES, calculer_debut_de_journee, calculer_fin_de_journee, calculer_heure_locale
+from workflows.domain.local_time import TIME_ZONES
+from workflows.model_functions.territory import calculer_debut_de_journee, calculer_fin_de_journee, calculer_heure_locale
 
 
 def test_noon_in_martinique_is_four_in_the_afternoon_utc():

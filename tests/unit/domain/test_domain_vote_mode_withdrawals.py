@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from workflows.domain.deliberation import VoteMode, check_quorum, counted_present, vote_mode
 from workflows.domain.errors import DomainError
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS as F
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS as F
 
 DETERMINISTIC = settings(derandomize=True, database=None, deadline=None)
 

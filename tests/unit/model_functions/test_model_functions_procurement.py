@@ -9,12 +9,10 @@ import pytest
 
 from workflows.domain.errors import DomainError
 from workflows.domain.procurement import Publicity, check_notice_media, choose_procedure
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS
-from workflows.domain.script_functions_procurement import (
-    determiner_donnees_essentielles,
-    verifier_supports_publicite,
-)
+from workflows.engine.model_runner import load_functions
 from workflows.engine.sandbox import RestrictedEnvironment
+from workflows.model_functions.procurement import determiner_donnees_essentielles, verifier_supports_publicite
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 
 F = SCRIPT_FUNCTIONS
 
@@ -26,7 +24,7 @@ def json_round_trip(value):
 
 def test_both_functions_are_registered_under_their_own_names():
     for function in (verifier_supports_publicite, determiner_donnees_essentielles):
-        assert F[function.__name__].__name__ == function.__name__
+        assert F[function.__name__] is function
 
 
 # --- the notice's media -------------------------------------------------------------------
@@ -77,7 +75,7 @@ def test_the_script_function_answers_as_the_domain():
 ])
 def test_unknown_values_are_refused_in_french_from_the_function_own_frame(publicite, supports, message):
     with pytest.raises(DomainError, match=message) as refusal:
-        F["verifier_supports_publicite"](publicite, supports)
+        load_functions(F)["verifier_supports_publicite"](publicite, supports)
     frames = traceback.extract_tb(refusal.value.__traceback__)
     assert [f.filename for f in frames if f.filename == "<string>"] == []
 

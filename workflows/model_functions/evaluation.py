@@ -1,15 +1,14 @@
-"""Script function of the evaluation: every indicator, from the prescribers' reports, the
+"""Script functions of the evaluation: every indicator, from the prescribers' reports, the
 stock per booklet format and the mediation places' monthly statements and payments.
 
-Same contract as :mod:`.script_functions`: plain JSON values in and out, the domain
-decides (indicators, allocation rules, monthly payments).
+Plain JSON values in and out, the domain decides (indicators, allocation rules, monthly
+payments).
 """
 from collections import defaultdict
-from decimal import Decimal
 
-from .allocation import pic_publics
-from .formats import booklet_count, booklet_size, parse_formats, total_passes
-from .indicators import (
+from ..domain.allocation import is_pic_public
+from ..domain.formats import booklet_count, booklet_size, parse_formats, total_passes
+from ..domain.indicators import (
     ANCT_2020,
     FundingTerms,
     check_minimum_purchase,
@@ -19,34 +18,18 @@ from .indicators import (
     state_share_owed,
     usage_rate,
 )
-from .json_values import day as _day, decimal as _decimal, json_number as _json_number
-from .mediation_payments import Month, Payment, balance_finding, balances
-from .money import to_money
-
-# The form's public "pic" and the allocation rules' publics flagged PIC count alike.
-FORM_PIC_PUBLIC = "pic"
-
-
-def is_pic_public(public: str) -> bool:
-    """Whether a public counts toward the PIC share of the ANCT convention."""
-    return public == FORM_PIC_PUBLIC or public in pic_publics()
-
-
-def _rate(percent) -> Decimal:
-    return _decimal(percent) / 100
-
-
-def _percent(rate: Decimal | None) -> int | float | None:
-    return None if rate is None else _json_number((rate * 100).normalize())
+from ..domain.mediation_payments import balance_finding, balances
+from ..domain.money import to_money
+from .conversions import amount, decimal, json_number, payments, percent, rate
 
 
 def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct) -> FundingTerms:
     return FundingTerms(
         state_max_share=ANCT_2020.state_max_share if taux_cofinancement_etat_pct is None
-        else _rate(taux_cofinancement_etat_pct),
+        else rate(taux_cofinancement_etat_pct),
         minimum_purchase=ANCT_2020.minimum_purchase,
         pic_min_share=ANCT_2020.pic_min_share if part_minimale_public_pic_pct is None
-        else _rate(part_minimale_public_pic_pct),
+        else rate(part_minimale_public_pic_pct),
         source="convention ANCT",
     )
 
@@ -58,20 +41,15 @@ def _passes(remise: dict) -> int:
             * booklet_size(remise.get("cheques_par_carnet"), where))
 
 
-def _payments(paiements_lieux) -> list[Payment]:
-    return [Payment(p["lieu"], Month.parse(p["mois"]), p["passes"], to_money(_decimal(p["montant"])),
-                    p["numero_mandat_lieu"], _day(p["date_mandatement_lieu"])) for p in paiements_lieux or []]
-
-
 def _payment_indicators(encaissements: list, paiements_lieux, face_value) -> dict:
     redeemed = {e["lieu"]: e["passes_encaisses"] for e in encaissements}
-    lines = balances(redeemed, _payments(paiements_lieux), face_value)
+    lines = balances(redeemed, payments(paiements_lieux), face_value)
     return {
         "paiements_par_lieu": {b.place: {"passes_encaisses": b.redeemed, "passes_payes": b.paid_passes,
-                                         "montant_paye": _json_number(b.paid),
-                                         "reste_a_payer": _json_number(b.outstanding)} for b in lines},
-        "montant_paye_lieux": _json_number(sum((b.paid for b in lines), to_money(0))),
-        "reste_a_payer_lieux": _json_number(sum((b.outstanding for b in lines), to_money(0))),
+                                         "montant_paye": json_number(b.paid),
+                                         "reste_a_payer": json_number(b.outstanding)} for b in lines},
+        "montant_paye_lieux": json_number(sum((b.paid for b in lines), to_money(0))),
+        "reste_a_payer_lieux": json_number(sum((b.outstanding for b in lines), to_money(0))),
         "constat_paiements_lieux": balance_finding(lines),
     }
 
@@ -83,7 +61,7 @@ def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, format
     ``remises``, each handout naming its format), the stock per format, the mediation
     places' redemptions and the payments made to them."""
     terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct)
-    face_value = to_money(_decimal(valeur_cheque))
+    face_value = amount(valeur_cheque)
     handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
     purchased = total_passes(parse_formats(formats_en_stock))
     handed_out = sum(_passes(r) for _p, r in handouts)
@@ -99,17 +77,17 @@ def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, format
         "passes_remis_par_public": _group(handouts, lambda p, r: r["public"], _passes),
         "passes_remis_par_prescripteur": _group(handouts, lambda p, r: p, _passes),
         "passes_encaisses": redeemed,
-        "taux_distribution_pct": _percent(distribution_rate(handed_out, purchased)),
-        "taux_utilisation_pct": _percent(usage_rate(redeemed, handed_out)),
+        "taux_distribution_pct": percent(distribution_rate(handed_out, purchased)),
+        "taux_utilisation_pct": percent(usage_rate(redeemed, handed_out)),
         "beneficiaires_par_public": _distinct_beneficiaries(handouts, lambda p, r: r["public"]),
         "beneficiaires_par_prescripteur": _distinct_beneficiaries(handouts, lambda p, r: p),
         "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
-        "part_public_pic_pct": _percent(pic_check.value),
+        "part_public_pic_pct": percent(pic_check.value),
         "objectif_public_pic_atteint": pic_check.met,
         "constat_public_pic": pic_check.message,
-        "part_etat_due": _json_number(state_share_owed(face_value * redeemed, terms)),
+        "part_etat_due": json_number(state_share_owed(face_value * redeemed, terms)),
         "passes_non_utilises": unused,
-        "avoir_attendu": _json_number(to_money(face_value * unused)),
+        "avoir_attendu": json_number(to_money(face_value * unused)),
         "erreur_achat_minimal": check_minimum_purchase(face_value * purchased, terms),
         **_payment_indicators(encaissements, paiements_lieux, face_value),
     }
@@ -132,7 +110,7 @@ def _distinct_beneficiaries(handouts, key) -> dict:
 def verifier_cofinancement_demande(montant_cofinancement_demande, indicateurs: dict) -> str | None:
     """None when the co-financing asked of the ANCT is at most the State's share the
     indicators computed (``indicateurs["part_etat_due"]``), else what is wrong in French."""
-    return check_requested_funding(_decimal(montant_cofinancement_demande), _decimal(indicateurs["part_etat_due"]))
+    return check_requested_funding(decimal(montant_cofinancement_demande), decimal(indicateurs["part_etat_due"]))
 
 
-EVALUATION_FUNCTIONS = (calculer_indicateurs, verifier_cofinancement_demande)
+VERBS = (calculer_indicateurs, verifier_cofinancement_demande)

@@ -7,9 +7,9 @@ import pytest
 
 from workflows.domain.errors import DomainError
 from workflows.domain.procurement import is_overseas, issuer_cycle
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS
-from workflows.domain.script_functions_procurement import PROCUREMENT_FUNCTIONS
 from workflows.engine.sandbox import RestrictedEnvironment
+from workflows.model_functions import order, procurement
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 
 F = SCRIPT_FUNCTIONS
 TWO_FORMATS = [{"cheques_par_carnet": 10, "nombre_carnets": 150}, {"cheques_par_carnet": 5, "nombre_carnets": 100}]
@@ -21,8 +21,8 @@ def json_round_trip(value):
 
 
 def test_every_procurement_function_is_registered_under_its_own_name():
-    for function in PROCUREMENT_FUNCTIONS:
-        assert F[function.__name__].__name__ == function.__name__
+    for function in procurement.VERBS + order.VERBS:
+        assert F[function.__name__] is function
 
 
 # --- formats ---------------------------------------------------------------------------------

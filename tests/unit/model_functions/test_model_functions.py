@@ -7,9 +7,10 @@ import pytest
 
 from workflows.domain.errors import DomainError
 from workflows.domain.procurement import choose_procedure
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS
 from workflows.domain.thresholds import BuyerKind, PurchaseKind
+from workflows.engine.model_runner import load_functions
 from workflows.engine.sandbox import RestrictedEnvironment
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 
 F = SCRIPT_FUNCTIONS
 VERBS = ("calculer_", "verifier_", "estimer_", "choisir_", "compter_", "nommer_", "exiger_", "determiner_",
@@ -33,9 +34,10 @@ def test_every_function_is_named_by_a_french_verb_under_its_own_name():
 
 def test_an_error_leaves_no_frame_named_string_for_spiffworkflow_to_misread():
     # SpiffWorkflow reads the failing script line from frames named "<string>", which
-    # dataclass constructors are: the refusal must come from the function's own frame.
+    # dataclass constructors are: as the engine loads it, the refusal comes from the
+    # function's own frame.
     with pytest.raises(DomainError) as refusal:
-        F["calculer_quorum"](53, 12, 14)
+        load_functions(F)["calculer_quorum"](53, 12, 14)
     frames = traceback.extract_tb(refusal.value.__traceback__)
     assert [f.filename for f in frames if f.filename == "<string>"] == []
     assert "une procuration" in str(refusal.value)

@@ -1,27 +1,28 @@
 """Script functions of the booklet register: deliveries, dotations, handouts, returns.
 
-Same contract as :mod:`.script_functions`: plain JSON in and out. Each move returns
-{"registre": the register after it, "erreur": None} or, when the ledger refuses it,
-{"registre": the register unchanged, "erreur": why, in French}: the model loops the step
-back with the message, nothing is half-recorded. ``par`` is who recorded the step (the
-task service puts it in ``auteur_etape``), ``le`` the day the move happened.
+Plain JSON in and out. Each move returns {"registre": the register after it, "erreur":
+None} or, when the ledger refuses it, {"registre": the register unchanged, "erreur": why,
+in French}: the model loops the step back with the message, nothing is half-recorded.
+``par`` is who recorded the step (the task service puts it in ``auteur_etape``), ``le``
+the day the move happened.
 """
 import copy
 from collections import deque
 
-from .allocation import allocation_error, allocation_for
-from .booklet_register import (
+from ..domain.allocation import allocation_error
+from ..domain.booklet_register import (
     booklets_by_size,
     empty_register,
     ranges_of,
     record_reception,
     refuse_repeats,
+    register_summary,
     replay,
     serials_of,
 )
-from .errors import DomainError
-from .json_values import day
-from .ledger import Beneficiary, Place
+from ..domain.errors import DomainError
+from ..domain.ledger import Beneficiary, Place
+from .conversions import allocation_rule, day
 
 
 def _applied(registre, record, conventions=()):
@@ -120,7 +121,7 @@ def remettre_aux_beneficiaires(registre, prescripteur: str, remises: list, par: 
                 serials = _handed_serials(held, remise)
                 _require_size(ledger, serials, remise.get("cheques_par_carnet"))
                 move = ledger.hand_to_beneficiary(serials, prescripteur, person, by=par, on=on,
-                                                  allocation=_rule(person.public, on, territoire))
+                                                  allocation=allocation_rule(person.public, on, territoire))
             except DomainError as error:
                 raise DomainError(f"{person.id} : {error}") from None
             recorded.append(_move_json(move, de=prescripteur, beneficiaire={
@@ -179,7 +180,7 @@ def _allocation_alerts(moves, ledger) -> list[str]:
         previous = 0
         for move in sorted(given, key=lambda m: m["le"]):
             public, on = move["beneficiaire"]["public"], day(move["le"])
-            rule = _rule(public, on, move["beneficiaire"].get("territoire"))
+            rule = allocation_rule(public, on, move["beneficiaire"].get("territoire"))
             sizes = [ledger.booklet(serial).size for serial in serials_of(move["carnets"])]
             error = rule and allocation_error(rule, sizes, previous)
             previous += len(sizes)
@@ -192,17 +193,7 @@ def _allocation_alerts(moves, ledger) -> list[str]:
 
 def decrire_registre(registre) -> dict:
     """Where the booklets are, by size: in stock, per prescriber, handed out."""
-    ledger = replay(registre)
-    prescribers = sorted({ledger.holding(b.serial).party for b in ledger.booklets()
-                          if ledger.holding(b.serial).place is Place.PRESCRIBER})
-    return {
-        "plages_par_prescripteur": {p: ranges_of(sorted(ledger.held_by(p))) for p in prescribers},
-        "recus": booklets_by_size(ledger),
-        "en_stock": booklets_by_size(ledger, Place.STOCK),
-        "chez_prescripteurs": {p: booklets_by_size(ledger, Place.PRESCRIBER, p) for p in prescribers},
-        "remis": booklets_by_size(ledger, Place.BENEFICIARY),
-        "mouvements": len(ledger.moves),
-    }
+    return register_summary(registre)
 
 
 def _handed_serials(held, remise) -> tuple[str, ...]:
@@ -261,17 +252,10 @@ def _require_size(ledger, serials, size) -> None:
                               f"non {size} comme indiqué.")
 
 
-def _rule(public, on, territoire):
-    try:
-        return allocation_for(public, on, territoire)
-    except DomainError:
-        return None   # a public without a rule in force is bounded by the dotation only
-
-
 def _move_json(move, **parties) -> dict:
     return {"type": move.kind.value, "carnets": ranges_of(move.serials), "par": move.by,
             "le": move.on.isoformat(), **parties}
 
 
-REGISTER_FUNCTIONS = (verifier_numeros_livres, receptionner_carnets, doter_prescripteurs, remettre_aux_beneficiaires,
-                      restituer_carnets, fusionner_mouvements, decrire_registre)
+VERBS = (verifier_numeros_livres, receptionner_carnets, doter_prescripteurs, remettre_aux_beneficiaires,
+         restituer_carnets, fusionner_mouvements, decrire_registre)

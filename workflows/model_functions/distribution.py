@@ -1,33 +1,17 @@
-"""Script functions of the distribution: dotations per booklet format, the prescriber's
-handouts to beneficiaries, and the monthly payment of the mediation places.
+"""Script functions of the distribution: dotations per booklet format and the prescribers'
+handouts to beneficiaries.
 
-Same contract as :mod:`.script_functions`: plain JSON values in and out, a French verb
-as name, the domain decides (here the booklet ledger, the allocation rules and the
-monthly statements); the conversions only happen at the edge.
+Plain JSON values in and out, a French verb as name, the domain decides (here the booklet
+ledger and the allocation rules); the conversions only happen at the edge.
 """
-from datetime import date
+from ..domain.allocation import is_pic_public
+from ..domain.calendar import format_date
+from ..domain.errors import LedgerError
+from ..domain.formats import BookletFormat, booklet_count, booklet_size, by_format, parse_formats, remaining
+from ..domain.ledger import Beneficiary, Ledger
+from ..domain.passes import Booklet
+from .conversions import allocation_rule, day
 
-from .allocation import allocation_for
-from .calendar import format_date
-from .errors import DomainError, LedgerError
-from .formats import BookletFormat, booklet_count, booklet_size, by_format, parse_formats, remaining
-from .json_values import day as _day, decimal as _decimal, iso as _iso, json_number as _json_number
-from .ledger import Beneficiary, Ledger
-from .mediation_payments import (
-    Month,
-    Payment,
-    PaymentError,
-    Statement,
-    check_distinct_places,
-    pay,
-    payment_schedule,
-    repeated,
-    settle_month,
-    statement,
-)
-from .money import to_money
-from .passes import Booklet
-from .script_functions_evaluation import is_pic_public
 
 # Who records the control moves in the throw-away ledger.
 CONTROL = "contrôle"
@@ -50,7 +34,7 @@ def verifier_dotations(dotations: list, prescripteurs_conventionnes: list, forma
     ``dotations`` are [{prescripteur, nombre_carnets, cheques_par_carnet}];
     ``formats_en_stock`` [{cheques_par_carnet, nombre_carnets}] as the purchase delivered them.
     """
-    on = _day(date_remise)
+    on = day(date_remise)
     ledger = Ledger(prescripteurs_conventionnes)
     stand_ins = [Booklet(f"STOCK-{f.size:02d}-{n:06d}", f.size, on.year, "émetteur")
                  for f in parse_formats(formats_en_stock) for n in range(1, f.booklets + 1)]
@@ -72,7 +56,7 @@ def verifier_dates_executoires(dotations: list, transmissions_conventions: list,
     the booklets are handed to it, else, per prescriber, what is wrong and from when the
     handover may be dated. ``transmissions_conventions`` are the partner conventions
     phase's [{nom, date_executoire, ...}]."""
-    on = _day(date_remise)
+    on = day(date_remise)
     executory = {t.get("nom"): t.get("date_executoire") for t in transmissions_conventions or []}
     errors = []
     for prescriber in dict.fromkeys(d["prescripteur"] for d in dotations):
@@ -81,10 +65,10 @@ def verifier_dates_executoires(dotations: list, transmissions_conventions: list,
             errors.append(f"{prescriber} : aucune date à laquelle sa convention de mandat est devenue "
                           "exécutoire (transmission au contrôle de légalité) : pas de carnets avant qu'elle "
                           "le soit.")
-        elif on < _day(since):
+        elif on < day(since):
             errors.append(f"{prescriber} : carnets remis le {format_date(on)}, avant que sa convention de "
-                          f"mandat soit exécutoire ({format_date(_day(since))}) : datez la remise à partir "
-                          f"du {format_date(_day(since))}.")
+                          f"mandat soit exécutoire ({format_date(day(since))}) : datez la remise à partir "
+                          f"du {format_date(day(since))}.")
     return " ".join(errors) or None
 
 
@@ -117,14 +101,6 @@ def _line_name(line: dict) -> str:
 # --- handouts -------------------------------------------------------------------------
 
 
-def _rule(public: str, on: date, territoire: str | None):
-    """The allocation rule in force for this public, None when the public has none."""
-    try:
-        return allocation_for(public, on, territoire)
-    except DomainError:
-        return None
-
-
 def _handout_size(remise: dict) -> int:
     return booklet_size(remise.get("cheques_par_carnet"),
                         f"Remise à {remise.get('identifiant_beneficiaire')}")
@@ -145,8 +121,8 @@ def verifier_remises(remises: list, dotation: dict, territoire: str | None = Non
     prescriber = dotation["prescripteur"]
     if not remises:
         return None
-    handouts = sorted(remises, key=lambda r: _day(r["date_remise"]))
-    first, last = _day(handouts[0]["date_remise"]), _day(handouts[-1]["date_remise"])
+    handouts = sorted(remises, key=lambda r: day(r["date_remise"]))
+    first, last = day(handouts[0]["date_remise"]), day(handouts[-1]["date_remise"])
     handed = sum(r["nombre_carnets"] for r in remises)
     if handed > held.booklets:
         return (f"{prescriber} : {handed} carnet(s) remis, {held.booklets} détenu(s) : un prescripteur "
@@ -162,12 +138,12 @@ def verifier_remises(remises: list, dotation: dict, territoire: str | None = Non
     ledger.assign_to_prescriber(serials, prescriber, by=CONTROL, on=first)
     errors = []
     for remise in handouts:
-        on = _day(remise["date_remise"])
+        on = day(remise["date_remise"])
         beneficiary = Beneficiary(remise["identifiant_beneficiaire"], remise["public"], territoire)
         given, serials = serials[:remise["nombre_carnets"]], serials[remise["nombre_carnets"]:]
         try:
             ledger.hand_to_beneficiary(given, prescriber, beneficiary, by=CONTROL, on=on,
-                                       allocation=_rule(remise["public"], on, territoire))
+                                       allocation=allocation_rule(remise["public"], on, territoire))
         except LedgerError as error:
             errors.append(f"{beneficiary.id} : {error}")
         if _handout_size(remise) != held.size:
@@ -194,111 +170,11 @@ def verifier_carnets_rendus(dotation: dict, remises: list, carnets_restitues) ->
     return None
 
 
-# --- monthly payment of the mediation places ------------------------------------------
-
-
-def _month_entry(month: Month) -> dict:
-    return {"mois": str(month), "libelle": month.label, "date_paiement": _iso(month.payable_from)}
-
-
-def calculer_calendrier_paiements(date_ouverture: str, date_limite_acceptation: str) -> list:
-    """The months to pay the mediation places, from the campaign's opening to the last
-    month the passes are accepted: [{mois "AAAA-MM", libelle, date_paiement}]."""
-    return [_month_entry(m) for m in payment_schedule(_day(date_ouverture), _day(date_limite_acceptation))]
-
-
-def determiner_mois_suivant(calendrier_paiements: list, mois_paiement: dict) -> dict | None:
-    """The month after ``mois_paiement`` in the schedule, None after the last one."""
-    months = [entry["mois"] for entry in calendrier_paiements]
-    position = months.index(mois_paiement["mois"]) + 1
-    return calendrier_paiements[position] if position < len(months) else None
-
-
-def _payments(paiements_lieux: list) -> list[Payment]:
-    return [Payment(p["lieu"], Month.parse(p["mois"]), p["passes"], _amount(p["montant"]),
-                    p["numero_mandat_lieu"], _day(p["date_mandatement_lieu"])) for p in paiements_lieux or []]
-
-
-def verifier_lieux_mediation(lieux_mediation: list) -> int:
-    """The number of mediation places, each listed once; a place listed twice is refused
-    with its name (it would be stated and paid twice for the same month)."""
-    check_distinct_places(lieux_mediation or [])
-    return len(lieux_mediation or [])
-
-
 def compter_passes_remis(bilans_prescripteurs: list) -> int:
     """The passes handed out to beneficiaries according to the prescribers' reports: each
     handout's booklets times the format it names."""
     return sum(booklet_count(r.get("nombre_carnets"), _line_name(r)) * _handout_size(r)
                for bilan in bilans_prescripteurs or [] for r in bilan.get("remises") or [])
-
-
-# The ceiling of the redemptions, as the refusals name it.
-HANDED_OUT = "passes remis aux bénéficiaires selon les bilans des prescripteurs"
-
-
-def calculer_releve_mensuel(lieu: str, mois: str, passes_encaisses: int, ateliers: int, valeur_cheque,
-                           releves_mensuels: list, paiements_lieux: list, passes_remis: int) -> dict:
-    """The statement of a place for a month: passes redeemed x face value. Refuses a month
-    already paid, or passes declared (all places and months) beyond the passes handed out
-    to beneficiaries (``passes_remis``, from the prescribers' reports)."""
-    declared = sum(r["passes"] for r in releves_mensuels or [])
-    line = statement(lieu, Month.parse(mois), passes_encaisses, valeur_cheque, _payments(paiements_lieux),
-                     declared=declared, ceiling=passes_remis, bound=HANDED_OUT)
-    return {"lieu": line.place, "mois": str(line.month), "libelle": line.month.label,
-            "passes": line.passes, "ateliers": ateliers, "montant": _json_number(line.amount),
-            "numero_mandat_lieu": None, "date_mandatement_lieu": None}
-
-
-def calculer_releves_a_payer(releves_du_mois: list, releves_mensuels: list, passes_remis: int) -> list:
-    """The month's statements with passes to pay. The places declare side by side: their
-    month together may not carry the passes redeemed beyond those handed out either, and
-    a place states a month once."""
-    twice = repeated(r["lieu"] for r in releves_du_mois)
-    if twice:
-        raise PaymentError(f"Relevés de {releves_du_mois[0]['libelle']} : {', '.join(twice)} déclaré(s) "
-                           "plusieurs fois ; un lieu n'a qu'un relevé par mois.")
-    declared = sum(r["passes"] for r in releves_mensuels or [])
-    month = sum(r["passes"] for r in releves_du_mois)
-    if declared + month > passes_remis:
-        places = ", ".join(f"{r['lieu']} {r['passes']}" for r in releves_du_mois if r["passes"])
-        raise PaymentError(f"Passes déclarés pour {releves_du_mois[0]['libelle']} ({places}) : le total des passes "
-                           f"encaissés atteindrait {declared + month}, au-delà des {passes_remis} {HANDED_OUT}. "
-                           "Corrigez la déclaration du lieu.")
-    return [r for r in releves_du_mois if r["passes"] > 0]
-
-
-def calculer_paiement_lieu(releve: dict, numero_mandat_lieu: str, date_mandatement_lieu: str,
-                              paiements_lieux: list) -> dict:
-    """The statement paid: once per place and month, after the month is over."""
-    line = Statement(releve["lieu"], Month.parse(releve["mois"]), releve["passes"], _amount(releve["montant"]))
-    paid = pay(line, numero_mandat_lieu, _day(date_mandatement_lieu), _payments(paiements_lieux))
-    return {**releve, "numero_mandat_lieu": paid.mandate, "date_mandatement_lieu": _iso(paid.paid_on)}
-
-
-def calculer_paiements_cumules(paiements_lieux: list, paiements_du_mois: list) -> list:
-    """The campaign's payments with the month's: refused when a place would be paid twice
-    for one month or a mandate number used twice, within the month as across months."""
-    settle_month(_payments(paiements_lieux), _payments(paiements_du_mois))
-    return list(paiements_lieux or []) + list(paiements_du_mois or [])
-
-
-def calculer_encaissements_par_lieu(lieux_mediation: list, releves_mensuels: list, paiements_lieux: list) -> list:
-    """Per place over the campaign: passes redeemed and workshops (monthly statements),
-    passes and amount paid (payments)."""
-    totals = []
-    for place in lieux_mediation or []:
-        lines = [r for r in releves_mensuels or [] if r["lieu"] == place]
-        paid = [p for p in paiements_lieux or [] if p["lieu"] == place]
-        totals.append({"lieu": place, "passes_encaisses": sum(r["passes"] for r in lines),
-                       "ateliers": sum(r.get("ateliers") or 0 for r in lines),
-                       "passes_payes": sum(p["passes"] for p in paid),
-                       "montant_paye": _json_number(sum((_amount(p["montant"]) for p in paid), to_money(0)))})
-    return totals
-
-
-def _amount(value):
-    return to_money(_decimal(value))
 
 
 def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
@@ -325,10 +201,7 @@ def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
     return " ".join(errors) or None
 
 
-DISTRIBUTION_FUNCTIONS = (
+VERBS = (
     verifier_dotations, verifier_dotations_mandats, verifier_dates_executoires, calculer_stock_restant, compter_par_format,
-    compter_beneficiaires_pic, verifier_remises, verifier_carnets_rendus, verifier_lieux_mediation,
-    compter_passes_remis, calculer_calendrier_paiements, determiner_mois_suivant, calculer_releve_mensuel,
-    calculer_releves_a_payer, calculer_paiement_lieu, calculer_paiements_cumules,
-    calculer_encaissements_par_lieu,
+    compter_beneficiaires_pic, verifier_remises, verifier_carnets_rendus, compter_passes_remis,
 )

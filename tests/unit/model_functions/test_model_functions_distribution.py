@@ -9,10 +9,12 @@ import pytest
 from workflows.domain import allocation
 from workflows.domain.allocation import AllocationRule, allocation_error, allocation_for
 from workflows.domain.errors import DomainError
-from workflows.domain.script_functions import SCRIPT_FUNCTIONS
-from workflows.domain.script_functions_distribution import verifier_remises as unwrapped
+from workflows.engine.model_runner import load_functions
+from workflows.model_functions.distribution import verifier_remises as unwrapped
+from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 
-verifier_remises = SCRIPT_FUNCTIONS["verifier_remises"]
+# As the engine loads it for the models.
+verifier_remises = load_functions(SCRIPT_FUNCTIONS)["verifier_remises"]
 CCAS = {"prescripteur": "CCAS du Lorrain", "nombre_carnets": 3, "cheques_par_carnet": 5}
 CCAS_10 = {**CCAS, "cheques_par_carnet": 10}
 PLIE = {"prescripteur": "France Travail Martinique Nord", "nombre_carnets": 9, "cheques_par_carnet": 10}
@@ -24,7 +26,8 @@ def remise(who, public, count, on="2027-09-01", size=None, **extra):
             **extra}
 
 
-def test_it_is_registered_among_the_script_functions_and_wraps_the_module_function():
+def test_it_is_registered_among_the_script_functions_and_the_engine_wraps_it():
+    assert SCRIPT_FUNCTIONS["verifier_remises"] is unwrapped
     assert verifier_remises.__name__ == "verifier_remises"
     assert verifier_remises.__wrapped__ is unwrapped
 
