@@ -26,7 +26,7 @@ def remise(who, public, count, on="2027-09-01", size=None, **extra):
             **extra}
 
 
-def test_it_is_registered_among_the_script_functions_and_the_engine_wraps_it():
+def test_it_is_registered_as_written_and_the_engine_wraps_it_when_loading():
     assert SCRIPT_FUNCTIONS["verifier_remises"] is unwrapped
     assert verifier_remises.__name__ == "verifier_remises"
     assert verifier_remises.__wrapped__ is unwrapped
