@@ -509,6 +509,19 @@ def users_disable(ctx, username, by_username):
     click.echo(f"Utilisateur « {username} » désactivé.")
 
 
+@users.command("sign-out")
+@click.argument("username")
+@click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
+@click.pass_context
+@fails_in_french
+def users_sign_out(ctx, username, by_username):
+    """Ferme toutes les sessions et tous les jetons d’API d’un utilisateur."""
+    from workflows.services.logins import sign_out_user
+    app = conventio_of(ctx)
+    ended = sign_out_user(app, username, acting(app, by_username))
+    click.echo(f"Utilisateur « {username} » déconnecté partout : {ended} session(s) ou jeton(s) fermé(s).")
+
+
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
 from workflows.jobs.cli import beat, jobs, worker  # noqa: E402
 

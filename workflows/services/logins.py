@@ -6,6 +6,9 @@
 - A session (a page cookie or an API token) carries a random secret; the database keeps
   its SHA-256 with the user and the expiry. Every request looks it up, and logging out
   deletes it: a copy of the cookie taken before is refused after.
+- An API token can be revoked before it expires by whoever holds it (DELETE /auth/token),
+  and an administrator can end every session and token of a user at once (sign_out_user):
+  both delete rows, so every server process refuses them at its next request. Journaled.
 - Failed logins are rows (user name, client address, time), so that every process behind
   the same database counts them together; rows older than the throttle's window are
   pruned as new failures come.
@@ -21,11 +24,13 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import NotFound
 from ..store.models import LoginFailure, LoginSession, UserAccount
 from ..store.uow import UnitOfWork
 from .actors import Actor
 from .persistence import aware, db_time
-from .steps import utc_now
+from .rights import require_admin
+from .steps import Step, utc_now
 
 NAME_LENGTH = 255
 ADDRESS_LENGTH = 64
@@ -139,6 +144,36 @@ def close_session(app, secret, revoke_tokens=False):
                                                                LoginSession.kind == "api"))
             uow.session.delete(row)
         uow.commit()
+
+
+def revoke_session(app, secret, actor, kind):
+    """Revoke the session `secret` of kind `kind` that `actor` is using (an API token before it
+    expires), journaled; False when it was no longer there."""
+    if not isinstance(secret, str) or not secret:
+        return False
+    with Step(app) as step:
+        row = step.session.get(LoginSession, _digest(secret))
+        if row is None or row.kind != kind or row.username != actor.username:
+            return False
+        step.session.delete(row)
+        step.record("session", "Jeton d’API révoqué par son titulaire" if kind == "api" else "Session fermée",
+                    actor, payload={"utilisateur": actor.username, "type": kind})
+        step.commit()
+    return True
+
+
+def sign_out_user(app, username, by):
+    """An administrator `by` ends every page session and API token of `username` at once (a
+    stolen laptop, a departure): the number ended. Journaled, even when there was none."""
+    require_admin(by)
+    with Step(app) as step:
+        if step.session.get(UserAccount, username) is None:
+            raise NotFound(f"Utilisateur « {username} » inconnu.")
+        ended = step.session.execute(delete(LoginSession).where(LoginSession.username == username)).rowcount
+        step.record("session", f"Sessions et jetons de « {username} » fermés par un administrateur ({ended})", by,
+                    payload={"utilisateur": username, "sessions": ended})
+        step.commit()
+    return ended
 
 
 # --- failed attempts -----------------------------------------------------------------------
