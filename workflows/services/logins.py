@@ -11,7 +11,8 @@
   both delete rows, so every server process refuses them at its next request. Journaled.
 - Failed logins are rows (user name, client address, time), so that every process behind
   the same database counts them together; rows older than the throttle's window are
-  pruned as new failures come.
+  pruned as new failures come. Each failure is also counted for its address alone, in a
+  row whose name is ANY_NAME, so that trying many names from one address is slowed too.
 """
 import hashlib
 import json
@@ -177,13 +178,20 @@ def sign_out_user(app, username, by):
 
 
 # --- failed attempts -----------------------------------------------------------------------
+# The name of the rows counting an address's failures whatever the name tried: no login
+# has it, since storable() removes control characters from the names it keys.
+ANY_NAME = "\x7f"
+
+
 def throttle_key(username, address):
-    return storable((username or "").strip().casefold()), storable(address or "", ADDRESS_LENGTH)
+    """(name, address) of the rows counting failures; username None: the address's own rows."""
+    name = ANY_NAME if username is None else storable((username or "").strip().casefold())
+    return name, storable(address or "", ADDRESS_LENGTH)
 
 
 def nth_recent_failure(app, username, address, since, n):
-    """The time of the n-th most recent failure for (username, address) after `since`; None
-    when there are fewer. One indexed query."""
+    """The time of the n-th most recent failure for (username, address) after `since` (username
+    None: for the address, whatever the name); None when there are fewer. One indexed query."""
     name, address = throttle_key(username, address)
     with app.db.sessions() as session:
         moment = session.execute(
@@ -194,15 +202,19 @@ def nth_recent_failure(app, username, address, since, n):
 
 
 def record_failure(app, username, address, now, forget_before):
-    """Count one failure; forget everyone's failures older than `forget_before`."""
+    """Count one failure, for (username, address) and for the address alone; forget everyone's
+    failures older than `forget_before`."""
     name, address = throttle_key(username, address)
     with UnitOfWork(app.db, write=True) as uow:
         uow.session.execute(delete(LoginFailure).where(LoginFailure.at <= db_time(forget_before)))
-        uow.session.add(LoginFailure(username=name, address=address, at=db_time(now)))
+        uow.session.add_all([LoginFailure(username=name, address=address, at=db_time(now)),
+                             LoginFailure(username=ANY_NAME, address=address, at=db_time(now))])
         uow.commit()
 
 
 def clear_failures(app, username, address):
+    """Forget the failures of (username, address) after a success; not the address's own count
+    (one valid account must not reset the count of the names tried from its address)."""
     name, address = throttle_key(username, address)
     with UnitOfWork(app.db, write=True) as uow:
         uow.session.execute(delete(LoginFailure).where(LoginFailure.username == name,
