@@ -32,7 +32,8 @@ class LoginRefused(Exception):
 def init_app(app):
     web = app.extensions["conventio_web"]
     app.extensions["conventio_throttle"] = LoginThrottle(app.extensions["conventio"], web.login_attempts,
-                                                        web.login_window_seconds)
+                                                        web.login_window_seconds,
+                                                        attempts_per_address=web.login_attempts_per_address)
     app.extensions["conventio_directory"] = LdapDirectory(web.ldap) if web.ldap else None
     dummy_hash()   # made now, so that no login pays for it
 

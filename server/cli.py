@@ -12,6 +12,8 @@ from workflows.cli_support import conventio_of, fails_in_french
 from workflows.errors import InvalidData
 from workflows.services.actors import Actor
 
+from .cli_usage import FrenchUsage, in_french
+
 
 def shell_actor():
     """Whoever runs the CLI has the database in hand: they act as an administrator."""
@@ -59,14 +61,25 @@ def _print(rows, as_json, columns):
 
 class FrenchErrors(click.Group):
     """Whatever a command lets escape (database unreachable, a number too large, a bug) is one
-    French line on stderr and exit 1, never a traceback; CONVENTIO_DEBUG=1 shows the traceback."""
+    French line on stderr and exit 1, never a traceback; CONVENTIO_DEBUG=1 shows the traceback.
+    Click's usage errors (a missing argument, an unknown option) are one French line too, with
+    the command that shows the help, and exit 2 (server/cli_usage.py)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.ClickException as exc:      # the root's own options: `conventio --foo`
+            raise in_french(exc) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise in_french(exc) from None
+        except (click.Abort, KeyboardInterrupt):
+            raise FrenchUsage("interrompu.", exit_code=1) from None
         except Exception as exc:
-            if isinstance(exc, click.ClickException | click.exceptions.Exit | click.Abort) \
-                    or os.environ.get("CONVENTIO_DEBUG"):
+            if isinstance(exc, click.exceptions.Exit) or os.environ.get("CONVENTIO_DEBUG"):
                 raise
             click.echo(f"Erreur : {describe_failure(exc)}", err=True)
             ctx.exit(1)
@@ -494,6 +507,19 @@ def users_disable(ctx, username, by_username):
     app = conventio_of(ctx)
     set_active(app, username, False, acting(app, by_username))
     click.echo(f"Utilisateur « {username} » désactivé.")
+
+
+@users.command("sign-out")
+@click.argument("username")
+@click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
+@click.pass_context
+@fails_in_french
+def users_sign_out(ctx, username, by_username):
+    """Ferme toutes les sessions et tous les jetons d’API d’un utilisateur."""
+    from workflows.services.logins import sign_out_user
+    app = conventio_of(ctx)
+    ended = sign_out_user(app, username, acting(app, by_username))
+    click.echo(f"Utilisateur « {username} » déconnecté partout : {ended} session(s) ou jeton(s) fermé(s).")
 
 
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)

@@ -100,6 +100,7 @@ class WebSettings:
     token_max_age: int = 8 * 3600
     session_hours: int = 8
     login_attempts: int = 5
+    login_attempts_per_address: int = 50    # failures from one address, whatever the names (0: no limit)
     login_window_seconds: int = 15 * 60
     # The reverse proxies whose X-Forwarded-For is believed (server/throttle.py); none by default.
     trusted_proxies: tuple = ()
@@ -114,6 +115,7 @@ class WebSettings:
             token_max_age=int(env.get("CONVENTIO_TOKEN_MAX_AGE", 8 * 3600)),
             session_hours=int(env.get("CONVENTIO_SESSION_HOURS", 8)),
             login_attempts=int(env.get("CONVENTIO_LOGIN_ATTEMPTS", 5)),
+            login_attempts_per_address=int(env.get("CONVENTIO_LOGIN_ATTEMPTS_PER_ADDRESS", 50)),
             login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
             trusted_proxies=parse_networks(env.get("CONVENTIO_TRUSTED_PROXIES", "")),
             ldap=LdapSettings.from_env(env),

@@ -1,4 +1,6 @@
-"""Login throttling: after N failures for one login from one address, refuse for a while.
+"""Login throttling: after N failures for one login from one address, or M failures from one
+address whatever the names tried (CONVENTIO_LOGIN_ATTEMPTS_PER_ADDRESS), refuse for a while.
+A success forgets its login's failures, never its address's.
 
 The failures are rows of the database (workflows.services.logins), so every server
 process behind the same database counts them together. Two processes checking at the
@@ -20,17 +22,24 @@ from .context import web_settings
 
 
 class LoginThrottle:
-    def __init__(self, app, attempts, window_seconds, clock=utc_now):
+    def __init__(self, app, attempts, window_seconds, clock=utc_now, attempts_per_address=0):
         self.app = app              # the Conventio whose database keeps the failures
         self.attempts = attempts
+        self.attempts_per_address = attempts_per_address   # 0: no limit per address alone
         self.window = timedelta(seconds=window_seconds)
         self.clock = clock
 
     def retry_after(self, username, address):
         """Seconds until the next attempt is allowed; 0 when allowed now."""
         now = self.clock()
+        limits = [(username, self.attempts)]
+        if self.attempts_per_address:
+            limits.append((None, self.attempts_per_address))    # the address, whatever the name
+        return max(self._wait(name, address, attempts, now) for name, attempts in limits)
+
+    def _wait(self, username, address, attempts, now):
         # Blocked while `attempts` failures are within the window: until the oldest of them leaves it.
-        oldest = nth_recent_failure(self.app, username, address, now - self.window, self.attempts)
+        oldest = nth_recent_failure(self.app, username, address, now - self.window, attempts)
         if oldest is None:
             return 0
         return max(1, math.ceil((oldest + self.window - now).total_seconds()))

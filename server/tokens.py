@@ -4,11 +4,14 @@ A token names its user and carries the secret of a server-side session of kind "
 (workflows.services.logins): every request checks the signature, the age, then that
 session, so a token can be revoked before it expires; logging out of the pages revokes
 the user's tokens. The user is read again at every request, so disabling an account
-stops its tokens at once. The salt keeps tokens apart from session cookies.
+stops its tokens at once; DELETE /auth/token revokes the token used, and an administrator can
+end all of a user's (workflows.services.logins.sign_out_user). The salt keeps tokens apart
+from session cookies.
 """
+from flask import request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from workflows.services.logins import open_session, session_actor
+from workflows.services.logins import open_session, revoke_session, session_actor
 
 from .context import conventio, web_settings
 
@@ -50,3 +53,15 @@ def token_actor(secret_key, token, max_age):
     username, secret = claims
     actor = session_actor(conventio(), secret, KIND)
     return actor if actor is not None and actor.username == username else None
+
+
+def bearer_token():
+    """The token of the current request's Authorization: Bearer header; None without one."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def revoke_token(secret_key, token, max_age, actor):
+    """Revoke the token `actor` authenticated with: refused from then on by every server process."""
+    claims = token_claims(secret_key, token, max_age)
+    return claims is not None and revoke_session(conventio(), claims[1], actor, KIND)

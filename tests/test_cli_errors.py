@@ -1,4 +1,5 @@
-"""Every error of the command line is one French line on stderr and exit 1, never a traceback."""
+"""Every error of the command line is one French line on stderr, never a traceback: exit 1 when the
+command failed, exit 2 when it was misused (Click's usage errors, with the command that shows the help)."""
 import json
 import os
 import subprocess
@@ -78,3 +79,78 @@ def test_an_unexpected_error_is_one_line_and_conventio_debug_shows_the_traceback
 def test_an_identifier_beyond_an_integer_column_is_one_line_on_postgresql(tmp_path, postgres_url):
     line = one_french_line(run(tmp_path, "instances", "show", str(2 ** 31), CONVENTIO_DATABASE_URL=postgres_url))
     assert "limites de la base de données" in line
+
+
+# --- Click's usage errors: one French line with the command that shows the help, exit 2 -------------
+def usage_line(done):
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("Erreur : "), done.stderr
+    for english in ("Usage:", "Error:", "Try ", "No such", "Missing", "Invalid value", "requires"):
+        assert english not in done.stderr, done.stderr
+    assert done.stdout == ""
+    return done.stderr.strip()
+
+
+@pytest.mark.parametrize("args, wrong, help_command", [
+    (("instances", "start"), "argument PROCESS_ID manquant", "conventio instances start"),
+    (("instances", "start", "pass_numerique", "--territoire", "cap-nord"), "option inconnue « --territoire »",
+     "conventio instances start"),
+    (("instances", "start", "pass_numerique", "--dat", "{}"), "vouliez-vous dire l’une de : « --as », « --data »",
+     "conventio instances start"),
+    (("instances", "start", "pass_numerique", "--data"), "l’option --data attend une valeur",
+     "conventio instances start"),
+    (("instances", "start", "pass_numerique", "en", "trop"), "argument(s) en trop : en trop",
+     "conventio instances start"),
+    (("instances", "list", "--json=oui"), "l’option --json ne prend pas de valeur", "conventio instances list"),
+    (("instances", "show", "douze"), "valeur invalide pour INSTANCE_ID (« douze ») : nombre entier attendu",
+     "conventio instances show"),
+    (("instances", "start", "p", "--version", "2.5"), "valeur invalide pour --version (« 2.5 ») : nombre entier",
+     "conventio instances start"),
+    (("tasks", "complete", "t-1"), "option --as obligatoire manquante", "conventio tasks complete"),
+    (("instances", "demarrer"), "commande inconnue « demarrer »", "conventio instances"),
+    (("instance", "list"), "commande inconnue « instance » (vouliez-vous dire « instances » ?)", "conventio"),
+    (("--verbose", "instances", "list"), "option inconnue « --verbose »", "conventio"),
+    (("timers", "run-due", "--now", "demain"), "--now : date ISO 8601 attendue", "conventio timers run-due"),
+    (("serve", "--port", "huit"), "valeur invalide pour --port (« huit ») : nombre entier attendu",
+     "conventio serve"),
+])
+def test_a_usage_error_is_one_french_line_naming_the_help_command(tmp_path, args, wrong, help_command):
+    line = usage_line(run(tmp_path, *args))
+    assert wrong in line, line
+    assert line.endswith(f" Aide : {help_command} --help"), line
+    assert not (tmp_path / "data").exists()    # refused before anything was opened
+
+
+def test_the_help_texts_still_work(tmp_path):
+    done = run(tmp_path, "instances", "start", "--help")
+    assert done.returncode == 0 and done.stderr == ""
+    assert "Données de départ (objet JSON)." in done.stdout and "PROCESS_ID" in done.stdout
+    done = run(tmp_path, "--help")
+    assert done.returncode == 0 and "Instances de processus." in done.stdout
+
+
+def test_a_click_exception_of_a_command_is_one_french_line():
+    import click
+    from click.testing import CliRunner
+
+    from server.cli import FrenchErrors
+
+    @click.group(cls=FrenchErrors)
+    def root():
+        pass
+
+    @root.command()
+    def refuse():
+        raise click.ClickException("territoire « cap-sud » inconnu")
+
+    @root.command()
+    @click.option("--n", type=click.IntRange(1, 10))
+    def bounded(n):
+        pass
+
+    done = CliRunner().invoke(root, ["refuse"])
+    assert (done.exit_code, done.stderr) == (1, "Erreur : territoire « cap-sud » inconnu.\n")
+    done = CliRunner().invoke(root, ["bounded", "--n", "11"])
+    assert done.exit_code == 2
+    assert done.stderr == ("Erreur : valeur invalide pour --n (« 11 ») : nombre entre 1 et 10 attendu. "
+                           "Aide : root bounded --help\n"), done.stderr

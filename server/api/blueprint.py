@@ -3,7 +3,7 @@ from flask import Blueprint, g, request
 
 from ..context import web_settings
 from ..extensions import csrf
-from ..tokens import token_actor
+from ..tokens import bearer_token, token_actor
 from ..http import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -16,10 +16,10 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def authenticate_request():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
+    token = bearer_token()
+    if token is not None:
         settings = web_settings()
-        g.actor = token_actor(settings.secret_key, header[7:].strip(), settings.token_max_age)
+        g.actor = token_actor(settings.secret_key, token, settings.token_max_age)
         if g.actor is None:
             return error_response(401, "non_authentifie", "Jeton invalide ou expiré : demandez-en un nouveau.")
         return None

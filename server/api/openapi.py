@@ -134,7 +134,14 @@ FILES = {"type": "array", "items": {"type": "string", "contentMediaType": "appli
 PATHS = {
     "/auth/token": {"post": operation(
         "Obtenir un jeton d’API", 200, ref("Token"), 400, 401, 403, 422, 429, 503,
-        body=json_content(ref("TokenRequest")), public=True, tags=["auth"])},
+        body=json_content(ref("TokenRequest")), public=True, tags=["auth"]),
+        "delete": {**operation("Révoquer le jeton de la requête avant son expiration (400 sans jeton)", 204, {},
+                               400, tags=["auth"]),
+                   "responses": {**responses(204, {}, 400), "204": {"description": "jeton révoqué"}}}},
+    "/users/{username}/sessions": {"delete": operation(
+        "Fermer toutes les sessions et tous les jetons d’un utilisateur (administrateurs)", 200,
+        obj({"username": STRING, "ended": {**INTEGER, "description": "sessions et jetons fermés"}}), 400, 403, 404,
+        parameters=[path_parameter("username", STRING)], tags=["users"])},
     "/processes": {
         "get": operation("Modèles déployés (toutes versions)", 200, {"type": "array", "items": ref("Definition")},
                          tags=["processes"]),

@@ -11,6 +11,7 @@ from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.deploy import deploy_sources, list_definitions
 from workflows.services.documents import document_file, generate_documents, list_documents
 from workflows.services.instances import get_instance, list_instances, start_form, start_instance
+from workflows.services.logins import sign_out_user
 from workflows.services.rights import require_admin, require_starter
 from workflows.services.tasks import complete_task, get_task, list_tasks
 
@@ -18,7 +19,7 @@ from ..accounts import LoginRefused, log_in
 from ..context import conventio, web_settings
 from ..http import MAX_ID, error_response, uploaded_sources
 from ..throttle import client_address
-from ..tokens import issue_token as sign_token
+from ..tokens import bearer_token, issue_token as sign_token, revoke_token as revoke_bearer
 from .blueprint import bp
 from .openapi import openapi_document as build_document
 
@@ -120,6 +121,25 @@ def issue_token():
     settings = web_settings()
     return jsonify({"token": sign_token(settings.secret_key, actor.username), "token_type": "Bearer",
                     "expires_in": settings.token_max_age, "username": actor.username})
+
+
+@bp.delete("/auth/token")
+def revoke_token():
+    """Revoke the token of this request before it expires (204); the session of the pages is
+    closed by logging out."""
+    token = bearer_token()
+    if token is None:
+        return error_response(400, "requete_invalide", "Aucun jeton à révoquer : cette requête n’en porte pas "
+                                                       "(Authorization: Bearer …).")
+    settings = web_settings()
+    revoke_bearer(settings.secret_key, token, settings.token_max_age, g.actor)
+    return "", 204
+
+
+@bp.delete("/users/<username>/sessions")
+def sign_out(username):
+    """An administrator ends every page session and API token of a user."""
+    return jsonify({"username": username, "ended": sign_out_user(conventio(), username, g.actor)})
 
 
 @bp.get("/processes")

@@ -1,9 +1,10 @@
-"""Users and roles (administrators only): list, add, disable, enable."""
+"""Users and roles (administrators only): list, add, disable, enable, sign out everywhere."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workflows.errors import ConventioError
 from workflows.roles import ROLE_LABELS
+from workflows.services.logins import sign_out_user
 from workflows.services.rights import require_admin
 from workflows.services.users import add_user, list_users, set_active
 
@@ -56,4 +57,14 @@ def toggle(username):
     set_active(conventio(), username, active, actor)
     flash(_("Utilisateur « %(name)s » réactivé.", name=username) if active
           else _("Utilisateur « %(name)s » désactivé.", name=username), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<username>/sign-out")
+@login_required
+def sign_out(username):
+    """Every page session and API token of the user ended (the administrator's own included)."""
+    ended = sign_out_user(conventio(), username, current_actor())
+    flash(_("Utilisateur « %(name)s » déconnecté partout (%(count)d session(s) ou jeton(s) fermé(s)).",
+            name=username, count=ended), "success")
     return redirect(url_for(".users"))

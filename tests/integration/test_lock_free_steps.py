@@ -19,7 +19,7 @@ from workflows.errors import Conflict, InstanceFailed
 from workflows.services import open_conventio
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.tasks import complete_task, list_tasks
-from workflows.store.models import AuditEntry
+from workflows.store.models import AuditEntry, ProcessInstance
 
 WAIT = 60   # seconds: only a bound for a broken run, never what a test measures
 
@@ -249,3 +249,53 @@ def test_a_message_receiver_that_moved_on_meanwhile_gets_the_message_once(any_ap
     assert get_instance(any_app, waiter, ADMIN)["data"]["signature"] == {"par": "ANCT"}
     assert journal(any_app, "message", waiter) == 1
     assert get_instance(any_app, signer, ADMIN)["status"] == "completed"
+
+
+def version_of(app, instance_id):
+    with app.db.sessions() as session:
+        return session.execute(select(ProcessInstance.version).where(ProcessInstance.id == instance_id)).scalar()
+
+
+def test_a_refused_step_leaves_the_version_and_sends_no_concurrent_step_into_a_retry(any_app, monkeypatch):
+    """The refused step only notes why on the instance: the branch a colleague completes
+    meanwhile, from the same version, writes at its first computation; its success clears the note."""
+    deploy_xml(any_app, {"failing.bpmn": branches("failing", "total = montant_inconnu + 1")})
+    instance_id = start_instance(any_app, "failing", {}, ADMIN)["id"]
+    left, right = task_named(any_app, instance_id, "Gauche"), task_named(any_app, instance_id, "Droite")
+    before = version_of(any_app, instance_id)
+    hook = Hook(monkeypatch, right, hold=True)
+    colleague = Worker(lambda: complete_task(any_app, right, {}, ADMIN))
+    colleague.start()
+    assert hook.entered.wait(WAIT)           # the colleague's step has read the instance, and computes
+
+    with pytest.raises(InstanceFailed) as refused:
+        complete_task(any_app, left, {}, ADMIN)
+    assert "montant_inconnu" in refused.value.message
+    assert version_of(any_app, instance_id) == before
+    assert "montant_inconnu" in get_instance(any_app, instance_id, ADMIN)["error"]
+    assert journal(any_app, "echec", instance_id) == 1
+
+    hook.release.set()
+    result, error = colleague.outcome()
+    assert error is None, error
+    assert hook.calls == 1, "the refusal sent the colleague's step into a retry"
+    assert version_of(any_app, instance_id) == before + 1
+    assert open_names(any_app, instance_id) == ["Gauche"]
+    assert get_instance(any_app, instance_id, ADMIN)["error"] is None
+    assert journal(any_app, "completion", instance_id) == 1
+
+
+def test_a_refused_step_changes_no_version_cold_or_warm(any_app):
+    deploy_xml(any_app, {"failing.bpmn": branches("failing", "total = montant_inconnu + 1")})
+    instance_id = start_instance(any_app, "failing", {}, ADMIN)["id"]
+    left = task_named(any_app, instance_id, "Gauche")
+    before = version_of(any_app, instance_id)
+    for cold in (False, True):
+        if cold:
+            any_app.cache.clear()
+        with pytest.raises(InstanceFailed):
+            complete_task(any_app, left, {}, ADMIN)
+        assert version_of(any_app, instance_id) == before
+    assert journal(any_app, "echec", instance_id) == 2
+    complete_task(any_app, task_named(any_app, instance_id, "Droite"), {}, ADMIN)   # the state is as it was
+    assert open_names(any_app, instance_id) == ["Gauche"]

@@ -46,3 +46,6 @@ class CheckedClient:
 
     def post(self, path, **kwargs):
         return self._send("POST", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._send("DELETE", path, **kwargs)

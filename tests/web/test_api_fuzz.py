@@ -48,7 +48,7 @@ def fuzzed(conventio):
     [ready] = list_tasks(conventio, legal, instance_id=fresh["id"])
     app = create_app(conventio=conventio, test_config={"TESTING": False, "WEB_SETTINGS": web_settings()})
     real = {"instance_id": fresh["id"], "document_id": document["id"], "task_id": ready["id"],
-            "process_id": "convention_anct"}
+            "process_id": "convention_anct", "username": "juriste"}
     return app, api_token(app.test_client(), "juriste"), real
 
 

@@ -14,7 +14,7 @@ from server.config import WebSettings
 from server.throttle import LoginThrottle, resolve_client
 from web_helpers import PASSWORD, actor, api_token, csrf_token, login, post, web_settings
 from workflows.services import open_conventio
-from workflows.services.logins import find_account, open_session, password_matches, session_actor
+from workflows.services.logins import ANY_NAME, find_account, open_session, password_matches, session_actor
 from workflows.services.users import add_user, set_active
 from workflows.store.models import LoginFailure, LoginSession, UserAccount
 
@@ -181,7 +181,7 @@ def test_the_throttle_prunes_old_failures_and_forgets_on_success(conventio):
     now[0] += timedelta(minutes=11)
     throttle.failed("chloe", "192.0.2.1")
     with conventio.db.sessions() as session:
-        assert session.execute(select(LoginFailure.username)).scalars().all() == ["chloe"]
+        assert sorted(session.execute(select(LoginFailure.username)).scalars()) == ["chloe", ANY_NAME]
     for _ in range(3):
         throttle.failed("chloe", "192.0.2.1")
     assert throttle.retry_after("chloe", "192.0.2.1") == 600
@@ -191,8 +191,8 @@ def test_the_throttle_prunes_old_failures_and_forgets_on_success(conventio):
     assert throttle.retry_after("chloe", "192.0.2.1") == 0
 
 
-def test_the_throttles_check_reads_its_index(conventio):
-    throttle = LoginThrottle(conventio, attempts=5, window_seconds=600)
+def test_the_throttles_checks_read_their_index(conventio):
+    throttle = LoginThrottle(conventio, attempts=5, window_seconds=600, attempts_per_address=50)
     throttle.failed("alice", "192.0.2.1")
     statements = []
 
@@ -204,11 +204,74 @@ def test_the_throttles_check_reads_its_index(conventio):
         throttle.retry_after("alice", "192.0.2.1")
     finally:
         event.remove(conventio.db.engine, "before_cursor_execute", seen)
-    [(statement, parameters)] = [s for s in statements if "login_failure" in s[0]]
+    checks = [s for s in statements if "login_failure" in s[0]]
+    assert [parameters[0] for _, parameters in checks] == ["alice", ANY_NAME]   # per name, per address
     with conventio.db.engine.connect() as connection:
-        plan = " ".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
-                                                                       parameters))
-    assert "ix_login_failure_key" in plan, plan
+        for statement, parameters in checks:
+            plan = " ".join(str(row) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                           parameters))
+            assert "ix_login_failure_key" in plan, plan
+
+
+# --- the throttle per address, whatever the names tried ------------------------------------------
+def test_many_names_from_one_address_are_slowed_the_per_name_limit_stays(conventio):
+    now = [datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)]
+    throttle = LoginThrottle(conventio, attempts=3, window_seconds=600, clock=lambda: now[0],
+                             attempts_per_address=4)
+    for name in ("alice", "bruno", "chloe"):
+        throttle.failed(name, "192.0.2.1")
+    assert throttle.retry_after("denis", "192.0.2.1") == 0
+    now[0] += timedelta(minutes=1)
+    throttle.failed("denis", "192.0.2.1")
+    for name in ("emma", "alice", "directrice"):
+        assert throttle.retry_after(name, "192.0.2.1") == 540, name   # the first of the four leaves at 9:10
+    assert throttle.retry_after("emma", "192.0.2.2") == 0, "another address is not slowed"
+    throttle.succeeded("alice", "192.0.2.1")
+    assert throttle.retry_after("emma", "192.0.2.1") == 540, "a success does not reset the address's count"
+    now[0] += timedelta(minutes=9)
+    assert throttle.retry_after("emma", "192.0.2.1") == 0     # the three of 9:00 left the window
+    # The per-name limit stays, below the address's: three failures of one name.
+    for _ in range(3):
+        throttle.failed("fanny", "192.0.2.3")
+    assert throttle.retry_after("fanny", "192.0.2.3") == 600
+    assert throttle.retry_after("gaston", "192.0.2.3") == 0
+
+
+def test_the_per_address_limit_is_a_setting_with_a_default(tmp_path):
+    assert WebSettings.from_env(tmp_path, env={}).login_attempts_per_address == 50
+    settings = WebSettings.from_env(tmp_path, env={"CONVENTIO_LOGIN_ATTEMPTS_PER_ADDRESS": "0"})
+    assert settings.login_attempts_per_address == 0
+    throttle = LoginThrottle(None, attempts=5, window_seconds=600, attempts_per_address=0)
+    assert throttle.attempts_per_address == 0
+
+
+@pytest.fixture
+def servers_limiting_addresses(any_db_settings):
+    """Two server processes on one database (SQLite and PostgreSQL), 3 failures per address."""
+    first, second = open_conventio(any_db_settings), open_conventio(any_db_settings)
+    add_user(first, "agent", ["legal"], ["cap-nord"], PASSWORD, "Agent")
+    settings = web_settings(login_attempts=5, login_attempts_per_address=3)
+    yield [create_app(conventio=c, test_config={"TESTING": True, "WEB_SETTINGS": settings}).test_client()
+           for c in (first, second)]
+    first.close()
+    second.close()
+
+
+def test_names_tried_from_one_address_on_two_servers_block_it_through_every_door(servers_limiting_addresses):
+    first, second = servers_limiting_addresses
+    for server, name in ((first, "alice"), (second, "bruno"), (first, "chloe")):
+        assert _fail(server, "192.0.2.1", username=name).status_code == 401
+    blocked = second.post(TOKEN, json={"username": "agent", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 900
+    assert blocked.get_json()["error"] == "trop_de_tentatives"
+    assert blocked.get_json()["message"] == "Trop d’échecs de connexion : réessayez dans 15 minute(s)."
+    page = first.post("/login", data={"username": "agent", "password": PASSWORD, "csrf_token": csrf_token(first)},
+                      environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert page.status_code == 429 and "Trop d’échecs de connexion" in page.get_data(as_text=True)
+    elsewhere = first.post(TOKEN, json={"username": "agent", "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    assert elsewhere.status_code == 200, "only the address that tried the names is slowed"
 
 
 # --- the client's address --------------------------------------------------------------------

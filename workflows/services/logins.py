@@ -6,9 +6,13 @@
 - A session (a page cookie or an API token) carries a random secret; the database keeps
   its SHA-256 with the user and the expiry. Every request looks it up, and logging out
   deletes it: a copy of the cookie taken before is refused after.
+- An API token can be revoked before it expires by whoever holds it (DELETE /auth/token),
+  and an administrator can end every session and token of a user at once (sign_out_user):
+  both delete rows, so every server process refuses them at its next request. Journaled.
 - Failed logins are rows (user name, client address, time), so that every process behind
   the same database counts them together; rows older than the throttle's window are
-  pruned as new failures come.
+  pruned as new failures come. Each failure is also counted for its address alone, in a
+  row whose name is ANY_NAME, so that trying many names from one address is slowed too.
 """
 import hashlib
 import json
@@ -21,11 +25,13 @@ from functools import lru_cache
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import NotFound
 from ..store.models import LoginFailure, LoginSession, UserAccount
 from ..store.uow import UnitOfWork
 from .actors import Actor
 from .persistence import aware, db_time
-from .steps import utc_now
+from .rights import require_admin
+from .steps import Step, utc_now
 
 NAME_LENGTH = 255
 ADDRESS_LENGTH = 64
@@ -141,14 +147,51 @@ def close_session(app, secret, revoke_tokens=False):
         uow.commit()
 
 
+def revoke_session(app, secret, actor, kind):
+    """Revoke the session `secret` of kind `kind` that `actor` is using (an API token before it
+    expires), journaled; False when it was no longer there."""
+    if not isinstance(secret, str) or not secret:
+        return False
+    with Step(app) as step:
+        row = step.session.get(LoginSession, _digest(secret))
+        if row is None or row.kind != kind or row.username != actor.username:
+            return False
+        step.session.delete(row)
+        step.record("session", "Jeton d’API révoqué par son titulaire" if kind == "api" else "Session fermée",
+                    actor, payload={"utilisateur": actor.username, "type": kind})
+        step.commit()
+    return True
+
+
+def sign_out_user(app, username, by):
+    """An administrator `by` ends every page session and API token of `username` at once (a
+    stolen laptop, a departure): the number ended. Journaled, even when there was none."""
+    require_admin(by)
+    with Step(app) as step:
+        if step.session.get(UserAccount, username) is None:
+            raise NotFound(f"Utilisateur « {username} » inconnu.")
+        ended = step.session.execute(delete(LoginSession).where(LoginSession.username == username)).rowcount
+        step.record("session", f"Sessions et jetons de « {username} » fermés par un administrateur ({ended})", by,
+                    payload={"utilisateur": username, "sessions": ended})
+        step.commit()
+    return ended
+
+
 # --- failed attempts -----------------------------------------------------------------------
+# The name of the rows counting an address's failures whatever the name tried: no login
+# has it, since storable() removes control characters from the names it keys.
+ANY_NAME = "\x7f"
+
+
 def throttle_key(username, address):
-    return storable((username or "").strip().casefold()), storable(address or "", ADDRESS_LENGTH)
+    """(name, address) of the rows counting failures; username None: the address's own rows."""
+    name = ANY_NAME if username is None else storable((username or "").strip().casefold())
+    return name, storable(address or "", ADDRESS_LENGTH)
 
 
 def nth_recent_failure(app, username, address, since, n):
-    """The time of the n-th most recent failure for (username, address) after `since`; None
-    when there are fewer. One indexed query."""
+    """The time of the n-th most recent failure for (username, address) after `since` (username
+    None: for the address, whatever the name); None when there are fewer. One indexed query."""
     name, address = throttle_key(username, address)
     with app.db.sessions() as session:
         moment = session.execute(
@@ -159,15 +202,19 @@ def nth_recent_failure(app, username, address, since, n):
 
 
 def record_failure(app, username, address, now, forget_before):
-    """Count one failure; forget everyone's failures older than `forget_before`."""
+    """Count one failure, for (username, address) and for the address alone; forget everyone's
+    failures older than `forget_before`."""
     name, address = throttle_key(username, address)
     with UnitOfWork(app.db, write=True) as uow:
         uow.session.execute(delete(LoginFailure).where(LoginFailure.at <= db_time(forget_before)))
-        uow.session.add(LoginFailure(username=name, address=address, at=db_time(now)))
+        uow.session.add_all([LoginFailure(username=name, address=address, at=db_time(now)),
+                             LoginFailure(username=ANY_NAME, address=address, at=db_time(now))])
         uow.commit()
 
 
 def clear_failures(app, username, address):
+    """Forget the failures of (username, address) after a success; not the address's own count
+    (one valid account must not reset the count of the names tried from its address)."""
     name, address = throttle_key(username, address)
     with UnitOfWork(app.db, write=True) as uow:
         uow.session.execute(delete(LoginFailure).where(LoginFailure.username == name,

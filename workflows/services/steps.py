@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import ExecutionFailed
@@ -360,9 +360,16 @@ def run_guarded(app, instance_id, actor, body):
 
 
 def record_failure(app, instance_id, actor, message):
-    """Note on the instance, in a transaction of its own, why its last step was refused."""
+    """Note on the instance, in a transaction of its own, why its last step was refused.
+
+    The note is written past the ORM, so that the instance's version stays: a refusal changes
+    nothing a concurrent step relies on (the instance's state is as it was), and a step that
+    read the instance before is not sent into a retry by it; its success clears the note."""
+    instances = ProcessInstance.__table__
     with Step(app) as step:
-        row = step.lock_row(instance_id)
-        row.error = message
+        noted = step.session.execute(update(instances).where(instances.c.id == instance_id)
+                                     .values(error=message)).rowcount
+        if noted != 1:
+            raise NotFound(f"Instance n° {instance_id} introuvable.")
         step.record("echec", message, actor, instance_id=instance_id)
         step.commit()
