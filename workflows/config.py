@@ -21,7 +21,6 @@ class Settings:
     documents_dir: Path | None = None
     document_storage: str = "local"           # local, directory (CONVENTIO_DOCUMENTS_DIR) or database
     secret_key: str = ""
-    previous_secret_keys: tuple = ()          # still accepted for verification while keys rotate
     broker_url: str = ""                      # empty: jobs run inside `conventio serve`
     script_budget_seconds: float = 5.0
     script_memory_mb: int = 512               # memory a model's code may allocate (its worker's address space)
@@ -44,7 +43,6 @@ class Settings:
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             document_storage=env.get("CONVENTIO_DOCUMENT_STORAGE", "local").strip().lower() or "local",
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
-            previous_secret_keys=tuple(_split(env.get("CONVENTIO_SECRET_KEY_PREVIOUS", "").replace(" ", ","))),
             broker_url=env.get("CONVENTIO_BROKER_URL", ""),
             script_budget_seconds=float(env.get("CONVENTIO_SCRIPT_BUDGET", "5")),
             script_memory_mb=int(env.get("CONVENTIO_SCRIPT_MEMORY_MB", "512")),

@@ -47,6 +47,12 @@ def require_shared_secret(settings):
                             f"(par exemple CONVENTIO_SECRET_KEY={NEW_KEY}).")
 
 
+def check_startup(settings):
+    """What serve, worker and beat refuse to start without (one French line each)."""
+    require_shared_secret(settings)
+    open_storage(settings, db=None)   # the setting's check only: nothing is opened
+
+
 def move_documents(app, to, directory=None):
     """Copy every stored file to the storage `to` (database, or directory at `directory`), each
     checked against its recorded checksum and read back; nothing is deleted. Returns what to
