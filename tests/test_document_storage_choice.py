@@ -58,8 +58,9 @@ def test_documents_and_their_pdfs_are_kept_in_the_database_storage(database_app,
     pdf, pdf_name, _type = document_file(database_app, document["id"], JURIST, as_pdf=True)
     assert content.startswith(b"PK") and name == "extrait_deliberation-v1.docx"
     assert pdf.startswith(b"%PDF") and pdf_name == "extrait_deliberation-v1.pdf"
-    assert list(database_app.storage.keys()) == [f"{instance_id}/extrait_deliberation-v1.docx",
-                                                 f"{instance_id}/extrait_deliberation-v1.pdf"]
+    [docx_key, pdf_key] = database_app.storage.keys()
+    assert docx_key == f"{instance_id}/extrait_deliberation-v1.docx"
+    assert pdf_key.startswith(f"{instance_id}/pdf-") and pdf_key.endswith("/extrait_deliberation-v1.pdf")
     assert not (database_app.settings.data_dir / "documents").exists()
 
 
@@ -80,7 +81,9 @@ def test_a_damaged_file_is_refused_in_french_and_journaled(settings, monkeypatch
     try:
         instance_id = started(app, EXAMPLES["extrait_deliberation"])
         document = generate_document(app, instance_id, "extrait_deliberation", JURIST, pdf=True)
-        tamper(app, f"{instance_id}/extrait_deliberation-v1.{'pdf' if as_pdf else 'docx'}")
+        with app.db.sessions() as session:
+            row = session.get(GeneratedDocument, document["id"])
+        tamper(app, row.pdf_path if as_pdf else row.path)
         with pytest.raises(DocumentDamaged, match="illisible : fichier .* altéré") as refused:
             document_file(app, document["id"], JURIST, as_pdf=as_pdf)
         assert refused.value.http_status == 500 and "consigné au journal" in refused.value.message
@@ -119,7 +122,7 @@ def test_moving_copies_and_verifies_every_file_and_deletes_nothing(tmp_path, mon
     back = move_documents(in_database, "directory", str(tmp_path / "partage"))
     assert back["settings"] == {"CONVENTIO_DOCUMENT_STORAGE": "directory",
                                 "CONVENTIO_DOCUMENTS_DIR": str(tmp_path / "partage")}
-    assert (tmp_path / "partage" / str(instance_id) / "extrait_deliberation-v1.pdf").is_file()
+    assert len(list((tmp_path / "partage" / str(instance_id)).glob("pdf-*/extrait_deliberation-v1.pdf"))) == 1
     in_database.close()
 
 
@@ -136,3 +139,24 @@ def test_moving_stops_at_a_damaged_file_and_refuses_what_makes_no_sense(app, tmp
     with pytest.raises(ConventioError, match="Déplacement interrompu, rien n’est supprimé .* altéré"):
         move_documents(app, "database")
     assert list(DatabaseStorage(app.db).keys()) == []
+
+
+def test_two_converters_of_one_document_never_leave_a_pdf_that_reads_as_damaged(app, monkeypatch):
+    from workflows.services import documents as service
+    made = iter(range(10))
+
+    def convert(paths, out_dir=None):   # LibreOffice dates each PDF: two conversions differ
+        for path in paths:
+            path.with_suffix(".pdf").write_bytes(b"%%PDF-1.4 conversion %d" % next(made))
+        return [path.with_suffix(".pdf") for path in paths]
+
+    monkeypatch.setattr(rendering, "convert_to_pdf", convert)
+    instance_id = started(app, EXAMPLES["extrait_deliberation"])
+    document = generate_document(app, instance_id, "extrait_deliberation", JURIST)
+    pending = [(document["id"], instance_id, f"{instance_id}/extrait_deliberation-v1.docx", document["checksum"])]
+    sweep, on_demand = service.pdf_outcomes(app, pending), service.pdf_outcomes(app, pending)
+    service._record_pdf(app, sweep)
+    service._record_pdf(app, on_demand)   # second: its PDF is not the recorded one, and is removed
+    content, name, _type = document_file(app, document["id"], JURIST, as_pdf=True)
+    assert content == b"%PDF-1.4 conversion 0" and name == "extrait_deliberation-v1.pdf"
+    assert len([key for key in app.storage.keys() if key.endswith(".pdf")]) == 1

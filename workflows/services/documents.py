@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
 from ..errors import Conflict, ConventioError, InvalidData, NotFound
-from ..store.files import FileStorageError
+from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .actors import SYSTEM
 from .instances import get_instance
@@ -109,11 +109,18 @@ def _convert_stored(app, documents):
 
 
 def _record_pdf(app, outcomes):
+    """Record each outcome, unless another converter (a worker's sweep, a server converting on
+    demand) recorded the document's PDF first: then the PDF made here is removed."""
+    beaten = []
     with Step(app) as step:
         for document_id, (pdf_key, digest, error) in outcomes.items():
             row = step.session.get(GeneratedDocument, document_id)
+            if row.pdf_path is not None:
+                beaten.append(pdf_key)
+                continue
             row.pdf_path, row.pdf_checksum, row.pdf_error = pdf_key, digest, error
         step.commit()
+    _remove(app, [key for key in beaten if key is not None])
 
 
 def _title(template):
@@ -325,6 +332,9 @@ def _converted(app, folder, documents):
         return outcomes
     outcomes = {}
     for (document_id, _path), pdf in zip(documents, pdfs):
-        key = f"{folder}/{pdf.name}"
-        outcomes[document_id] = (key, app.storage.put(key, pdf.read_bytes()), None)
+        content = pdf.read_bytes()
+        # Named by its content: two converters of one document never overwrite each other's
+        # file under the other's recorded checksum (LibreOffice dates every PDF it makes).
+        key = f"{folder}/pdf-{sha256(content)[:16]}/{pdf.name}"
+        outcomes[document_id] = (key, app.storage.put(key, content), None)
     return outcomes
