@@ -27,6 +27,7 @@ def create_app(settings=None, conventio=None, test_config=None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(
         SECRET_KEY=web.secret_key,
+        SECRET_KEY_FALLBACKS=list(web.previous_secret_keys),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=web.https,

@@ -445,6 +445,22 @@ def documents_list(ctx, instance_id, as_json):
                            ("checksum", "EMPREINTE")])
 
 
+@documents.command("move")
+@click.option("--to", "to", required=True, help="Stockage de destination : database ou directory.")
+@click.option("--dir", "directory", default=None, help="Avec --to directory : le répertoire de destination.")
+@click.pass_context
+@fails_in_french
+def documents_move(ctx, to, directory):
+    """Copie les documents vers un autre stockage et les vérifie ; rien n’est supprimé."""
+    from workflows.services.storage import move_documents
+    moved = move_documents(conventio_of(ctx), to, directory)
+    settings = " ".join(f"{name}={value}" for name, value in moved["settings"].items())
+    click.echo(f"{moved['copied']} fichier(s) copié(s) et vérifié(s) : {moved['source']} → {moved['target']}.")
+    click.echo(f"Réglez maintenant {settings} sur chaque serveur, worker et beat, puis redémarrez-les "
+               f"(relancez d’abord cette commande si des documents ont été générés entre-temps). "
+               f"Rien n’a été supprimé de : {moved['source']} ; effacez-le une fois la bascule vérifiée.")
+
+
 @main.group()
 def templates():
     """Modèles de documents."""

@@ -4,8 +4,10 @@ import logging
 import click
 
 from workflows.cli_support import conventio_of as _conventio
+from workflows.config import Settings
 from workflows.errors import ConventioError
 from workflows.roles import role_label
+from workflows.services.storage import check_startup
 
 
 @click.command()
@@ -20,6 +22,7 @@ def serve(ctx, host, port, threads, no_timers):
 
     from . import create_app
     from workflows.jobs.embedded import start_embedded_jobs
+    check_startup(Settings.from_env())   # before anything: one French line saying what to set
     conventio = _conventio(ctx)   # first: a database out of reach is one line, before any log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(conventio=conventio)

@@ -96,6 +96,8 @@ def parse_networks(text):
 @dataclass(frozen=True)
 class WebSettings:
     secret_key: str
+    # Keys rotated out, still accepted to verify sessions and tokens signed before the rotation.
+    previous_secret_keys: tuple = ()
     https: bool = False
     token_max_age: int = 8 * 3600
     session_hours: int = 8
@@ -111,6 +113,7 @@ class WebSettings:
         env = os.environ if env is None else env
         values = dict(
             secret_key=env.get("CONVENTIO_SECRET_KEY") or persisted_secret_key(Path(data_dir)),
+            previous_secret_keys=tuple(_split(env.get("CONVENTIO_SECRET_KEY_PREVIOUS", "").replace(" ", ","))),
             https=env.get("CONVENTIO_HTTPS", "0") == "1",
             token_max_age=int(env.get("CONVENTIO_TOKEN_MAX_AGE", 8 * 3600)),
             session_hours=int(env.get("CONVENTIO_SESSION_HOURS", 8)),

@@ -19,18 +19,20 @@ SALT = "conventio-api-token"
 KIND = "api"
 
 
-def _serializer(secret_key):
-    return URLSafeTimedSerializer(secret_key, salt=SALT)
+def _serializer(secret_key, previous=()):
+    # itsdangerous signs with the last key and verifies with any of them.
+    return URLSafeTimedSerializer([*previous, secret_key], salt=SALT)
 
 
 def sign_token(secret_key, username, session_secret):
     return _serializer(secret_key).dumps({"u": username, "s": session_secret})
 
 
-def token_claims(secret_key, token, max_age):
-    """(username, session secret) of a well-signed token younger than max_age; None otherwise."""
+def token_claims(secret_key, token, max_age, previous=()):
+    """(username, session secret) of a token younger than max_age signed with the key or one of
+    the `previous` keys (rotation); None otherwise."""
     try:
-        payload = _serializer(secret_key).loads(token, max_age=max_age)
+        payload = _serializer(secret_key, previous).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), str):
@@ -47,7 +49,7 @@ def issue_token(secret_key, username):
 def token_actor(secret_key, token, max_age):
     """The active user a valid token names, as an Actor (one query); None when forged,
     malformed, expired, revoked, or its user disabled."""
-    claims = token_claims(secret_key, token, max_age)
+    claims = token_claims(secret_key, token, max_age, web_settings().previous_secret_keys)
     if claims is None:
         return None
     username, secret = claims

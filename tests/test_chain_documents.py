@@ -120,8 +120,7 @@ def _content(app, instance_id, template, recipient=None):
     """The .docx of the one document of `template` (for `recipient`) generated on the instance."""
     [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN)
                      if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
-    path, _name, _media_type = document_file(app, document_id, ADMIN)
-    return path.read_bytes()
+    return document_file(app, document_id, ADMIN)[0]
 
 
 def _text(app, instance_id, template, recipient=None):

@@ -19,7 +19,9 @@ class Settings:
     instance_cache_size: int = 500
     spec_cache: bool = True
     documents_dir: Path | None = None
+    document_storage: str = "local"           # local, directory (CONVENTIO_DOCUMENTS_DIR) or database
     secret_key: str = ""
+    broker_url: str = ""                      # empty: jobs run inside `conventio serve`
     script_budget_seconds: float = 5.0
     script_memory_mb: int = 512               # memory a model's code may allocate (its worker's address space)
     audit_key: str = ""                       # empty: DATA_DIR/audit_key, generated once
@@ -39,7 +41,9 @@ class Settings:
             instance_cache_size=int(env.get("CONVENTIO_INSTANCE_CACHE", "500")),
             spec_cache=env.get("CONVENTIO_SPEC_CACHE", "1") != "0",
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
+            document_storage=env.get("CONVENTIO_DOCUMENT_STORAGE", "local").strip().lower() or "local",
             secret_key=env.get("CONVENTIO_SECRET_KEY", ""),
+            broker_url=env.get("CONVENTIO_BROKER_URL", ""),
             script_budget_seconds=float(env.get("CONVENTIO_SCRIPT_BUDGET", "5")),
             script_memory_mb=int(env.get("CONVENTIO_SCRIPT_MEMORY_MB", "512")),
             audit_key=env.get("CONVENTIO_AUDIT_KEY", ""),

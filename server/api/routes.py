@@ -1,4 +1,5 @@
 """The API's endpoints: thin, each one a service call; errors are handled by views.errors."""
+import io
 import json
 import math
 import re
@@ -225,8 +226,8 @@ def document(document_id):
     wanted = request.args.get("format", "docx")
     if wanted not in ("docx", "pdf"):
         raise InvalidData("« format » : docx ou pdf.", {"format": "docx ou pdf"})
-    path, name, media_type = document_file(conventio(), document_id, g.actor, as_pdf=wanted == "pdf")
-    return send_file(path, mimetype=media_type, as_attachment=True, download_name=name)
+    content, name, media_type = document_file(conventio(), document_id, g.actor, as_pdf=wanted == "pdf")
+    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
 
 
 @bp.get("/tasks")

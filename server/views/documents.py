@@ -1,4 +1,6 @@
 """Documents of an instance: list (on the instance page), download, generate or regenerate."""
+import io
+
 from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
@@ -13,9 +15,9 @@ bp = Blueprint("documents", __name__)
 @bp.get("/documents/<int:document_id>")
 @login_required
 def download(document_id):
-    path, name, media_type = document_file(conventio(), document_id, current_actor(),
-                                           as_pdf=request.args.get("format") == "pdf")
-    return send_file(path, mimetype=media_type, as_attachment=True, download_name=name)
+    content, name, media_type = document_file(conventio(), document_id, current_actor(),
+                                              as_pdf=request.args.get("format") == "pdf")
+    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
 
 
 @bp.post("/instances/<int:instance_id>/documents")

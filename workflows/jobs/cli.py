@@ -14,8 +14,11 @@ CELERY_ARGS = dict(context_settings={"ignore_unknown_options": True, "allow_inte
 
 
 def _broker_app():
+    from ..services.storage import check_startup
     from .celery_app import make_celery
-    return make_celery(Settings.from_env(), JobSettings.from_env().require_broker())
+    jobs, settings = JobSettings.from_env().require_broker(), Settings.from_env()
+    check_startup(settings)
+    return make_celery(settings, jobs)
 
 
 @click.command(**CELERY_ARGS)

@@ -5,16 +5,17 @@ was made from, who and when. Regenerating adds a revision and keeps the earlier 
 """
 import json
 import logging
-import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
 from ..errors import Conflict, ConventioError, InvalidData, NotFound
+from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
+from .actors import SYSTEM
 from .instances import get_instance
 from .persistence import aware
 from .rights import require_generator
@@ -24,8 +25,10 @@ log = logging.getLogger(__name__)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def documents_dir(app):
-    return Path(app.settings.documents_dir or Path(app.settings.data_dir) / "documents")
+class DocumentDamaged(ConventioError):
+    """A stored file that no longer reads as it was written: the server's fault, not the request's."""
+    code = "document_altere"
+    http_status = 500
 
 
 def generate_documents(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True,
@@ -76,42 +79,48 @@ def _stored_all(app, instance_id, task_id, actor, renderings):
             step.commit()
         return documents
     except IntegrityError as exc:
-        _remove(written)
+        _remove(app, written)
         raise Conflict("Un autre document vient d’être enregistré pour cette instance : réessayez.") from exc
     except BaseException:
-        _remove(written)
+        _remove(app, written)
         raise
 
 
-def _remove(paths):
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _remove(app, keys):
+    for key in keys:
+        app.storage.delete(key)
 
 
 def _convert_stored(app, documents):
     """PDF of just-stored documents, in one LibreOffice batch and outside the storing
     transaction; {document id: why there is no PDF} for those that could not be made."""
-    root = documents_dir(app)
-    docx = [root / d.path for d in documents]
     try:
-        pdfs = rendering.convert_to_pdf(docx, docx[0].parent)
+        outcomes = pdf_outcomes(app, [(d.id, d.instance_id, d.path, d.checksum) for d in documents])
     except rendering.PdfUnavailable as exc:
         return {d.id: str(exc) for d in documents}
-    except rendering.DocumentError as exc:
-        _record_pdf(app, {d.id: (None, str(exc)) for d in documents})
-        return {d.id: f"PDF non produit ({exc}) ; le document Word est disponible." for d in documents}
-    _record_pdf(app, {d.id: (str(pdf.relative_to(root)), None) for d, pdf in zip(documents, pdfs)})
-    for document, pdf in zip(documents, pdfs):
-        document.pdf_path = str(pdf.relative_to(root))
-    return {}
+    _record_pdf(app, outcomes)
+    notes = {}
+    for document in documents:
+        pdf_key, _digest, error = outcomes[document.id]
+        document.pdf_path = pdf_key
+        if error is not None:
+            notes[document.id] = f"PDF non produit ({error}) ; le document Word est disponible."
+    return notes
 
 
 def _record_pdf(app, outcomes):
+    """Record each outcome, unless another converter (a worker's sweep, a server converting on
+    demand) recorded the document's PDF first: then the PDF made here is removed."""
+    beaten = []
     with Step(app) as step:
-        for document_id, (pdf_path, error) in outcomes.items():
+        for document_id, (pdf_key, digest, error) in outcomes.items():
             row = step.session.get(GeneratedDocument, document_id)
-            row.pdf_path, row.pdf_error = pdf_path, error
+            if row.pdf_path is not None:
+                beaten.append(pdf_key)
+                continue
+            row.pdf_path, row.pdf_checksum, row.pdf_error = pdf_key, digest, error
         step.commit()
+    _remove(app, [key for key in beaten if key is not None])
 
 
 def _title(template):
@@ -137,18 +146,18 @@ def _nobody(template):
 
 
 def _stored(app, step, instance_id, task_id, actor, rendered, written):
-    """Store one rendered document in the step's transaction (its file path added to `written`)."""
+    """Store one rendered document in the step's transaction (its storage key added to `written`)."""
     template, recipient = rendered.template, rendered.recipient
     revision = 1 + (step.session.execute(select(func.max(GeneratedDocument.revision)).where(
         GeneratedDocument.instance_id == instance_id, GeneratedDocument.template == template,
         GeneratedDocument.recipient.is_not_distinct_from(recipient))).scalar() or 0)
-    folder = documents_dir(app) / str(instance_id)
-    docx = _write_atomically(_free_path(folder, template, recipient, revision), rendered.content)
-    written.append(docx)
+    key = _free_key(app.storage, step.session, str(instance_id), template, recipient, revision)
+    app.storage.put(key, rendered.content, session=step.session)
+    written.append(key)
     document = GeneratedDocument(
         instance_id=instance_id, task_id=task_id, template=template, recipient=recipient,
         title=rendered.title, revision=revision, template_version=rendered.template_version,
-        checksum=rendered.sha256, path=str(docx.relative_to(documents_dir(app))),
+        checksum=rendered.sha256, path=key,
         data_json=json.dumps(rendered.data, ensure_ascii=False, sort_keys=True, default=str),
         created_by=actor.username, created_at=step.now)
     step.session.add(document)
@@ -161,15 +170,15 @@ def _stored(app, step, instance_id, task_id, actor, rendered, written):
     return document
 
 
-def _free_path(folder, template, recipient, revision):
+def _free_key(storage, session, folder, template, recipient, revision):
     """template-v2.docx, or template-<recipient slug>-v2.docx; two recipients whose names
     make the same slug get a numbered name rather than one overwriting the other."""
     stem = template if recipient is None else f"{template}-{rendering.slug(recipient)}"
-    path, number = folder / f"{stem}-v{revision}.docx", 1
-    while path.exists():
+    key, number = f"{folder}/{stem}-v{revision}.docx", 1
+    while storage.exists(key, session=session):
         number += 1
-        path = folder / f"{stem}-{number}-v{revision}.docx"
-    return path
+        key = f"{folder}/{stem}-{number}-v{revision}.docx"
+    return key
 
 
 def _step_data(app, task_id):
@@ -178,14 +187,6 @@ def _step_data(app, task_id):
     with app.db.sessions() as session:
         record = session.get(TaskRecord, str(task_id))
         return json.loads(record.body).get("data") if record is not None else None
-
-
-def _write_atomically(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-        handle.write(content)
-    os.replace(handle.name, path)
-    return path
 
 
 def document_summary(document):
@@ -207,18 +208,26 @@ def list_documents(app, instance_id, actor):
 
 
 def document_file(app, document_id, actor, as_pdf=False):
-    """(path, download name, media type) of a stored document the actor may see."""
+    """(content, download name, media type) of a stored document the actor may see, read from
+    the storage and checked against the checksum recorded when it was made."""
     with app.db.sessions() as session:
         document = session.get(GeneratedDocument, document_id)
         instance = session.get(ProcessInstance, document.instance_id) if document else None
         if document is None or not actor.sees_territory(instance.territory):
             raise NotFound(f"Document n° {document_id} introuvable.")
-        relative = document.pdf_path if as_pdf else document.path
-        if relative is None:
-            why = (f"la conversion a échoué ({document.pdf_error})" if document.pdf_error else
-                   "il n’a pas été demandé ou sa conversion est en attente (LibreOffice)")
-            raise NotFound(f"Pas de PDF pour ce document : {why}. Le document Word est disponible.")
-        return documents_dir(app) / relative, Path(relative).name, "application/pdf" if as_pdf else DOCX_TYPE
+    key, expected = (document.pdf_path, document.pdf_checksum) if as_pdf else (document.path, document.checksum)
+    if key is None:
+        why = (f"la conversion a échoué ({document.pdf_error})" if document.pdf_error else
+               "il n’a pas été demandé ou sa conversion est en attente (LibreOffice)")
+        raise NotFound(f"Pas de PDF pour ce document : {why}. Le document Word est disponible.")
+    try:
+        content = app.storage.get(key, expected)
+    except FileStorageError as exc:
+        _journal(app, "document_altere", f"Document n° {document_id} illisible : {exc}", actor,
+                 document.instance_id, None)
+        raise DocumentDamaged(f"Document n° {document_id} illisible : {exc}. Régénérez-le ou restaurez-le "
+                              f"depuis une sauvegarde ; l’incident est consigné au journal.") from exc
+    return content, PurePosixPath(key).name, "application/pdf" if as_pdf else DOCX_TYPE
 
 
 def on_step_completed(app, event):
@@ -266,31 +275,66 @@ def convert_pending_pdfs(app, limit=50):
     """Documents still without their PDF, converted folder by folder in batches; how many."""
     if not rendering.pdf_available():
         return 0
-    root = documents_dir(app)
     with app.db.sessions() as session:
-        pending = session.execute(select(GeneratedDocument.id, GeneratedDocument.path)
+        pending = session.execute(select(GeneratedDocument.id, GeneratedDocument.instance_id,
+                                         GeneratedDocument.path, GeneratedDocument.checksum)
                                   .where(GeneratedDocument.pdf_path.is_(None), GeneratedDocument.pdf_error.is_(None))
                                   .order_by(GeneratedDocument.id).limit(limit)).all()
-    by_folder = {}
-    for document_id, relative in pending:
-        by_folder.setdefault((root / relative).parent, []).append((document_id, root / relative))
-    for folder, documents in by_folder.items():
-        _record_pdf(app, _converted(root, folder, documents))
+    if pending:
+        _record_pdf(app, pdf_outcomes(app, [tuple(row) for row in pending]))
     return len(pending)
 
 
-def _converted(root, folder, documents):
-    """{id: (pdf path, error)}: the folder in one batch; when the batch fails, each document
-    alone, so that one that cannot be converted is recorded and never blocks the others."""
+def pdf_outcomes(app, documents):
+    """{id: (pdf key, its checksum, error)} of [(id, instance id, key, checksum)]: LibreOffice needs
+    files, so each folder's documents are read from the storage (checked) into a scratch
+    directory, converted in one batch, and the PDFs stored beside them. Raises PdfUnavailable."""
+    by_folder, outcomes = {}, {}
+    for document in documents:
+        by_folder.setdefault(str(PurePosixPath(document[2]).parent), []).append(document)
+    for folder, group in by_folder.items():
+        with tempfile.TemporaryDirectory(prefix="conventio-pdf-") as scratch:
+            outcomes.update(_converted_folder(app, Path(scratch), folder, group))
+    return outcomes
+
+
+def _converted_folder(app, scratch, folder, group):
+    outcomes, files = {}, []
+    for document_id, instance_id, key, checksum in group:
+        try:
+            content = app.storage.get(key, checksum)
+        except FileStorageError as exc:   # recorded, so that it is not retried forever
+            outcomes[document_id] = (None, None, str(exc))
+            _journal(app, "document_altere", f"PDF du document n° {document_id} non produit : {exc}",
+                     SYSTEM, instance_id, None)
+            continue
+        path = scratch / PurePosixPath(key).name
+        path.write_bytes(content)
+        files.append((document_id, path))
+    if files:
+        outcomes.update(_converted(app, folder, files))
+    return outcomes
+
+
+def _converted(app, folder, documents):
+    """{id: (pdf key, checksum, error)}: the files in one batch; when the batch fails, each
+    document alone, so that one that cannot be converted is recorded and never blocks the others."""
     try:
-        pdfs = rendering.convert_to_pdf([path for _id, path in documents], folder)
-        return {document_id: (str(pdf.relative_to(root)), None) for (document_id, _path), pdf in zip(documents, pdfs)}
+        pdfs = rendering.convert_to_pdf([path for _id, path in documents], documents[0][1].parent)
     except rendering.PdfUnavailable:
         raise
     except rendering.DocumentError as exc:
         if len(documents) == 1:
-            return {documents[0][0]: (None, str(exc))}
+            return {documents[0][0]: (None, None, str(exc))}
+        outcomes = {}
+        for document in documents:
+            outcomes.update(_converted(app, folder, [document]))
+        return outcomes
     outcomes = {}
-    for document in documents:
-        outcomes.update(_converted(root, folder, [document]))
+    for (document_id, _path), pdf in zip(documents, pdfs):
+        content = pdf.read_bytes()
+        # Named by its content: two converters of one document never overwrite each other's
+        # file under the other's recorded checksum (LibreOffice dates every PDF it makes).
+        key = f"{folder}/pdf-{sha256(content)[:16]}/{pdf.name}"
+        outcomes[document_id] = (key, app.storage.put(key, content), None)
     return outcomes

@@ -4,6 +4,10 @@ Every server and worker of an installation reads and writes documents through on
 chosen by configuration, so that a file written by one machine is there for the others.
 Keys are relative paths ("12/convention_anct-v1.docx"); every read checks the content's
 SHA-256 against the one recorded when it was written.
+
+`put`, `exists` and `delete` take the caller's open session, if any: the database storage
+writes in that transaction (a file and its row commit or vanish together); a directory has
+no transaction and ignores it.
 """
 import hashlib
 import os
@@ -52,7 +56,7 @@ class DirectoryStorage:
     def _path(self, key):
         return self.root / check_key(key)
 
-    def put(self, key, content):
+    def put(self, key, content, session=None):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
@@ -69,10 +73,10 @@ class DirectoryStorage:
             raise FileStorageError(f"fichier « {key} » absent de {self.describe()}") from None
         return _verified(key, content, expected_sha256)
 
-    def exists(self, key):
+    def exists(self, key, session=None):
         return self._path(key).is_file()
 
-    def delete(self, key):
+    def delete(self, key, session=None):
         self._path(key).unlink(missing_ok=True)
 
     def keys(self):
@@ -90,12 +94,19 @@ class DatabaseStorage:
     def describe(self):
         return "base de données"
 
-    def put(self, key, content):
-        digest = sha256(content)
+    def put(self, key, content, session=None):
+        if session is not None:
+            return self._put(session, key, content)
         with self.db.write_sessions() as session, session.begin():
-            session.execute(delete(StoredFile).where(StoredFile.key == check_key(key)))
-            session.add(StoredFile(key=key, content=content, sha256=digest, size=len(content),
-                                   stored_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+            return self._put(session, key, content)
+
+    @staticmethod
+    def _put(session, key, content):
+        digest = sha256(content)
+        session.execute(delete(StoredFile).where(StoredFile.key == check_key(key)))
+        session.add(StoredFile(key=key, content=content, sha256=digest, size=len(content),
+                               stored_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+        session.flush()
         return digest
 
     def get(self, key, expected_sha256=None):
@@ -108,11 +119,17 @@ class DatabaseStorage:
         _verified(key, content, row.sha256)   # the row's own checksum: a damaged row
         return _verified(key, content, expected_sha256)
 
-    def exists(self, key):
+    def exists(self, key, session=None):
+        query = select(StoredFile.key).where(StoredFile.key == check_key(key))
+        if session is not None:
+            return session.execute(query).first() is not None
         with self.db.sessions() as session:
-            return session.execute(select(StoredFile.key).where(StoredFile.key == check_key(key))).first() is not None
+            return session.execute(query).first() is not None
 
-    def delete(self, key):
+    def delete(self, key, session=None):
+        if session is not None:
+            session.execute(delete(StoredFile).where(StoredFile.key == check_key(key)))
+            return
         with self.db.write_sessions() as session, session.begin():
             session.execute(delete(StoredFile).where(StoredFile.key == check_key(key)))
 
@@ -121,12 +138,14 @@ class DatabaseStorage:
             yield from session.execute(select(StoredFile.key).order_by(StoredFile.key)).scalars().all()
 
 
-def copy_all(source, target, keys=None):
-    """Copy every file (or `keys`) from one storage to another, each checked after writing;
-    the source is left as it was (the caller switches the configuration, then may clear it)."""
+def copy_all(source, target, keys=None, expected=None):
+    """Copy every file (or `keys`) from one storage to another, each read back and checked after
+    writing (and, for the keys of `expected` {key: sha256}, checked against it when read); the
+    source is left as it was (the caller switches the configuration, then may clear it)."""
+    expected = expected or {}
     copied = 0
     for key in list(source.keys() if keys is None else keys):
-        content = source.get(key)
+        content = source.get(key, expected.get(key))
         digest = target.put(key, content)
         target.get(key, digest)
         copied += 1

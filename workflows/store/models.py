@@ -182,6 +182,7 @@ class GeneratedDocument(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(1000))
     pdf_path: Mapped[str | None] = mapped_column(String(1000))
+    pdf_checksum: Mapped[str | None] = mapped_column(String(64))   # None for PDFs made before 0010
     pdf_error: Mapped[str | None] = mapped_column(Text)     # why LibreOffice could not convert it
     data_json: Mapped[str] = mapped_column(Text, deferred=True)
     created_by: Mapped[str] = mapped_column(String(255))
