@@ -229,7 +229,8 @@ PATHS = {
     "/dashboard": {"get": operation(
         "Tableau de bord : chaînes, tâches en retard ou bloquées, erreurs, échéances, parcours des passes "
         "(vos territoires, ou l’un d’eux)", 200, ref("Dashboard"), 404, 422,
-        parameters=[query_parameter("territory", STRING, "limiter à un territoire")], tags=["dashboard"])},
+        parameters=[query_parameter("territory", {"type": "string", "minLength": 1, "maxLength": 100},
+                                    "limiter à un territoire")], tags=["dashboard"])},
     "/openapi.json": {"get": operation("Ce document", 200, {"type": "object"}, public=True, tags=["meta"])},
 }
 

@@ -239,9 +239,10 @@ def release(task_id):
 @bp.get("/dashboard")
 def dashboard():
     territory = request.args.get("territory")
-    if territory is not None and (not territory.strip() or len(territory) > 100):
-        raise InvalidData("« territory » : un code de territoire.", {"territory": "code de territoire attendu"})
-    return jsonify(dashboard_figures(conventio(), g.actor, territory=territory.strip() if territory else None))
+    if territory is not None and not 1 <= len(territory) <= 100:
+        raise InvalidData("« territory » : un code de territoire (1 à 100 caractères).",
+                          {"territory": "code de territoire attendu"})
+    return jsonify(dashboard_figures(conventio(), g.actor, territory=territory))
 
 
 @bp.get("/openapi.json")
