@@ -538,6 +538,69 @@ def users_sign_out(ctx, username, by_username):
     click.echo(f"Utilisateur « {username} » déconnecté partout : {ended} session(s) ou jeton(s) fermé(s).")
 
 
+# --- territories --------------------------------------------------------------------
+@main.group()
+def territories():
+    """Territoires et regroupements (opérateurs, hubs)."""
+
+
+@territories.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Nom (« Communauté d’agglomération du Pays Nord Martinique »).")
+@click.option("--kind", required=True, help="Type : commune, EPCI, département, région, collectivité "
+                                              "d’outre-mer, syndicat mixte, service de l’État, association.")
+@click.option("--population", default=None, help="Population (habitants).")
+@click.option("--year", "population_year", default=None, help="Année de la population (recensement).")
+@click.option("--time-zone", default=None, help="Fuseau horaire (America/Martinique…) ; déduit du code sinon.")
+@click.option("--operator", default=None, help="Territoire qui agit pour celui-ci (syndicat mixte…).")
+@click.option("--hub", "hubs", multiple=True, help="Territoire qui l’observe (hub ; répétable).")
+@_as_option("Administrateur qui agit (par défaut : la console).")
+@click.pass_context
+@fails_in_french
+def territories_add(ctx, code, name, kind, population, population_year, time_zone, operator, hubs, username):
+    from workflows.services.territories import add_territory
+    app = conventio_of(ctx)
+    added = add_territory(app, acting(app, username), code=code, name=name, kind=kind, population=population,
+                          population_year=population_year, time_zone=time_zone, operator=operator,
+                          hubs=list(hubs))
+    click.echo(f"Territoire « {added['code']} » ajouté ({added['name']}).")
+
+
+@territories.command("list")
+@_json_option
+@_as_option("Utilisateur qui consulte (par défaut : la console, qui voit tout).")
+@click.pass_context
+@fails_in_french
+def territories_list(ctx, as_json, username):
+    from workflows.services.territories import list_territories
+    app = conventio_of(ctx)
+    rows = list_territories(app, acting(app, username))
+    if not as_json:
+        rows = [dict(t, hubs=",".join(t["hubs"])) for t in rows]
+    _print(rows, as_json, [("code", "CODE"), ("name", "NOM"), ("kind_label", "TYPE"), ("population", "POPULATION"),
+                           ("population_year", "ANNÉE"), ("time_zone", "FUSEAU"), ("operator", "OPÉRATEUR"),
+                           ("hubs", "OBSERVÉ PAR")])
+
+
+@territories.command("import")
+@click.argument("path")
+@_as_option("Administrateur qui agit (par défaut : la console).")
+@click.pass_context
+@fails_in_french
+def territories_import(ctx, path, username):
+    """Importe un fichier CSV (UTF-8 ou Windows-1252, « ; » ou « , ») : tout ou rien."""
+    from workflows.services.territory_import import import_territories
+    app = conventio_of(ctx)
+    by = acting(app, username)
+    try:
+        content = Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidData(f"Fichier illisible : {path} ({error.strerror}).", {"fichier": "illisible"}) from None
+    done = import_territories(app, by, content)
+    click.echo(f"{len(done['codes'])} territoire(s) importé(s) : {done['created']} créé(s), "
+               f"{done['updated']} mis à jour.")
+
+
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
 from workflows.jobs.cli import beat, jobs, worker  # noqa: E402
 

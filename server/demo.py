@@ -21,6 +21,7 @@ DEMO_USERS = {   # username -> (role, display name)
     "mediation": ("mediation", "Mélanie Médiation"),
     "anct": ("anct", "Antoine ANCT"),
     "elu": ("elected", "Élise Élue"),
+    "observateur": ("observer", "Odile Observatrice"),
     "admin": ("admin", "Alice Admin"),
 }
 assert {role for role, _ in DEMO_USERS.values()} == set(ROLE_LABELS), "one demo user per role"

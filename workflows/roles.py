@@ -18,8 +18,14 @@ ROLE_LABELS = {
     "mediation": "Lieu de médiation",
     "anct": "ANCT",
     "elected": "Élus",
+    "observer": "Observateur",
     "admin": "Administration de Conventio",
 }
+# The observer reads everything of its territories (its grouping's included) and acts on nothing.
+OBSERVER = "observer"
+# The roles that decide for a territory: an operator acting for it (a syndicat mixte) prepares
+# every step, but these remain the territory's own (élus, président, directors' approvals).
+DECIDING_ROLES = frozenset({"president", "elected", "director"})
 
 
 def _normalize(text):

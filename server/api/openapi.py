@@ -21,7 +21,37 @@ def obj(properties, required=None, extra=True):
     return schema
 
 
+NULLABLE_INTEGER = {"type": ["integer", "null"]}
+DASHBOARD = obj({
+    "generated_at": DATETIME, "territory": NULLABLE_STRING, "stale_days": INTEGER,
+    "territories": {"type": "array", "items": obj({
+        "territory": NULLABLE_STRING, "name": NULLABLE_STRING, "instances": INTEGER, "running": INTEGER,
+        "errors": INTEGER, "overdue": INTEGER, "blocked": INTEGER})},
+    "chains": {"type": "array", "items": ref("DashboardChain")},
+    "errors": {"type": "array", "items": ref("DashboardChain")},
+    "late_tasks": {"type": "array", "items": obj({
+        "task_id": STRING, "instance_id": INTEGER, "title": NULLABLE_STRING, "territory": NULLABLE_STRING,
+        "name": NULLABLE_STRING, "role": NULLABLE_STRING, "role_label": NULLABLE_STRING,
+        "held_by": {**NULLABLE_STRING, "description": "qui l’a prise (null : dans la file de son rôle)"},
+        "since": DATETIME, "days": INTEGER, "due_at": NULLABLE_DATETIME, "overdue": BOOLEAN})},
+    "deadlines": {"type": "array", "items": obj({
+        "territory": NULLABLE_STRING, "instance_id": NULLABLE_INTEGER, "what": STRING,
+        "due_on": {"type": "string", "format": "date"}})},
+    "funnel": {"type": "array", "items": obj({
+        "territory": STRING, "received": INTEGER, "with_prescribers": INTEGER, "handed": INTEGER,
+        "redeemed": INTEGER, "credited": INTEGER, "lost": INTEGER, "in_stock": INTEGER,
+        "usage_pct": {"type": ["number", "null"], "description": "encaissés / remis, en %"}},
+        ), "description": "en passes (un carnet de 10 en compte 10)"},
+})
+DASHBOARD_CHAIN = obj({
+    "instance_id": INTEGER, "title": NULLABLE_STRING, "process_id": STRING, "territory": NULLABLE_STRING,
+    "status": {"enum": STATUSES}, "error": NULLABLE_STRING, "phase": STRING, "phase_name": STRING,
+    "phases_done": INTEGER, "phases_total": INTEGER, "progress_pct": INTEGER,
+    "started_at": DATETIME, "updated_at": DATETIME})
+
 SCHEMAS = {
+    "Dashboard": DASHBOARD,
+    "DashboardChain": DASHBOARD_CHAIN,
     "Error": obj({"error": {**STRING, "description": "code stable (conflit, interdit, donnees_invalides…)"},
                   "message": {**STRING, "description": "message en français, pour l’utilisateur"},
                   "details": {"description": "précisions : erreurs par champ, problèmes d’un modèle…"}}),
@@ -203,6 +233,11 @@ PATHS = {
     "/tasks/{task_id}/release": {"post": operation(
         "Remettre une tâche dans la file", 200, ref("Claim"), 400, 403, 404, 409, parameters=[TASK_ID],
         tags=["tasks"])},
+    "/dashboard": {"get": operation(
+        "Tableau de bord : chaînes, tâches en retard ou bloquées, erreurs, échéances, parcours des passes "
+        "(vos territoires, ou l’un d’eux)", 200, ref("Dashboard"), 404, 422,
+        parameters=[query_parameter("territory", {"type": "string", "minLength": 1, "maxLength": 100},
+                                    "limiter à un territoire")], tags=["dashboard"])},
     "/openapi.json": {"get": operation("Ce document", 200, {"type": "object"}, public=True, tags=["meta"])},
 }
 

@@ -9,6 +9,7 @@ from flask import current_app, g, jsonify, request, send_file, url_for
 
 from workflows.errors import InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
+from workflows.services.dashboard import dashboard as dashboard_figures
 from workflows.services.deploy import deploy_sources, list_definitions
 from workflows.services.documents import document_file, generate_documents, list_documents
 from workflows.services.instances import get_instance, list_instances, start_form, start_instance
@@ -254,6 +255,15 @@ def claim(task_id):
 @bp.post("/tasks/<task_id>/release")
 def release(task_id):
     return jsonify(release_task(conventio(), task_id, g.actor))
+
+
+@bp.get("/dashboard")
+def dashboard():
+    territory = request.args.get("territory")
+    if territory is not None and not 1 <= len(territory) <= 100:
+        raise InvalidData("« territory » : un code de territoire (1 à 100 caractères).",
+                          {"territory": "code de territoire attendu"})
+    return jsonify(dashboard_figures(conventio(), g.actor, territory=territory))
 
 
 @bp.get("/openapi.json")

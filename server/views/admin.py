@@ -1,4 +1,5 @@
-"""Users and roles (administrators only): list, add, disable, enable, sign out everywhere."""
+"""Users and roles (list, add, disable, enable, sign out everywhere), territories and their groupings
+(administrators only)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -6,6 +7,8 @@ from workflows.errors import ConventioError
 from workflows.roles import ROLE_LABELS
 from workflows.services.logins import sign_out_user
 from workflows.services.rights import require_admin
+from workflows.services.territories import KINDS as TERRITORY_KINDS, add_territory, list_territories
+from workflows.services.territory_import import import_territories
 from workflows.services.users import add_user, list_users, set_active
 
 from ..context import conventio
@@ -68,3 +71,54 @@ def sign_out(username):
     flash(_("Utilisateur « %(name)s » déconnecté partout (%(count)d session(s) ou jeton(s) fermé(s)).",
             name=username, count=ended), "success")
     return redirect(url_for(".users"))
+
+
+# --- territories and groupings ------------------------------------------------------------------
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _territories_page(status=200, **context):
+    return render_template("admin/territories.html", territories=list_territories(conventio(), current_actor()),
+                           kinds=TERRITORY_KINDS, **context), status
+
+
+@bp.get("/territories")
+@login_required
+def territories():
+    require_admin(current_actor())
+    return _territories_page()
+
+
+@bp.post("/territories")
+@login_required
+def add_territory_page():
+    actor = current_actor()
+    require_admin(actor)
+    form = request.form
+    fields = ("code", "name", "kind", "population", "population_year", "time_zone", "operator")
+    try:
+        add_territory(conventio(), actor, **{f: form.get(f, "") for f in fields},
+                      hubs=form.get("hubs", "").replace(",", "|"))
+    except ConventioError as refused:
+        return _territories_page(refused.http_status, error=refused.message, errors=refused.details, form=form)
+    flash(_("Territoire « %(code)s » ajouté.", code=form.get("code", "").strip()), "success")
+    return redirect(url_for(".territories"))
+
+
+@bp.post("/territories/import")
+@login_required
+def import_territories_page():
+    actor = current_actor()
+    require_admin(actor)
+    upload = request.files.get("file")
+    content = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
+    if len(content) > MAX_IMPORT_BYTES:
+        return _territories_page(413, import_error=_("Fichier trop gros : 5 Mo au plus."))
+    try:
+        done = import_territories(conventio(), actor, content)
+    except ConventioError as refused:
+        return _territories_page(refused.http_status, import_error=refused.message,
+                                 import_problems=refused.details)
+    flash(_("%(n)s territoire(s) importé(s) : %(created)s créé(s), %(updated)s mis à jour.",
+            n=len(done["codes"]), created=done["created"], updated=done["updated"]), "success")
+    return redirect(url_for(".territories"))

@@ -15,7 +15,7 @@ OTHER_USERS = {"directeur78": "director", "juriste78": "legal", "admin78": "admi
 USER_OF_ROLE = {"director": "directrice", "legal": "juriste", "dgs": "dgs", "buyer": "acheteur",
                 "finance": "finances", "president": "president", "assembly": "assemblees",
                 "prescriber": "prescripteur", "mediation": "mediation", "anct": "anct", "elected": "elu",
-                "admin": "admin"}
+                "observer": "observateur", "admin": "admin"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 CONVENTION_DRAFT = {

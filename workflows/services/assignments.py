@@ -21,7 +21,7 @@ def _ready_task(session, task_id, actor):
     row = session.get(ProcessInstance, record.instance_id) if record is not None else None
     if record is None or not record.manual or not actor.sees_territory(row.territory):
         raise NotFound(f"Tâche {task_id} introuvable.")
-    require_role(actor, record.role)
+    require_role(actor, record.role, row.territory)
     if record.state != "ready":
         raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.")
     return record, row

@@ -111,6 +111,11 @@ def called_process_ids(app):
         return called
 
 
+def called_processes(session, content_hash, process_id):
+    """The processes a deployed version calls: the phases of a chain (none for a single process)."""
+    return _called_by(session, content_hash, process_id)
+
+
 def _called_by(session, content_hash, process_id):
     key = (content_hash, process_id)
     if key not in _CALLED_CACHE:

@@ -10,6 +10,7 @@ from .deploy import latest_definition
 from .persistence import aware, definition_for
 from .rights import require_starter, start_territory
 from .steps import run_guarded
+from .territories import population_for_start
 from .tasks import task_summary
 
 
@@ -33,8 +34,10 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
         with step.reading() as session:
             definition_row = _deployed(session, process_id, version)
             definition = definition_for(app, session, definition_row.id)
+            population, _ = population_for_start(session, territory)
+        start_data = _with_population(definition, data, population)
         try:   # the model's start runs with no transaction open
-            instance = app.engine.start(definition, data)
+            instance = app.engine.start(definition, start_data)
         except FormRejected as exc:
             raise InvalidData("Données de départ invalides : " + describe_form_errors(exc.errors),
                               exc.errors) from exc
@@ -52,6 +55,22 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
 
     row, definition_version = run_guarded(app, None, actor, body)
     return instance_summary(row, definition_version)
+
+
+def _with_population(definition, data, population):
+    """The territory's population, for the models whose forms ask for one (the deliberation's
+    convocation: 3 or 5 jours francs), unless the start data gives it: the form then shows it, and
+    what is typed there wins."""
+    if population is None or "population" in data or not _asks_population(definition):
+        return data
+    return {**data, "population": population}
+
+
+def _asks_population(definition):
+    start = definition.start_form or {}
+    if start.get("additionalProperties") is False and "population" not in (start.get("properties") or {}):
+        return False
+    return any("population" in ((form or {}).get("properties") or {}) for form in definition.forms.values())
 
 
 def _deployed(session, process_id, version):

@@ -63,6 +63,8 @@ def campaign_for(session, campaign_id, actor, roles=None, what="agir sur"):
 def require_role(actor, roles, territory, what="agir sur"):
     if not actor.sees_territory(territory):
         raise Forbidden(f"Vous n’agissez pas pour le territoire « {territory} ».")
+    if roles is not None and not actor.acts_in_territory(territory):
+        raise Forbidden(f"Vous suivez le territoire « {territory} » sans y agir.")
     if roles is not None and not actor.is_admin and not roles & actor.roles:
         labels = " ou ".join(f"« {role_label(r)} »" for r in sorted(roles))
         raise Forbidden(f"Seul le rôle {labels} peut {what} le registre des carnets.")

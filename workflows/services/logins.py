@@ -15,7 +15,6 @@
   row whose name is ANY_NAME, so that trying many names from one address is slowed too.
 """
 import hashlib
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from .actors import Actor
 from .persistence import aware, db_time
 from .rights import require_admin
 from .steps import Step, utc_now
+from .territories import account_actor
 
 NAME_LENGTH = 255
 ADDRESS_LENGTH = 64
@@ -82,16 +82,11 @@ def find_account(app, name):
     with app.db.sessions() as session:
         rows = {a.username: a for a in session.execute(
             select(UserAccount).where(UserAccount.username.in_(names))).scalars()}
-    account = rows.get(name) or rows.get(name.casefold())
-    if account is None:
-        return None
-    return Account(account.username, account.source, bool(account.active), account.password_hash,
-                   _actor(account))
-
-
-def _actor(account):
-    return Actor(account.username, frozenset(json.loads(account.roles)),
-                 frozenset(json.loads(account.territories)), account.display_name)
+        account = rows.get(name) or rows.get(name.casefold())
+        if account is None:
+            return None
+        return Account(account.username, account.source, bool(account.active), account.password_hash,
+                       account_actor(session, account))
 
 
 def check_local_password(account, password):
@@ -121,7 +116,7 @@ def open_session(app, username, kind, lifetime_seconds, now=None):
 
 def session_actor(app, secret, kind, now=None):
     """The active user of a live session of this kind, as an Actor; None when the secret is
-    unknown, revoked, expired, or its user disabled. One query."""
+    unknown, revoked, expired, or its user disabled. One query, and one for its groupings."""
     if not isinstance(secret, str) or not secret:
         return None
     now = db_time(now or utc_now())
@@ -130,7 +125,7 @@ def session_actor(app, secret, kind, now=None):
             select(UserAccount).join(LoginSession, LoginSession.username == UserAccount.username)
             .where(LoginSession.id_hash == _digest(secret), LoginSession.kind == kind,
                    LoginSession.expires_at > now, UserAccount.active.is_(True))).scalar_one_or_none()
-        return None if account is None else _actor(account)
+        return None if account is None else account_actor(session, account)
 
 
 def close_session(app, secret, revoke_tokens=False):

@@ -33,16 +33,29 @@ def start_territory(actor, requested):
         territory = next(iter(actor.territories))
     if territory is None and not actor.is_admin:
         raise InvalidData("Choisissez le territoire de la procédure.", {"territory": "champ obligatoire"})
-    if territory is not None and not actor.sees_territory(territory):
+    if territory is not None and not actor.acts_in_territory(territory):
         raise InvalidData(f"Vous n’agissez pas pour le territoire « {territory} ».",
                           {"territory": "territoire non autorisé"})
     return territory
 
 
-def require_role(actor, role):
-    """A task's lane is its role's: acting on it (opening its form, claiming, completing) needs that role."""
+def require_role(actor, role, territory=None):
+    """A task's lane is its role's: acting on it (opening its form, claiming, completing) needs that
+    role, and its territory must be one the actor acts for: their own, or one their grouping operates
+    (where the territory's own roles keep the decisions); an observed territory is read only."""
+    if role is None and actor.only_observes:
+        raise Forbidden("Votre rôle d’observateur permet de consulter, non d’agir.")
     if not actor.may_act_in(role):
         raise Forbidden(f"Cette tâche relève du rôle « {role_label(role)} », que vous n’avez pas.")
+    if territory is not None and not actor.acts_in_territory(territory, role):
+        raise Forbidden(_outside_message(actor, territory, role))
+
+
+def _outside_message(actor, territory, role):
+    if territory in actor.operated:
+        return (f"Cette décision revient au territoire « {territory} » : son propre rôle "
+                f"« {role_label(role)} » la prend.")
+    return f"Vous suivez le territoire « {territory} » sans y agir."
 
 
 def may_generate(actor):

@@ -44,7 +44,8 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False)
         for record, row in session.execute(query).all():
             if not actor.sees_territory(row.territory):
                 continue
-            if not include_all_roles and not actor.may_act_in(record.role):
+            if not include_all_roles and not (actor.may_act_in(record.role)
+                                              and actor.acts_in_territory(row.territory, record.role)):
                 continue
             results.append(task_summary(record, definition_for(app, session, row.definition_id), row))
         return results
@@ -54,7 +55,7 @@ def get_task(app, task_id, actor):
     """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
-        require_role(actor, record.role)
+        require_role(actor, record.role, row.territory)
         return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True)
 
 
@@ -102,7 +103,7 @@ def complete_task(app, task_id, data, actor):
         row, instance = step.open(found.instance_id)
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
-        require_role(actor, found.role)
+        require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
                            "avant d’agir.")

@@ -11,11 +11,9 @@ from ..store.models import UserAccount
 from .actors import Actor
 from .rights import require_admin
 from .steps import Step
+from .territories import account_actor
 
 
-def _actor(account):
-    return Actor(account.username, frozenset(json.loads(account.roles)),
-                 frozenset(json.loads(account.territories)), account.display_name)
 
 
 def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
@@ -49,7 +47,7 @@ def get_actor(app, username):
         account = session.get(UserAccount, username)
         if account is None or not account.active:
             raise NotFound(f"Utilisateur « {username} » inconnu ou désactivé.")
-        return _actor(account)
+        return account_actor(session, account)
 
 
 def authenticate(app, username, password):
@@ -58,7 +56,7 @@ def authenticate(app, username, password):
         if account is None or not account.active or not account.password_hash \
                 or not check_password_hash(account.password_hash, password):
             return None
-        return _actor(account)
+        return account_actor(session, account)
 
 
 def list_users(app, by=None):

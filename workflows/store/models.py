@@ -479,3 +479,34 @@ class StoredFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     stored_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- territories and their groupings (services/territories.py) ----------------------------------
+
+
+class Territory(Base):
+    """A collectivité, a State service or an association an installation works for, known by its
+    INSEE or SIREN code where one exists. Its population (with the year of the census it comes from)
+    sets the deliberation's convocation rules; its time zone is its local time (overseas)."""
+    __tablename__ = "territory"
+    __table_args__ = (CheckConstraint("population IS NULL OR population >= 0", name="ck_territory_population"),)
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(30))
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TerritoryLink(Base):
+    """A grouping: `group_code` acts for `member_code` ("operator": its staff prepare, the member's
+    own roles decide) or observes it ("hub": reads, acts on nothing)."""
+    __tablename__ = "territory_link"
+
+    group_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), primary_key=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+    relation: Mapped[str] = mapped_column(String(10))
