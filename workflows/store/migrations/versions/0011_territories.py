@@ -1,16 +1,16 @@
 """territories as data: code, name, kind, population and its year, time zone; groupings
 (an operator acting for several territories, a hub observing several) (issue 13)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 09:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
