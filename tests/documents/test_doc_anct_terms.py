@@ -78,3 +78,21 @@ def test_a_convention_may_still_state_its_own_figures(later_terms):
 def test_no_terms_before_the_first_date_of_effect():
     with pytest.raises(InvalidData, match="Aucune condition de cofinancement de l'ANCT connue au 1er janvier 2018"):
         render_document("convention_anct", convention(date_deliberation="2018-01-01"))
+
+
+def test_the_processs_check_of_the_draft_follows_the_terms_of_its_date(later_terms):
+    """The convention_anct process checks its draft against the terms in force on the draft's
+    date (`date_projet_convention_anct`), as the convention's text does."""
+    from workflows.model_functions.registry import SCRIPT_FUNCTIONS
+    check = SCRIPT_FUNCTIONS["verifier_convention_anct"]
+    assert check(25000, 50, 50, "2026-11-02") is None
+    refused = check(25000, 50, 50, "2027-03-01")
+    assert "30\u202f000,00\u00a0€" in refused and "au plus 40\u00a0%" in refused and "au moins 60\u00a0%" in refused
+    assert "Aucune condition" in _refusal(lambda: check(25000, 50, 50, "2018-06-01"))
+
+
+def _refusal(call):
+    from workflows.domain.errors import DomainError
+    with pytest.raises(DomainError) as refused:
+        call()
+    return str(refused.value)
