@@ -36,7 +36,7 @@ def main():
 
         def read_then_wait(*args):
             found = read(*args)   # the last fact a handout reads
-            wait_for(barrier, "read", 2)
+            wait_for(barrier, "facts-read", 2)   # not "read-*": the read-barrier flag would count
             return found
         ledger_facts.beneficiary = read_then_wait
     (barrier / f"ready-{time.monotonic_ns()}").touch()
