@@ -130,7 +130,7 @@ def run_server(root, database_url, options, work):
         data_dir = Path(tmp)
         database_url = database_url or f"sqlite:///{data_dir / 'bench.db'}"
         env = dict(os.environ, PYTHONPATH=str(root), CONVENTIO_DATA_DIR=str(data_dir),
-                   CONVENTIO_DATABASE_URL=database_url, CONVENTIO_SECRET_KEY="banc-d-essai",
+                   CONVENTIO_DATABASE_URL=database_url, CONVENTIO_SECRET_KEY="banc-d-essai", CONVENTIO_AUDIT_KEY="banc-d-essai-journal",
                    CONVENTIO_LOGIN_ATTEMPTS="1000")
         _child(root, env, "--_setup", str(data_dir), database_url)
         port = free_port()

@@ -126,7 +126,7 @@ def main():
         database_url = args.database_url or f"sqlite:///{data_dir / 'bench.db'}"
         env = dict(os.environ, PYTHONPATH=str(root), CONVENTIO_DATA_DIR=str(data_dir),
                    CONVENTIO_DATABASE_URL=database_url, CONVENTIO_SCRIPT_BUDGET=str(args.budget),
-                   CONVENTIO_SECRET_KEY="banc-d-essai", CONVENTIO_LOGIN_ATTEMPTS="1000")
+                   CONVENTIO_SECRET_KEY="banc-d-essai", CONVENTIO_AUDIT_KEY="banc-d-essai-journal", CONVENTIO_LOGIN_ATTEMPTS="1000")
         prepared = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--_setup", str(data_dir),
                                    database_url, str(args.clients), str(args.runaways)],
                                   cwd=root, env=env, capture_output=True, text=True)

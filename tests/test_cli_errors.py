@@ -31,9 +31,10 @@ def one_french_line(done):
 @pytest.mark.parametrize("args", [("instances", "list"), ("db", "upgrade"), ("serve", "--port", "8765"),
                                   ("audit", "verify"), ("jobs", "failed")])
 def test_an_unreachable_database_is_one_line_naming_it_without_its_password(tmp_path, args):
-    # The shared secret key is given: without it, `serve` on PostgreSQL refuses before any connection.
+    # The shared keys are given: without them, `serve` on PostgreSQL refuses before any connection.
     line = one_french_line(run(tmp_path, *args, CONVENTIO_DATABASE_URL=UNREACHABLE,
-                               CONVENTIO_SECRET_KEY="cle-partagee-de-test"))
+                               CONVENTIO_SECRET_KEY="cle-partagee-de-test",
+                               CONVENTIO_AUDIT_KEY="cle-de-journal-de-test"))
     assert line.startswith("Erreur : base de données indisponible (postgresql+psycopg://conventio:***@127.0.0.1:1/"
                            "conventio)") or line.startswith(
         "Erreur : base de données indisponible (postgresql://conventio:***@127.0.0.1:1/conventio)"), line

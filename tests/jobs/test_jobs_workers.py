@@ -27,7 +27,7 @@ LEASE_SECONDS = 3
 
 def job_env(settings, broker, queue, **extra):
     env = {"CONVENTIO_DATABASE_URL": settings.database_url, "CONVENTIO_DATA_DIR": str(settings.data_dir),
-           "CONVENTIO_SECRET_KEY": "cle-de-test-partagee",
+           "CONVENTIO_SECRET_KEY": "cle-de-test-partagee", "CONVENTIO_AUDIT_KEY": "cle-de-journal-partagee",
            "CONVENTIO_BROKER_URL": broker, "CONVENTIO_JOBS_QUEUE": queue, "CONVENTIO_MAIL_DOMAIN": "mairie.test",
            "CONVENTIO_NOTIFICATION_LEASE": str(LEASE_SECONDS)}
     return {**env, **{key: str(value) for key, value in extra.items()}}

@@ -14,7 +14,8 @@ from workflows.services.instances import start_instance
 
 OLD, NEW = "ancienne-cle-" + "o" * 32, "nouvelle-cle-" + "n" * 32
 UNREACHABLE_PG = "postgresql://nobody@127.0.0.1:9/rien"
-NO_KEY = {"CONVENTIO_SECRET_KEY": None, "CONVENTIO_DEBUG": None, "CONVENTIO_DOCUMENT_STORAGE": None}
+NO_KEY = {"CONVENTIO_SECRET_KEY": None, "CONVENTIO_AUDIT_KEY": None, "CONVENTIO_DEBUG": None,
+          "CONVENTIO_DOCUMENT_STORAGE": None}
 
 
 @pytest.mark.parametrize("command, env", [
@@ -29,6 +30,26 @@ def test_serve_worker_and_beat_refuse_to_start_without_an_explicit_key(tmp_path,
     assert result.stderr.startswith("Erreur : CONVENTIO_SECRET_KEY manquante : ")
     assert "définissez CONVENTIO_SECRET_KEY sur chacun" in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("command, env", [
+    (["serve"], {"CONVENTIO_DATABASE_URL": UNREACHABLE_PG, "CONVENTIO_BROKER_URL": None}),
+    (["worker"], {"CONVENTIO_DATABASE_URL": None, "CONVENTIO_BROKER_URL": "redis://127.0.0.1:9/0"}),
+    (["beat"], {"CONVENTIO_DATABASE_URL": UNREACHABLE_PG, "CONVENTIO_BROKER_URL": "redis://127.0.0.1:9/0"}),
+])
+def test_serve_worker_and_beat_refuse_to_start_without_an_explicit_journal_key(tmp_path, command, env):
+    result = CliRunner().invoke(main, command, env={**NO_KEY, **env, "CONVENTIO_SECRET_KEY": NEW,
+                                                     "CONVENTIO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert result.stderr.startswith("Erreur : CONVENTIO_AUDIT_KEY manquante : ")
+    assert "définissez CONVENTIO_AUDIT_KEY sur chacun" in result.stderr
+    assert not (tmp_path / "audit_key").exists()
+
+
+def test_the_embedded_default_needs_neither_key(tmp_path):
+    from workflows.config import Settings
+    from workflows.services.storage import check_startup
+    check_startup(Settings.from_env(env={"CONVENTIO_DATA_DIR": str(tmp_path)}))   # SQLite, jobs in-process
 
 
 def test_a_shared_directory_without_its_path_is_refused_at_start(tmp_path):

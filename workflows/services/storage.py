@@ -47,9 +47,20 @@ def require_shared_secret(settings):
                             f"(par exemple CONVENTIO_SECRET_KEY={NEW_KEY}).")
 
 
+def require_shared_audit_key(settings):
+    """serve, worker and beat: with several processes, each data directory generating its own
+    journal key would seal entries that the other machines' `audit verify` reports as altered."""
+    if several_processes(settings) and not settings.audit_key:
+        raise Misconfigured("CONVENTIO_AUDIT_KEY manquante : avec PostgreSQL ou un broker, serveurs, workers "
+                            "et beat scellent le même journal et doivent partager sa clé ; définissez "
+                            "CONVENTIO_AUDIT_KEY sur chacun, hors de portée de la base "
+                            f"(par exemple CONVENTIO_AUDIT_KEY={NEW_KEY}).")
+
+
 def check_startup(settings):
     """What serve, worker and beat refuse to start without (one French line each)."""
     require_shared_secret(settings)
+    require_shared_audit_key(settings)
     open_storage(settings, db=None)   # the setting's check only: nothing is opened
 
 
