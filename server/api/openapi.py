@@ -47,11 +47,44 @@ DASHBOARD_CHAIN = obj({
     "instance_id": INTEGER, "title": NULLABLE_STRING, "process_id": STRING, "territory": NULLABLE_STRING,
     "status": {"enum": STATUSES}, "error": NULLABLE_STRING, "phase": STRING, "phase_name": STRING,
     "phases_done": INTEGER, "phases_total": INTEGER, "progress_pct": INTEGER,
-    "started_at": DATETIME, "updated_at": DATETIME})
+    "started_at": DATETIME, "updated_at": DATETIME,
+    "overdue_tasks": {**INTEGER, "description": "tâches en retard (dans « chains » seulement)"},
+    "blocked_tasks": {**INTEGER, "description": "tâches bloquées (dans « chains » seulement)"}},
+    required=["instance_id", "title", "process_id", "territory", "status", "error", "phase", "phase_name",
+              "phases_done", "phases_total", "progress_pct", "started_at", "updated_at"])
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+MONEY = {"type": ["string", "null"], "description": "euros, deux décimales (« 2500.00 »)"}
+COMMITMENTS = {
+    "territory": STRING, "name": STRING, "received": INTEGER, "handed": INTEGER, "pic_handed": INTEGER,
+    "redeemed": INTEGER, "credited": INTEGER, "distribution_pct": NULLABLE_NUMBER, "usage_pct": NULLABLE_NUMBER,
+    "pic_pct": NULLABLE_NUMBER, "pic_min_pct": NULLABLE_NUMBER,
+    "pic_alert": {**BOOLEAN, "description": "part PIC sous le minimum des conditions de l’ANCT"},
+    "money": obj({"order_face_value": MONEY, "issuer_fees": MONEY, "issuer_fee_pct": NULLABLE_NUMBER,
+                  "order_total": MONEY, "paid_to_places": MONEY, "state_share_owed": MONEY,
+                  "state_max_pct": NULLABLE_NUMBER, "terms_source": NULLABLE_STRING, "terms_from": NULLABLE_STRING})}
+TERRITORY_DASHBOARD = obj({
+    **COMMITMENTS, "campaigns": INTEGER,
+    "by_format": {"type": "array", "items": obj({
+        "size": INTEGER, "received": INTEGER, "with_prescribers": INTEGER, "handed": INTEGER,
+        "passes_received": INTEGER, "passes_handed": INTEGER})},
+    "by_prescriber": {"type": "array", "items": obj({"prescriber": STRING, "with_prescriber": INTEGER,
+                                                     "handed": INTEGER})},
+    "by_public": {"type": "array", "items": obj({"public": STRING, "pic": BOOLEAN, "beneficiaries": INTEGER,
+                                                 "passes": INTEGER})},
+    "by_month": {"type": "array", "items": obj({"month": STRING, "handed": INTEGER, "redeemed": INTEGER})}})
+ELEMENT_TIMES = obj({
+    "process_id": STRING, "name": STRING, "xml": STRING,
+    "elements": {"type": "array", "items": obj({
+        "bpmn_id": STRING, "name": STRING, "completed": INTEGER, "median_hours": NULLABLE_NUMBER,
+        "p90_hours": NULLABLE_NUMBER, "open": INTEGER, "oldest_open_hours": NULLABLE_NUMBER,
+        "heat": {**INTEGER, "description": "0 (non mesuré) à 5 (la médiane la plus longue)"}})}})
 
 SCHEMAS = {
     "Dashboard": DASHBOARD,
     "DashboardChain": DASHBOARD_CHAIN,
+    "TerritoryDashboard": TERRITORY_DASHBOARD,
+    "FollowUp": obj({"code": STRING, "lines": {"type": "array", "items": obj(COMMITMENTS)}}),
+    "ElementTimes": ELEMENT_TIMES,
     "Error": obj({"error": {**STRING, "description": "code stable (conflit, interdit, donnees_invalides…)"},
                   "message": {**STRING, "description": "message en français, pour l’utilisateur"},
                   "details": {"description": "précisions : erreurs par champ, problèmes d’un modèle…"}}),
@@ -160,6 +193,16 @@ def query_parameter(name, schema, description):
 
 
 TASK_ID = path_parameter("task_id", STRING)
+TERRITORY_QUERY = query_parameter("territory", {"type": "string", "minLength": 1, "maxLength": 100},
+                                  "limiter à un territoire")
+PORTFOLIO_QUERY = [
+    query_parameter("phase", STRING, "chaînes dans cette phase (identifiant du processus appelé)"),
+    query_parameter("lateness", {"enum": ["en_retard", "bloquee", "en_erreur", "a_jour"]}, "chaînes selon leur retard"),
+    query_parameter("sort", {"enum": ["procedure", "territoire", "etat", "phase", "avancement", "retard",
+                                      "mise_a_jour"]}, "tri des chaînes"),
+    query_parameter("order", {"enum": ["asc", "desc"]}, "ordre du tri")]
+EXPORT_TABLES = ("territoires", "chaines", "retards", "echeances", "parcours", "formats", "prescripteurs", "publics",
+                 "mois", "suivi_anct")
 FILES = {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
 PATHS = {
     "/auth/token": {"post": operation(
@@ -235,9 +278,28 @@ PATHS = {
         tags=["tasks"])},
     "/dashboard": {"get": operation(
         "Tableau de bord : chaînes, tâches en retard ou bloquées, erreurs, échéances, parcours des passes "
-        "(vos territoires, ou l’un d’eux)", 200, ref("Dashboard"), 404, 422,
-        parameters=[query_parameter("territory", {"type": "string", "minLength": 1, "maxLength": 100},
-                                    "limiter à un territoire")], tags=["dashboard"])},
+        "(vos territoires, ou l’un d’eux) ; chaînes filtrées et triées", 200, ref("Dashboard"), 404, 422,
+        parameters=[TERRITORY_QUERY, *PORTFOLIO_QUERY], tags=["dashboard"])},
+    "/dashboard/territories/{code}": {"get": operation(
+        "Un territoire : passes par format, prescripteur, public et mois ; l’argent ; engagements ANCT", 200,
+        ref("TerritoryDashboard"), 404, parameters=[path_parameter("code", STRING)], tags=["dashboard"])},
+    "/dashboard/follow-up/{code}": {"get": operation(
+        "Tableau de suivi ANCT d’un territoire ou d’un regroupement (ses territoires que vous voyez)", 200,
+        ref("FollowUp"), 404, parameters=[path_parameter("code", STRING)], tags=["dashboard"])},
+    "/dashboard/exports/{table}": {"get": {
+        **operation("Un tableau du tableau de bord en CSV ou XLSX", 200, {"type": "string"}, 404, 422,
+                    parameters=[path_parameter("table", {"enum": sorted(EXPORT_TABLES)}),
+                                query_parameter("format", {"enum": ["csv", "xlsx"]}, "csv (par défaut) ou xlsx"),
+                                {**TERRITORY_QUERY, "description": "un territoire (un regroupement pour suivi_anct) ; "
+                                 "obligatoire pour formats, prescripteurs, publics et mois"}, *PORTFOLIO_QUERY],
+                    tags=["dashboard"]),
+        "responses": {**responses(200, {"type": "string"}, 404, 422),
+                      "200": {"description": "le fichier", "content": {
+                          "text/csv": {},
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}},
+    "/dashboard/analytics/{process_id}": {"get": operation(
+        "Temps passé à chaque élément BPMN d’un processus (médiane, 90e centile), pour la carte de chaleur",
+        200, ref("ElementTimes"), 404, parameters=[path_parameter("process_id", STRING)], tags=["dashboard"])},
     "/openapi.json": {"get": operation("Ce document", 200, {"type": "object"}, public=True, tags=["meta"])},
 }
 

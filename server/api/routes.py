@@ -10,6 +10,10 @@ from flask import current_app, g, jsonify, request, send_file, url_for
 from workflows.errors import InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.dashboard import dashboard as dashboard_figures
+from workflows.services.dashboard_analytics import element_times
+from workflows.services.dashboard_portfolio import portfolio
+from workflows.services.dashboard_tables import export_table
+from workflows.services.dashboard_territory import follow_up, territory_dashboard
 from workflows.services.deploy import deploy_sources, list_definitions
 from workflows.services.documents import document_file, generate_documents, list_documents
 from workflows.services.instances import get_instance, list_instances, start_form, start_instance
@@ -257,13 +261,46 @@ def release(task_id):
     return jsonify(release_task(conventio(), task_id, g.actor))
 
 
+def _territory_arg(name="territory"):
+    territory = request.args.get(name)
+    if territory is not None and not 1 <= len(territory) <= 100:
+        raise InvalidData(f"« {name} » : un code de territoire (1 à 100 caractères).",
+                          {name: "code de territoire attendu"})
+    return territory
+
+
+def _portfolio_args():
+    return {"phase": request.args.get("phase") or None, "lateness": request.args.get("lateness") or None,
+            "sort": request.args.get("sort") or "territoire", "order": request.args.get("order") or "asc"}
+
+
 @bp.get("/dashboard")
 def dashboard():
-    territory = request.args.get("territory")
-    if territory is not None and not 1 <= len(territory) <= 100:
-        raise InvalidData("« territory » : un code de territoire (1 à 100 caractères).",
-                          {"territory": "code de territoire attendu"})
-    return jsonify(dashboard_figures(conventio(), g.actor, territory=territory))
+    figures = dashboard_figures(conventio(), g.actor, territory=_territory_arg())
+    return jsonify(dict(figures, chains=portfolio(figures, **_portfolio_args())))
+
+
+@bp.get("/dashboard/territories/<code>")
+def dashboard_territory(code):
+    return jsonify(territory_dashboard(conventio(), g.actor, code))
+
+
+@bp.get("/dashboard/follow-up/<code>")
+def dashboard_follow_up(code):
+    return jsonify(follow_up(conventio(), g.actor, code))
+
+
+@bp.get("/dashboard/exports/<table>")
+def dashboard_export(table):
+    choices = _portfolio_args() if table == "chaines" else {}
+    content, media_type, name = export_table(conventio(), g.actor, table, request.args.get("format", "csv"),
+                                             _territory_arg(), **choices)
+    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
+
+
+@bp.get("/dashboard/analytics/<process_id>")
+def dashboard_analytics(process_id):
+    return jsonify(element_times(conventio(), g.actor, process_id))
 
 
 @bp.get("/openapi.json")

@@ -1,5 +1,6 @@
 // Draws the instance's BPMN diagrams with bpmn-js (served from this server) and marks
-// each element done, active or waiting. The page stays readable without it.
+// each element done, active or waiting, or (process analytics) its heat: the time spent there.
+// The page stays readable without it.
 (function () {
   'use strict';
   var root = document.getElementById('diagrams');
@@ -15,6 +16,21 @@
     var registry = viewer.get('elementRegistry');
     ids.forEach(function (id) {
       if (registry.get(id)) { canvas.addMarker(id, className); }
+    });
+  }
+
+  // heat: {bpmn id: {level 1-5, median_hours, p90_hours}}; the page's table gives the same figures
+  function heat(viewer, levels) {
+    var overlays = viewer.get('overlays');
+    var registry = viewer.get('elementRegistry');
+    Object.keys(levels || {}).forEach(function (id) {
+      var figures = levels[id];
+      if (!registry.get(id) || !figures.level) { return; }
+      viewer.get('canvas').addMarker(id, 'heat-' + figures.level);
+      var badge = document.createElement('span');
+      badge.className = 'heat-badge';
+      badge.textContent = String(figures.median_hours).replace('.', ',') + ' h';
+      overlays.add(id, { position: { bottom: 0, right: 0 }, html: badge });
     });
   }
 
@@ -35,6 +51,7 @@
       mark(viewer, diagram.done, 'marker-done');
       mark(viewer, diagram.waiting, 'marker-waiting');
       mark(viewer, diagram.active, 'marker-active');
+      heat(viewer, diagram.heat);
     });
   }
 

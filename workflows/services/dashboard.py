@@ -50,7 +50,7 @@ def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS):
         return result
 
 
-def _in_scope(column, visible):
+def in_scope(column, visible):
     """Rows of the visible territories (None: all); instances without a territory are everyone's."""
     if visible is None:
         return true()
@@ -62,7 +62,7 @@ def _chains(session, visible):
     """Each instance with its phase (the called process with open tasks) and its progress."""
     rows = session.execute(select(ProcessInstance, ProcessDefinition.content_hash)
                            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                           .where(_in_scope(ProcessInstance.territory, visible))
+                           .where(in_scope(ProcessInstance.territory, visible))
                            .order_by(ProcessInstance.territory, ProcessInstance.id)).all()
     entered = _phases_entered(session, visible)
     names = dict(session.execute(select(ProcessDefinition.process_id, ProcessDefinition.name)
@@ -91,7 +91,7 @@ def _phases_entered(session, visible):
     query = (select(TaskRecord.instance_id, TaskRecord.process_id, is_open)
              .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
              .where(TaskRecord.bpmn_id.is_not(None), TaskRecord.process_id != ProcessInstance.process_id,
-                    _in_scope(ProcessInstance.territory, visible))
+                    in_scope(ProcessInstance.territory, visible))
              .group_by(TaskRecord.instance_id, TaskRecord.process_id))
     entered = {}
     for instance_id, process_id, open_flag in session.execute(query):
@@ -107,7 +107,7 @@ def _late_tasks(session, visible, now, stale_days):
              .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
              .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
              .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True),
-                    _in_scope(ProcessInstance.territory, visible),
+                    in_scope(ProcessInstance.territory, visible),
                     or_(TaskRecord.due_at < now, TaskRecord.created_at < stale_before))
              .order_by(TaskRecord.created_at, TaskRecord.id))
     late = []
@@ -130,7 +130,7 @@ def _deadlines(session, visible, now):
         select(TaskRecord.instance_id, TaskRecord.name, TaskRecord.bpmn_id, TaskRecord.due_at, ProcessInstance.territory)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .where(TaskRecord.state == "waiting", TaskRecord.due_at.is_not(None), TaskRecord.due_at >= now,
-               _in_scope(ProcessInstance.territory, visible))
+               in_scope(ProcessInstance.territory, visible))
         .order_by(TaskRecord.due_at).limit(DEADLINES_SHOWN)).all()
     deadlines = [{"territory": t, "instance_id": i, "what": name or bpmn_id, "due_on": aware(due).date().isoformat()}
                  for i, name, bpmn_id, due, t in timers]
@@ -138,7 +138,7 @@ def _deadlines(session, visible, now):
     for territory, year, passes in session.execute(
             select(LedgerCampaign.territory, LedgerBooklet.validity_year, func.sum(LedgerBooklet.size))
             .join(LedgerCampaign, LedgerCampaign.id == LedgerBooklet.campaign_id)
-            .where(LedgerBooklet.place.in_(in_hand), _in_scope(LedgerCampaign.territory, visible))
+            .where(LedgerBooklet.place.in_(in_hand), in_scope(LedgerCampaign.territory, visible))
             .group_by(LedgerCampaign.territory, LedgerBooklet.validity_year)):
         last_day = Booklet("-", 5, year, "-").accepted_until
         if last_day >= now.date():
@@ -158,7 +158,7 @@ def _funnel(session, visible):
     for territory, place, passes in session.execute(
             select(LedgerCampaign.territory, LedgerBooklet.place, func.sum(LedgerBooklet.size))
             .join(LedgerCampaign, LedgerCampaign.id == LedgerBooklet.campaign_id)
-            .where(_in_scope(LedgerCampaign.territory, visible))
+            .where(in_scope(LedgerCampaign.territory, visible))
             .group_by(LedgerCampaign.territory, LedgerBooklet.place)):
         figures = of(territory)
         figures["received"] += passes
@@ -169,12 +169,12 @@ def _funnel(session, visible):
         figures["lost"] += passes if place in (Place.LOST.value, Place.DESTROYED.value) else 0
     for territory, redeemed in session.execute(
             select(LedgerCampaign.territory, func.sum(LedgerCampaign.redeemed_passes))
-            .where(_in_scope(LedgerCampaign.territory, visible)).group_by(LedgerCampaign.territory)):
+            .where(in_scope(LedgerCampaign.territory, visible)).group_by(LedgerCampaign.territory)):
         of(territory)["redeemed"] = redeemed or 0
     for territory, credited in session.execute(
             select(LedgerCampaign.territory, func.sum(LedgerCredit.unused_passes))
             .join(LedgerCampaign, LedgerCampaign.id == LedgerCredit.campaign_id)
-            .where(_in_scope(LedgerCampaign.territory, visible)).group_by(LedgerCampaign.territory)):
+            .where(in_scope(LedgerCampaign.territory, visible)).group_by(LedgerCampaign.territory)):
         of(territory)["credited"] = credited or 0
     for figures in funnel.values():
         handed = figures["handed"]

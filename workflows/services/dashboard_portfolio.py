@@ -1,0 +1,51 @@
+"""The portfolio's chains sorted and filtered on the server (by territory, phase, lateness), so
+that the page works without JavaScript and the API, the page and the exports agree."""
+from ..errors import InvalidData
+
+SORTS = {   # the French name the page and the API take -> the key of a chain
+    "procedure": lambda c: (c["title"] or c["process_id"]).casefold(),
+    "territoire": lambda c: c["territory"] or "",
+    "etat": lambda c: c["status"],
+    "phase": lambda c: c["phase_name"].casefold(),
+    "avancement": lambda c: c["progress_pct"],
+    "retard": lambda c: (c["overdue_tasks"], c["blocked_tasks"]),
+    "mise_a_jour": lambda c: c["updated_at"],
+}
+LATENESS = {
+    "en_retard": lambda c: c["overdue_tasks"] > 0,
+    "bloquee": lambda c: c["blocked_tasks"] > 0,
+    "en_erreur": lambda c: c["status"] == "error",
+    "a_jour": lambda c: not (c["overdue_tasks"] or c["blocked_tasks"] or c["status"] == "error"),
+}
+ORDERS = ("asc", "desc")
+
+
+def portfolio(figures, *, phase=None, lateness=None, sort="territoire", order="asc"):
+    """The figures' chains, each with its late tasks counted, filtered then sorted (stable: equal
+    keys keep the territory, then instance order)."""
+    _choice(sort, SORTS, "tri")
+    _choice(order, ORDERS, "ordre")
+    if lateness is not None:
+        _choice(lateness, LATENESS, "retard")
+    late = {}
+    for task in figures["late_tasks"]:
+        counts = late.setdefault(task["instance_id"], [0, 0])
+        counts[0 if task["overdue"] else 1] += 1
+    chains = [dict(c, overdue_tasks=late.get(c["instance_id"], [0, 0])[0],
+                   blocked_tasks=late.get(c["instance_id"], [0, 0])[1]) for c in figures["chains"]]
+    if phase:
+        chains = [c for c in chains if c["phase"] == phase]
+    if lateness:
+        chains = [c for c in chains if LATENESS[lateness](c)]
+    return sorted(chains, key=SORTS[sort], reverse=order == "desc")
+
+
+def phases_of(figures):
+    """{phase id: its name} of the chains, for the filter's choices."""
+    return dict(sorted({c["phase"]: c["phase_name"] for c in figures["chains"]}.items(), key=lambda p: p[1]))
+
+
+def _choice(value, allowed, field):
+    if value not in allowed:
+        raise InvalidData(f"« {field} » : valeur inconnue « {value} » (attendu : {', '.join(allowed)}).",
+                          {field: "valeur inconnue"})
