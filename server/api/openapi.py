@@ -76,7 +76,10 @@ ELEMENT_TIMES = obj({
     "process_id": STRING, "name": STRING, "xml": STRING,
     "elements": {"type": "array", "items": obj({
         "bpmn_id": STRING, "name": STRING, "completed": INTEGER, "median_hours": NULLABLE_NUMBER,
-        "p90_hours": NULLABLE_NUMBER, "open": INTEGER, "oldest_open_hours": NULLABLE_NUMBER,
+        "p90_hours": NULLABLE_NUMBER, "open": INTEGER, "open_median_hours": NULLABLE_NUMBER,
+        "oldest_open_hours": NULLABLE_NUMBER,
+        "wait_hours": {"type": "number", "description": "la médiane des fins, ou des attentes ouvertes si "
+                       "elle est plus longue"},
         "heat": {**INTEGER, "description": "0 (non mesuré) à 5 (la médiane la plus longue)"}})}})
 
 SCHEMAS = {

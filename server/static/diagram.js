@@ -19,7 +19,7 @@
     });
   }
 
-  // heat: {bpmn id: {level 1-5, median_hours, p90_hours}}; the page's table gives the same figures
+  // heat: {bpmn id: {level 1-5, hours (its typical wait), p90_hours}}; the page's table gives the same figures
   function heat(viewer, levels) {
     var overlays = viewer.get('overlays');
     var registry = viewer.get('elementRegistry');
@@ -29,7 +29,7 @@
       viewer.get('canvas').addMarker(id, 'heat-' + figures.level);
       var badge = document.createElement('span');
       badge.className = 'heat-badge';
-      badge.textContent = String(figures.median_hours).replace('.', ',') + ' h';
+      badge.textContent = String(figures.hours).replace('.', ',') + ' h';
       overlays.add(id, { position: { bottom: 0, right: 0 }, html: badge });
     });
   }

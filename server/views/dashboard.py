@@ -95,7 +95,7 @@ def analytics():
 def analytics_diagram(process_id):
     """The diagram in the shape diagram.js draws, each element with its heat level and label."""
     times = element_times(conventio(), current_actor(), process_id)
-    heat = {e["bpmn_id"]: {"level": e["heat"], "median_hours": e["median_hours"], "p90_hours": e["p90_hours"]}
+    heat = {e["bpmn_id"]: {"level": e["heat"], "hours": e["wait_hours"], "p90_hours": e["p90_hours"]}
             for e in times["elements"]}
     return jsonify({"diagrams": [{"process_id": process_id, "name": times["name"], "file": process_id,
                                   "xml": times["xml"], "done": [], "active": [], "waiting": [], "heat": heat}]})

@@ -10,6 +10,7 @@ the State owes 50 % = 20,00 € (the 2019 terms, in force when the campaign open
 """
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -26,7 +27,7 @@ from workflows.services.dashboard_analytics import element_times, percentile
 from workflows.services.dashboard_portfolio import portfolio
 from workflows.services.dashboard_territory import follow_up, territory_dashboard
 from workflows.services.users import get_actor
-from workflows.store.models import LedgerCampaign
+from workflows.store.models import LedgerCampaign, TaskRecord
 
 CAP_NORD_MONEY = {"order_face_value": "2500.00", "issuer_fees": "100.00", "issuer_fee_pct": 4.0,
                   "order_total": "2600.00", "paid_to_places": "40.00", "state_share_owed": "20.00",
@@ -150,15 +151,37 @@ def test_the_pages_show_the_figures_in_french(client, conventio, fixture):  # no
 
 
 def test_time_spent_at_each_element(client, conventio, fixture):  # noqa: F811
-    times = element_times(conventio, get_actor(conventio, "dgs"), "convention_anct")
-    review = [e for e in times["elements"] if e["open"]]
-    assert review and review[0]["oldest_open_hours"] >= 20 * 24
-    assert "<bpmn" in times["xml"] or "bpmn:definitions" in times["xml"]
+    """The draft of the two ANCT conventions took 10 and 30 hours (the rows after it shifted by hand):
+    median 20 h, 90th percentile 10 + 0,9 × 20 = 28 h; the review waits open, one of them 20 days."""
+    for instance, hours in ((fixture["review_instance"], 10), (fixture["broken"], 30)):
+        shift_from_draft(conventio, instance, hours)
+    times = element_times(conventio, get_actor(conventio, "admin"), "convention_anct")
+    by_id = {e["bpmn_id"]: e for e in times["elements"]}
+    draft = by_id["rediger_convention_anct"]
+    assert (draft["completed"], draft["median_hours"], draft["p90_hours"], draft["open"]) == (2, 20.0, 28.0, 0)
+    review = by_id["examiner_convention_anct"]
+    assert (review["completed"], review["open"]) == (0, 2) and review["oldest_open_hours"] >= 20 * 24
+    assert review["heat"] == 5 and draft["heat"] == 1
+    assert "bpmn:definitions" in times["xml"] or "<definitions" in times["xml"]
+    hub_view = element_times(conventio, get_actor(conventio, "dgs"), "convention_anct")   # cap-nord only
+    assert {e["bpmn_id"]: e["completed"] for e in hub_view["elements"]}["rediger_convention_anct"] == 1
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 90) == pytest.approx(9.1)
     assert percentile([4.0], 90) == 4.0
     login(client, "dgs")
     page = client.get("/tableau-de-bord/analyse?processus=convention_anct")
     assert page.status_code == 200 and "Carte de chaleur" in page.get_data(as_text=True)
-    assert client.get("/tableau-de-bord/analyse/convention_anct.json").get_json()["diagrams"][0]["heat"]
+    heat = client.get("/tableau-de-bord/analyse/convention_anct.json").get_json()["diagrams"][0]["heat"]
+    assert heat["rediger_convention_anct"] == {"level": 1, "hours": 10.0, "p90_hours": 10.0}
+    assert heat["examiner_convention_anct"]["level"] == 5
     with pytest.raises(NotFound):
         element_times(conventio, get_actor(conventio, "dgs"), "inconnu")
+
+
+def shift_from_draft(conventio, instance, hours):
+    with conventio.db.sessions() as session, session.begin():
+        rows = session.scalars(select(TaskRecord).where(TaskRecord.instance_id == instance,
+                                                        TaskRecord.state == "completed")
+                               .order_by(TaskRecord.created_at, TaskRecord.seq)).all()
+        draft = next(i for i, r in enumerate(rows) if r.bpmn_id == "rediger_convention_anct")
+        for row in rows[draft:]:
+            row.created_at = row.created_at + timedelta(hours=hours)

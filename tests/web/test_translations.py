@@ -21,7 +21,7 @@ SERVER = Path(server.__file__).parent
 CATALOGUE = SERVER / "translations" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w*)\}")
 # What a template may show untranslated: names, abbreviations, file types.
-NOT_WORDS = {"Conventio", "— Conventio", "FR", "EN", "PDF", ".docx"}
+NOT_WORDS = {"Conventio", "— Conventio", "FR", "EN", "PDF", ".docx", "CSV", "XLSX"}
 
 
 def extracted_messages():

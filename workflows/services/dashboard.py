@@ -24,9 +24,10 @@ DEADLINES_SHOWN = 20
 OPEN_STATES = ("ready", "waiting", "started")
 
 
-def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS):
+def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS, ledger=True):
     """The portfolio of the actor's territories (or of one of them): chains, late tasks, errors,
-    next deadlines, and the pass funnel per territory."""
+    next deadlines, and the pass funnel per territory (without the ledger's parts when `ledger` is
+    False: an export of the chains needs none of them)."""
     now = db_time(now or utc_now())
     visible = actor.visible_territories
     if territory is not None:
@@ -40,8 +41,8 @@ def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS):
             "generated_at": aware(now).isoformat(), "territory": territory, "stale_days": stale_days,
             "chains": chains, "late_tasks": late,
             "errors": [c for c in chains if c["status"] == "error"],
-            "deadlines": _deadlines(session, visible, now),
-            "funnel": _funnel(session, visible),
+            "deadlines": _deadlines(session, visible, now) if ledger else [],
+            "funnel": _funnel(session, visible) if ledger else [],
         }
         if territory is not None:   # not the instances without a territory, then
             for key in ("chains", "late_tasks", "errors", "deadlines"):
@@ -60,16 +61,18 @@ def in_scope(column, visible):
 
 def _chains(session, visible):
     """Each instance with its phase (the called process with open tasks) and its progress."""
-    rows = session.execute(select(ProcessInstance, ProcessDefinition.content_hash)
-                           .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                           .where(in_scope(ProcessInstance.territory, visible))
-                           .order_by(ProcessInstance.territory, ProcessInstance.id)).all()
+    instance = ProcessInstance
+    rows = session.execute(select(instance.id, instance.title, instance.process_id, instance.territory, instance.status,
+                                  instance.error, instance.started_at, instance.updated_at, ProcessDefinition.content_hash)
+                           .join(ProcessDefinition, ProcessDefinition.id == instance.definition_id)
+                           .where(in_scope(instance.territory, visible))
+                           .order_by(instance.territory, instance.id)).all()
     entered = _phases_entered(session, visible)
     names = dict(session.execute(select(ProcessDefinition.process_id, ProcessDefinition.name)
                                  .order_by(ProcessDefinition.version)).all())
     chains = []
-    for row, content_hash in rows:
-        phases = called_processes(session, content_hash, row.process_id)
+    for row in rows:
+        phases = called_processes(session, row.content_hash, row.process_id)
         mine = entered.get(row.id, {})
         active = sorted(p for p, is_open in mine.items() if is_open and p in phases)
         done = len([p for p, is_open in mine.items() if not is_open and p in phases])
@@ -102,8 +105,8 @@ def _phases_entered(session, visible):
 def _late_tasks(session, visible, now, stale_days):
     """Ready human tasks past their due date, or untouched for `stale_days`: who holds them, since when."""
     stale_before = now - timedelta(days=stale_days)
-    query = (select(TaskRecord, ProcessInstance.territory, ProcessInstance.title, TaskClaim.username,
-                    TaskClaim.claimed_at)
+    query = (select(TaskRecord.id, TaskRecord.instance_id, TaskRecord.name, TaskRecord.bpmn_id, TaskRecord.role,
+                    TaskRecord.created_at, TaskRecord.due_at, ProcessInstance.territory, ProcessInstance.title, TaskClaim.username, TaskClaim.claimed_at)
              .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
              .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
              .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True),
@@ -111,13 +114,13 @@ def _late_tasks(session, visible, now, stale_days):
                     or_(TaskRecord.due_at < now, TaskRecord.created_at < stale_before))
              .order_by(TaskRecord.created_at, TaskRecord.id))
     late = []
-    for task, territory, title, holder, claimed_at in session.execute(query):
-        since = claimed_at or task.created_at
+    for task in session.execute(query):
+        since = task.claimed_at or task.created_at
         late.append({
-            "task_id": task.id, "instance_id": task.instance_id, "title": title, "territory": territory,
+            "task_id": task.id, "instance_id": task.instance_id, "title": task.title, "territory": task.territory,
             "name": task.name or task.bpmn_id, "role": task.role,
             "role_label": role_label(task.role) if task.role else None,
-            "held_by": holder, "since": aware(since).isoformat(), "days": (now - task.created_at).days,
+            "held_by": task.username, "since": aware(since).isoformat(), "days": (now - task.created_at).days,
             "due_at": aware(task.due_at).isoformat() if task.due_at else None,
             "overdue": task.due_at is not None and task.due_at < now})
     return late
@@ -189,12 +192,14 @@ def _by_territory(session, result):
     names = dict(session.execute(select(Territory.code, Territory.name)
                                  .where(Territory.code.in_([c for c in codes if c])))
                  .all()) if codes else {}
-    lines = []
-    for code in codes:
-        chains = [c for c in result["chains"] if c["territory"] == code]
-        late = [t for t in result["late_tasks"] if t["territory"] == code]
-        lines.append({"territory": code, "name": names.get(code, code), "instances": len(chains),
-                      "running": sum(c["status"] == "running" for c in chains),
-                      "errors": sum(c["status"] == "error" for c in chains),
-                      "overdue": sum(t["overdue"] for t in late), "blocked": sum(not t["overdue"] for t in late)})
-    return lines
+    counts = {code: {"territory": code, "name": names.get(code, code), "instances": 0, "running": 0, "errors": 0,
+                     "overdue": 0, "blocked": 0} for code in codes}
+    for chain in result["chains"]:
+        line = counts[chain["territory"]]
+        line["instances"] += 1
+        line["running"] += chain["status"] == "running"
+        line["errors"] += chain["status"] == "error"
+    for task in result["late_tasks"]:
+        if task["territory"] in counts:
+            counts[task["territory"]]["overdue" if task["overdue"] else "blocked"] += 1
+    return [counts[code] for code in codes]

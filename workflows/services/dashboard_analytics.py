@@ -37,13 +37,13 @@ def element_times(app, actor, process_id, now=None):
     for bpmn_id in sorted(set(done) | set(waiting)):
         hours = sorted(done.get(bpmn_id, {}).get("hours", []))
         names = done.get(bpmn_id, {}).get("name") or waiting.get(bpmn_id, {}).get("name")
-        since = waiting.get(bpmn_id, {}).get("since", [])
+        since = sorted((now - s).total_seconds() / 3600 for s in waiting.get(bpmn_id, {}).get("since", []))
         elements.append({
             "bpmn_id": bpmn_id, "name": names or bpmn_id, "completed": len(hours),
             "median_hours": round(median(hours), 1) if hours else None,
             "p90_hours": round(percentile(hours, 90), 1) if hours else None,
-            "open": len(since), "oldest_open_hours": round(max((now - s).total_seconds() for s in since) / 3600, 1)
-            if since else None})
+            "open": len(since), "open_median_hours": round(median(since), 1) if since else None,
+            "oldest_open_hours": round(since[-1], 1) if since else None})
     _heat(elements)
     return {"process_id": process_id, "name": name, "xml": xml, "elements": elements}
 
@@ -91,8 +91,11 @@ def _diagram(definition, process_id):
 
 
 def _heat(elements):
-    """A level from 1 to HEAT_LEVELS by the median time, relative to the slowest element's."""
-    slowest = max((e["median_hours"] or 0 for e in elements), default=0)
+    """A level from 1 to HEAT_LEVELS by the element's wait (the median of its completions, or of
+    its open tasks' waits when longer: where deployments wait now), relative to the longest one."""
     for element in elements:
-        measured = element["median_hours"] or 0
-        element["heat"] = 0 if not slowest or not measured else max(1, round(HEAT_LEVELS * measured / slowest))
+        element["wait_hours"] = max(element["median_hours"] or 0, element["open_median_hours"] or 0)
+    longest = max((e["wait_hours"] for e in elements), default=0)
+    for element in elements:
+        wait = element["wait_hours"]
+        element["heat"] = 0 if not longest or not wait else max(1, round(HEAT_LEVELS * wait / longest))

@@ -64,15 +64,20 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 
 def export(table, rows, fmt, name):
     """(bytes, mimetype, file name) of `rows` as the table `table` in `fmt`."""
+    check_export(table, fmt)
+    title, columns = COLUMNS[table]
+    values = [[_value(row, key, kind) for key, _, kind in columns] for row in rows]
+    content = _xlsx(title, columns, values) if fmt == "xlsx" else _csv(columns, values)
+    return content, FORMATS[fmt], f"{name}-{table}.{fmt}"
+
+
+def check_export(table, fmt):
+    """InvalidData naming the field, for a table or a format the dashboard does not export."""
     if table not in COLUMNS:
         raise InvalidData(f"« tableau » : tableau inconnu « {table} » (attendu : {', '.join(COLUMNS)}).",
                           {"tableau": "tableau inconnu"})
     if fmt not in FORMATS:
         raise InvalidData(f"« format » : format inconnu « {fmt} » (attendu : csv ou xlsx).", {"format": "csv ou xlsx"})
-    title, columns = COLUMNS[table]
-    values = [[_value(row, key, kind) for key, _, kind in columns] for row in rows]
-    content = _xlsx(title, columns, values) if fmt == "xlsx" else _csv(columns, values)
-    return content, FORMATS[fmt], f"{name}-{table}.{fmt}"
 
 
 def _value(row, key, kind):
@@ -100,9 +105,11 @@ def _xlsx(title, columns, values):
     sheet = book.create_sheet(title[:31])
     bold = Font(bold=True)
     sheet.append([_header_cell(sheet, text, bold) for _, text, _ in columns])
-    formats = {NUMBER: "# ##0", PERCENT: "0.0", EUROS: "# ##0.00"}
+    euros = [i for i, (_, _, kind) in enumerate(columns) if kind == EUROS]
     for line in values:
-        sheet.append([_cell(sheet, v, formats.get(kind)) for v, (_, _, kind) in zip(line, columns)])
+        for i in euros:   # a style per cell costs more than the cell: only the euros get theirs
+            line[i] = _euros(sheet, line[i])
+        sheet.append(line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -114,9 +121,9 @@ def _header_cell(sheet, text, font):
     return cell
 
 
-def _cell(sheet, value, number_format):
-    if number_format is None or value is None or isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-    cell.number_format = number_format
+def _euros(sheet, value):
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=float(value))
+    cell.number_format = "#,##0.00"
     return cell

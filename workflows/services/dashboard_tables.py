@@ -2,7 +2,7 @@
 exports read the same services, so that an export repeats what the page shows."""
 from ..errors import InvalidData
 from .dashboard import dashboard
-from .dashboard_exports import export
+from .dashboard_exports import check_export, export
 from .dashboard_portfolio import portfolio
 from .dashboard_territory import comparison, follow_up, territory_dashboard
 
@@ -21,16 +21,17 @@ def table_rows(app, actor, table, territory=None, **choices):
         return territory_dashboard(app, actor, territory)[TERRITORY_TABLES[table]]
     if table == "suivi_anct":
         return follow_up(app, actor, territory)["lines"] if territory else comparison(app, actor)
-    figures = dashboard(app, actor, territory=territory)
     if table == "chaines":
-        return portfolio(figures, **choices)
+        return portfolio(dashboard(app, actor, territory=territory, ledger=False), **choices)
+    figures = dashboard(app, actor, territory=territory)
     if table in PORTFOLIO_TABLES:
         return figures[PORTFOLIO_TABLES[table]]
-    return export(table, [], "csv", "")   # an unknown table: export names the allowed ones
+    check_export(table, "csv")   # an unknown table: refused, naming the tables
+    return []
 
 
 def export_table(app, actor, table, fmt, territory=None, **choices):
     """(bytes, mimetype, file name) of one table of the dashboard."""
-    export(table, [], fmt, "")   # refuse an unknown table or format before computing anything
+    check_export(table, fmt)   # before computing anything
     rows = table_rows(app, actor, table, territory, **choices)
     return export(table, rows, fmt, f"tableau-de-bord-{territory or 'tous'}")
