@@ -86,8 +86,10 @@ def test_rights_matrix(role, client, conventio):
         assert status == (allowed_status if role in roles else 403), (role, action, status)
         if role not in roles:
             assert state(conventio, instance_id) == before, f"refused « {action} » changed something"
-    for page in ("/inbox", "/instances", f"/instances/{instance_id}", "/models"):
-        assert client.get(page).status_code == 200, page
+    for page in ("/inbox", "/instances", f"/instances/{instance_id}", "/models", "/tableau-de-bord",
+                 "/tableau-de-bord/territoire/cap-nord", "/tableau-de-bord/export/chaines.xlsx",
+                 "/tableau-de-bord/analyse?processus=convention_anct"):
+        assert client.get(page).status_code == 200, page   # reading the dashboard: every role, observer included
     mine = client.get(f"/api/v1/tasks?instance_id={instance_id}", headers=token).get_json()
     assert [t["id"] for t in mine] == ([review_id] if role in ("director", "admin") else [])
 
@@ -169,10 +171,21 @@ def test_nothing_of_another_territory_is_shown(username, client, conventio):
         hidden_title = SECRET_TITLE
     login(client, username)
     token = api_token(client, username)
-    for page in ("/inbox", "/instances", "/instances?status=running", f"/instances/{own_id}", "/models"):
+    other_territory = "cap-nord" if username.endswith("78") else "yvelines"
+    for page in ("/inbox", "/instances", "/instances?status=running", f"/instances/{own_id}", "/models",
+                 "/tableau-de-bord", "/tableau-de-bord/export/chaines.csv", "/tableau-de-bord/export/retards.csv",
+                 "/tableau-de-bord/analyse?processus=convention_anct"):
         body = client.get(page).get_data(as_text=True)
         assert hidden_title not in body and other_review not in body, page
-    for path in ("/api/v1/instances", "/api/v1/tasks", f"/api/v1/instances/{own_id}"):
+    for page in (f"/tableau-de-bord?territoire={other_territory}", f"/tableau-de-bord/territoire/{other_territory}",
+                 f"/tableau-de-bord/export/formats.csv?territoire={other_territory}",
+                 f"/tableau-de-bord/export/suivi_anct.xlsx?territoire={other_territory}"):
+        assert client.get(page).status_code == 404, page
+    for path in (f"/api/v1/dashboard/territories/{other_territory}", f"/api/v1/dashboard/follow-up/{other_territory}",
+                 f"/api/v1/dashboard?territory={other_territory}"):
+        assert client.get(path, headers=token).status_code == 404, path
+    for path in ("/api/v1/instances", "/api/v1/tasks", f"/api/v1/instances/{own_id}", "/api/v1/dashboard",
+                 "/api/v1/dashboard/analytics/convention_anct"):
         body = client.get(path, headers=token).get_data(as_text=True)
         assert hidden_title not in body and other_review not in body, path
     for path in (f"/instances/{other_id}", f"/instances/{other_id}/diagram.json", f"/tasks/{other_review}"):
