@@ -199,7 +199,7 @@ TASK_ID = path_parameter("task_id", STRING)
 TERRITORY_QUERY = query_parameter("territory", {"type": "string", "minLength": 1, "maxLength": 100},
                                   "limiter à un territoire")
 PORTFOLIO_QUERY = [
-    query_parameter("phase", STRING, "chaînes dans cette phase (identifiant du processus appelé)"),
+    query_parameter("phase", {"type": "string", "minLength": 1, "maxLength": 255}, "chaînes dans cette phase (identifiant du processus appelé)"),
     query_parameter("lateness", {"enum": ["en_retard", "bloquee", "en_erreur", "a_jour"]}, "chaînes selon leur retard"),
     query_parameter("sort", {"enum": ["procedure", "territoire", "etat", "phase", "avancement", "retard",
                                       "mise_a_jour"]}, "tri des chaînes"),

@@ -270,8 +270,8 @@ def _territory_arg(name="territory"):
 
 
 def _portfolio_args():
-    return {"phase": request.args.get("phase") or None, "lateness": request.args.get("lateness") or None,
-            "sort": request.args.get("sort") or "territoire", "order": request.args.get("order") or "asc"}
+    return {"phase": request.args.get("phase"), "lateness": request.args.get("lateness"),
+            "sort": request.args.get("sort", "territoire"), "order": request.args.get("order", "asc")}
 
 
 @bp.get("/dashboard")

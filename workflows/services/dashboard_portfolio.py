@@ -27,13 +27,16 @@ def portfolio(figures, *, phase=None, lateness=None, sort="territoire", order="a
     _choice(order, ORDERS, "ordre")
     if lateness is not None:
         _choice(lateness, LATENESS, "retard")
+    if phase is not None and not 1 <= len(phase) <= 255:
+        raise InvalidData("« phase » : l’identifiant d’un processus appelé (1 à 255 caractères).",
+                          {"phase": "identifiant de processus attendu"})
     late = {}
     for task in figures["late_tasks"]:
         counts = late.setdefault(task["instance_id"], [0, 0])
         counts[0 if task["overdue"] else 1] += 1
     chains = [dict(c, overdue_tasks=late.get(c["instance_id"], [0, 0])[0],
                    blocked_tasks=late.get(c["instance_id"], [0, 0])[1]) for c in figures["chains"]]
-    if phase:
+    if phase is not None:
         chains = [c for c in chains if c["phase"] == phase]
     if lateness:
         chains = [c for c in chains if LATENESS[lateness](c)]
