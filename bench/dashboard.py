@@ -7,7 +7,8 @@ so that some are blocked) cloned with SQL from instances really started through 
 per territory a campaign: 2 prescribers, 300 booklets (200 of 10, 100 of 5), 150 beneficiaries
 (a varying share of them PIC), 1,000 ledger moves (1,000,000 in all) and 24 monthly statements,
 bulk-loaded with COPY. Then measures, through the Flask application in process (the server's
-time, without the network), the median of 10 requests of an administrator:
+time, without the network), the median of 10 requests of an administrator (and, on a line of its own, not a target, the
+pages /tableau-de-bord and /tableau-de-bord/territoire/{code}):
 - territory: GET /api/v1/dashboard/territories/{code} (funnel by format, prescriber, public and
   month, money, ANCT commitments) plus GET /api/v1/dashboard?territory={code} (its portfolio);
 - all: GET /api/v1/dashboard (the portfolio across the 1,000 territories);
@@ -20,6 +21,7 @@ usage: python bench/dashboard.py [--territories 1000] [--moves-per-territory 100
 import argparse
 import io
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -61,7 +63,8 @@ def main():
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
             print(f"generated {len(codes)} territories, {3 * len(codes)} instances, {moves} ledger moves "
                   f"in {time.perf_counter() - started:.0f} s")
-            print(json.dumps(measure(app, codes)))
+            figures = measure(app, codes)
+            print(json.dumps(figures))
         finally:
             app.close()
 
@@ -229,6 +232,11 @@ def measure(app, codes):
     page = client.get("/api/v1/dashboard", headers=headers).get_json()
     print(f"portfolio: {len(page['chains'])} chains, {len(page['late_tasks'])} late tasks, "
           f"{len(page['funnel'])} funnels")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": csrf})
+    headers.clear()   # the pages, with the session just opened
+    print(f"pages (not a target): /tableau-de-bord {median_ms('/tableau-de-bord')} ms, "
+          f"/tableau-de-bord/territoire/… {median_ms('/tableau-de-bord/territoire/{code}')} ms")
     return figures
 
 
