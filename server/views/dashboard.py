@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal
 
 from workflows.services.dashboard import dashboard
 from workflows.services.dashboard_analytics import element_times
-from workflows.services.dashboard_portfolio import LATENESS, SORTS, phases_of, portfolio
+from workflows.services.dashboard_portfolio import LATENESS, SORTS, page_of, phases_of, portfolio
 from workflows.services.dashboard_tables import export_table
 from workflows.services.dashboard_territory import comparison, territory_dashboard
 from workflows.services.deploy import list_definitions
@@ -20,6 +20,7 @@ from ..identity import current_actor, login_required
 
 bp = Blueprint("dashboard", __name__)
 
+SHOWN = 100   # lines of a table on the page (the chains by pages): the exports give them all
 FUNNEL_STAGES = (("received", "Reçus"), ("with_prescribers", "Confiés aux prescripteurs"),
                  ("handed", "Remis aux bénéficiaires"), ("redeemed", "Encaissés"), ("credited", "Avoirs (non utilisés)"))
 
@@ -58,9 +59,9 @@ def index():
     territory = _arg("territoire")
     figures = dashboard(conventio(), actor, territory=territory)
     choices = portfolio_choices()
-    chains = portfolio(figures, **choices)
+    chains = page_of(portfolio(figures, **choices), _arg("page") or 1, size=SHOWN)
     return render_template("dashboard/index.html", figures=figures, stages=FUNNEL_STAGES, chosen=territory,
-                           chains=chains, choices=choices, phases=phases_of(figures), sorts=SORTS,
+                           chains=chains, choices=choices, shown=SHOWN, phases=phases_of(figures), sorts=SORTS,
                            lateness=LATENESS, compared=comparison(conventio(), actor) if territory is None else [],
                            territories=sorted({line["territory"] for line in figures["territories"] if line["territory"]}
                                               | {t["code"] for t in list_territories(conventio(), actor)}))

@@ -24,7 +24,7 @@ from workflows.errors import InvalidData, NotFound
 from workflows.services import ledger
 from workflows.services.dashboard import dashboard
 from workflows.services.dashboard_analytics import element_times, percentile
-from workflows.services.dashboard_portfolio import portfolio
+from workflows.services.dashboard_portfolio import page_of, portfolio
 from workflows.services.dashboard_territory import follow_up, territory_dashboard
 from workflows.services.users import get_actor
 from workflows.store.models import LedgerCampaign, TaskRecord
@@ -185,3 +185,15 @@ def shift_from_draft(conventio, instance, hours):
         draft = next(i for i, r in enumerate(rows) if r.bpmn_id == "rediger_convention_anct")
         for row in rows[draft:]:
             row.created_at = row.created_at + timedelta(hours=hours)
+
+
+def test_the_page_shows_the_chains_by_pages(client, conventio, fixture):  # noqa: F811
+    chains = list(range(1, 251))
+    assert page_of(chains, 3) == {"items": list(range(201, 251)), "page": 3, "pages": 3, "total": 250,
+                                  "first": 201, "last": 250}
+    assert page_of(chains, 9)["page"] == 3 and page_of([], 1)["first"] == 0
+    with pytest.raises(InvalidData):
+        page_of(chains, "zéro")
+    login(client, "admin")
+    assert client.get("/tableau-de-bord?page=0").status_code == 422
+    assert 'data-instance="' in client.get("/tableau-de-bord?page=2").get_data(as_text=True)   # the last page

@@ -52,3 +52,18 @@ def _choice(value, allowed, field):
     if value not in allowed:
         raise InvalidData(f"« {field} » : valeur inconnue « {value} » (attendu : {', '.join(allowed)}).",
                           {field: "valeur inconnue"})
+
+
+def page_of(items, page=1, size=100):
+    """One page of `items` (numbered from 1) with where it stands; a page past the last is the last."""
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        page = 0
+    if page < 1:
+        raise InvalidData("« page » : un numéro de page (1 ou plus) attendu.", {"page": "entier positif attendu"})
+    pages = max(1, -(-len(items) // size))
+    page = min(page, pages)
+    start = (page - 1) * size
+    return {"items": items[start:start + size], "page": page, "pages": pages, "total": len(items),
+            "first": start + 1 if items else 0, "last": min(start + size, len(items))}
