@@ -60,11 +60,14 @@ def index():
     figures = dashboard(conventio(), actor, territory=territory)
     choices = portfolio_choices()
     chains = page_of(portfolio(figures, **choices), _arg("page") or 1, size=SHOWN)
+    known = list_territories(conventio(), actor)
     return render_template("dashboard/index.html", figures=figures, stages=FUNNEL_STAGES, chosen=territory,
                            chains=chains, choices=choices, shown=SHOWN, phases=phases_of(figures), sorts=SORTS,
                            lateness=LATENESS, compared=comparison(conventio(), actor) if territory is None else [],
                            territories=sorted({line["territory"] for line in figures["territories"] if line["territory"]}
-                                              | {t["code"] for t in list_territories(conventio(), actor)}))
+                                              | {t["code"] for t in known}),
+                           groupings=sorted({g for t in known for g in (t["operator"], *t["hubs"])
+                                             if g and actor.sees_territory(g)}))
 
 
 @bp.get("/tableau-de-bord/territoire/<code>")

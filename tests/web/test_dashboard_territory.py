@@ -65,7 +65,7 @@ def test_the_pic_alert_when_the_share_falls_below_the_minimum(client, conventio,
     assert "sous le minimum de 50 %" in client.get("/tableau-de-bord/territoire/cap-nord").get_data(as_text=True)
 
 
-def test_the_follow_up_of_a_grouping_and_the_refusals(conventio, fixture):  # noqa: F811
+def test_the_follow_up_of_a_grouping_and_the_refusals(client, conventio, fixture):  # noqa: F811
     groupings(conventio)   # the hub observes cap-nord; the syndicat mixte acts for the Yvelines
     hub = get_actor(conventio, "hub")
     [line] = follow_up(conventio, hub, "hub-antilles-guyane")["lines"]
@@ -79,6 +79,13 @@ def test_the_follow_up_of_a_grouping_and_the_refusals(conventio, fixture):  # no
             follow_up(conventio, hub, code)
     with pytest.raises(NotFound):
         territory_dashboard(conventio, hub, "yvelines")
+    login(client, "hub")
+    page = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert "Suivi ANCT du regroupement hub-antilles-guyane" in page
+    sheet = load_workbook(io.BytesIO(client.get(
+        "/tableau-de-bord/export/suivi_anct.xlsx?territoire=hub-antilles-guyane").data)).active
+    assert [row[:4] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("cap-nord", "CAP Nord Martinique", 250, 15)]
 
 
 def test_the_portfolio_sorted_and_filtered(conventio, fixture):  # noqa: F811
