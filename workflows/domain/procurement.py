@@ -153,6 +153,23 @@ def choose_procedure(
     )
 
 
+# EU thresholds are revised every two years: a consultation launched two years or more
+# after the EU threshold in force took effect means the dated table was not updated.
+EU_THRESHOLD_REVISION_YEARS = 2
+
+
+def outdated_eu_threshold(decision: ProcedureDecision) -> str | None:
+    """Why the procedure must be qualified by hand when the table's EU threshold is older than
+    its revision period at the launch date (French), None while it may still be in force."""
+    formal = next(r for r in decision.records if r.rule == "formal_procedure_from")
+    revised_by = formal.effective_from.replace(year=formal.effective_from.year + EU_THRESHOLD_REVISION_YEARS)
+    if decision.launched_on < revised_by:
+        return None
+    return (f"Les seuils européens de la table datent du {format_date(formal.effective_from)} : "
+            f"révisés tous les deux ans, ils doivent être mis à jour pour une consultation lancée "
+            f"le {format_date(decision.launched_on)}. Qualifiez la procédure au vu des seuils en vigueur.")
+
+
 def _procedure_and_publicity(value, dispense, formal, national) -> tuple[Procedure, Publicity]:
     # "Inférieure à" the dispense threshold (R2122-8); "égale ou supérieure" to the
     # EU threshold (R2124-1) and to 90,000 for the BOAMP/JAL notice (R2131-12).

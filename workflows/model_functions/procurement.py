@@ -8,7 +8,6 @@ The order and the issuer's cycle are in :mod:`.order`.
 Plain JSON in and out, French verb names, the domain decides (:mod:`workflows.domain.procurement`
 and the dated thresholds table); nothing here restates a rule.
 """
-from datetime import date
 
 from ..domain.acts import transmission_deadline
 from ..domain.calendar import format_date
@@ -21,6 +20,7 @@ from ..domain.procurement import (
     earliest_signature_date,
     estimate_pass_order,
     minimum_bid_days,
+    outdated_eu_threshold,
     unconfirmed_warning,
 )
 from ..domain.procurement_checks import (
@@ -36,9 +36,6 @@ from .acts import calculer_echeance_transmission
 from .conversions import amount, day, decimal, iso, json_number, rate
 
 
-# EU thresholds are revised every two years: a consultation launched two years or more
-# after the EU threshold in force took effect means the dated table was not updated.
-EU_THRESHOLD_REVISION_YEARS = 2
 TO_QUALIFY = "a_qualifier"
 BID_REDUCTIONS = ("aucun", "avis_preinformation", "urgence")
 ESSENTIAL_DATA_RULE = "essential_data_from"
@@ -65,18 +62,15 @@ def choisir_procedure(valeur_estimee_ht, date_lancement: str,
         decision = choose_procedure(decimal(valeur_estimee_ht), nature_achat, type_acheteur, launched_on)
     except DomainError as error:
         return _to_qualify(str(error))
-    formal = _record(decision, "formal_procedure_from")
-    if launched_on >= _years_after(formal.effective_from, EU_THRESHOLD_REVISION_YEARS):
-        return _to_qualify(
-            f"Les seuils européens de la table datent du {format_date(formal.effective_from)} : "
-            f"révisés tous les deux ans, ils doivent être mis à jour pour une consultation lancée "
-            f"le {format_date(launched_on)}. Qualifiez la procédure au vu des seuils en vigueur.")
+    outdated = outdated_eu_threshold(decision)
+    if outdated:
+        return _to_qualify(outdated)
     return {
         "procedure": decision.procedure.value,
         "publicite": decision.publicity.value,
         "publicite_libelle": decision.publicity.label,
         "seuil_dispense_ht": json_number(_record(decision, "no_competition_below").amount),
-        "seuil_europeen_ht": json_number(formal.amount),
+        "seuil_europeen_ht": json_number(_record(decision, "formal_procedure_from").amount),
         "standstill_obligatoire": decision.standstill_required,
         "avis_attribution_obligatoire": decision.award_notice_required,
         "donnees_essentielles_obligatoires": decision.essential_data_required,
@@ -87,10 +81,6 @@ def choisir_procedure(valeur_estimee_ht, date_lancement: str,
 
 def _record(decision, rule):
     return next(r for r in decision.records if r.rule == rule)
-
-
-def _years_after(start: date, years: int) -> date:
-    return start.replace(year=start.year + years)
 
 
 def _to_qualify(reason: str) -> dict:

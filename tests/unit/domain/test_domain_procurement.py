@@ -16,6 +16,7 @@ from workflows.domain.procurement import (
     earliest_signature_date,
     estimate_pass_order,
     minimum_bid_days,
+    outdated_eu_threshold,
 )
 from workflows.domain.thresholds import BuyerKind, PurchaseKind
 
@@ -27,6 +28,15 @@ MARCH_31, APRIL_1 = date(2026, 3, 31), date(2026, 4, 1)
 
 def procedure(value, on, kind=FS, buyer=LOCAL):
     return choose_procedure(Decimal(value), kind, buyer, on).procedure
+
+
+def test_an_eu_threshold_older_than_its_two_year_revision_is_to_be_updated():
+    """The table's EU threshold of 1 January 2026 holds for launches until the end of 2027;
+    from 1 January 2028 the table is out of date and the procedure is qualified by hand."""
+    assert outdated_eu_threshold(choose_procedure(Decimal(100_000), FS, LOCAL, date(2027, 12, 31))) is None
+    outdated = outdated_eu_threshold(choose_procedure(Decimal(100_000), FS, LOCAL, date(2028, 1, 1)))
+    assert outdated.startswith("Les seuils européens de la table datent du 1er janvier 2026 : révisés tous "
+                               "les deux ans") and "lancée le 1er janvier 2028" in outdated
 
 
 # --- estimated value ----------------------------------------------------------------------
