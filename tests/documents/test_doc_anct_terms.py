@@ -96,3 +96,35 @@ def _refusal(call):
     with pytest.raises(DomainError) as refused:
         call()
     return str(refused.value)
+
+
+def test_the_evaluations_indicators_follow_the_terms_of_the_conventions_date(later_terms):
+    """The evaluation measures the campaign against the terms in force on the convention's date:
+    the same campaign meets the 2020 call's terms and misses the later ones."""
+    from workflows.model_functions.registry import SCRIPT_FUNCTIONS
+    indicators = SCRIPT_FUNCTIONS["calculer_indicateurs"]
+    reports = [{"prescripteur": "CCAS", "remises": [
+        {"identifiant_beneficiaire": f"B{i}", "public": "pic" if i < 11 else "senior",
+         "nombre_carnets": 1, "cheques_par_carnet": 10} for i in range(20)]}]
+    redeemed = [{"lieu": "EPN", "passes_encaisses": 100}]
+    stock = [{"cheques_par_carnet": 10, "nombre_carnets": 250}]    # 2,500 passes of 10 EUR
+
+    before = indicators(reports, redeemed, stock, 10, None, None, [], "2026-11-02")
+    later = indicators(reports, redeemed, stock, 10, None, None, [], "2027-03-01")
+    assert (before["objectif_public_pic_atteint"], before["part_etat_due"], before["erreur_achat_minimal"]) == (
+        True, 500, None)
+    assert (later["objectif_public_pic_atteint"], later["part_etat_due"]) == (False, 400)
+    assert "minimum de 30\u202f000,00\u00a0€" in later["erreur_achat_minimal"]
+    assert "engagement d'au moins 60\u00a0%" in later["constat_public_pic"]
+    # the shares the convention states still prevail over the call's
+    assert indicators(reports, redeemed, stock, 10, 50, 50, [], "2027-03-01")["part_etat_due"] == 500
+
+
+@pytest.mark.parametrize("verb, arguments", [
+    ("verifier_convention_anct", (25000, 50, 50, "02/03/2026")),
+    ("calculer_indicateurs", ([], [], [], 10, 50, 50, [], "2026-13-01")),
+])
+def test_a_malformed_convention_date_is_refused_in_french(verb, arguments):
+    from workflows.model_functions.registry import SCRIPT_FUNCTIONS
+    refusal = _refusal(lambda: SCRIPT_FUNCTIONS[verb](*arguments))
+    assert refusal == f"Date invalide : {arguments[-1]!r} (format AAAA-MM-JJ attendu)."

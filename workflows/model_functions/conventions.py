@@ -3,19 +3,16 @@ once (one partner, one convention). Their transmission to the préfecture is in 
 
 Plain JSON in and out, French verb names, the domain decides (:mod:`workflows.domain.indicators`).
 """
-from datetime import date
-
-from ..domain.funding_terms import anct_terms
-from ..domain.indicators import ANCT_2020, check_minimum_purchase
+from ..domain.indicators import check_minimum_purchase
 from ..domain.money import format_percent
-from .conversions import amount, folded_words, rate
+from .conversions import amount, anct_terms_on, folded_words, rate
 
 
 def verifier_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct,
                              part_minimale_public_pic_pct, date_projet=None) -> str | None:
     """None when the draft respects the ANCT call's terms in force on the draft's date
     (minimum purchase, State share at most, PIC share at least), else every reason."""
-    terms = anct_terms(date.fromisoformat(str(date_projet))) if date_projet else ANCT_2020
+    terms = anct_terms_on(date_projet)
     errors = [check_minimum_purchase(amount(montant_achat_prevu_ht), terms)]
     if rate(taux_cofinancement_etat_pct) > terms.state_max_share:
         errors.append(f"Cofinancement de l'État de {format_percent(rate(taux_cofinancement_etat_pct))} : "

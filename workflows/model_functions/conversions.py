@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from ..domain.allocation import AllocationRule, allocation_for
 from ..domain.errors import DomainError
+from ..domain.funding_terms import FundingTerms, anct_terms
+from ..domain.indicators import ANCT_2020
 from ..domain.json_values import day, decimal, iso, json_number
 from ..domain.mediation_payments import Month, Payment
 from ..domain.money import to_money
 
 __all__ = ["day", "decimal", "iso", "json_number", "rate", "percent", "amount", "payments",
-           "allocation_rule", "folded_words"]
+           "allocation_rule", "folded_words", "anct_terms_on"]
 
 
 def rate(percent) -> Decimal:
@@ -46,6 +48,12 @@ def allocation_rule(public: str, on: date, territoire: str | None) -> Allocation
         return allocation_for(public, on, territoire)
     except DomainError:
         return None
+
+
+def anct_terms_on(date_convention) -> FundingTerms:
+    """The ANCT's terms in force on the convention's date (AAAA-MM-JJ); those of the 2020 call
+    when the data names no date."""
+    return anct_terms(day(date_convention)) if date_convention else ANCT_2020
 
 
 def folded_words(name: str) -> tuple[str, ...]:

@@ -5,11 +5,11 @@ Plain JSON values in and out, the domain decides (indicators, allocation rules, 
 payments).
 """
 from collections import defaultdict
+from dataclasses import replace
 
 from ..domain.allocation import is_pic_public
 from ..domain.formats import booklet_count, booklet_size, parse_formats, total_passes
 from ..domain.indicators import (
-    ANCT_2020,
     FundingTerms,
     check_minimum_purchase,
     check_pic_share,
@@ -20,18 +20,15 @@ from ..domain.indicators import (
 )
 from ..domain.mediation_payments import balance_finding, balances
 from ..domain.money import to_money
-from .conversions import amount, decimal, json_number, payments, percent, rate
+from .conversions import amount, anct_terms_on, decimal, json_number, payments, percent, rate
 
 
-def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct) -> FundingTerms:
-    return FundingTerms(
-        state_max_share=ANCT_2020.state_max_share if taux_cofinancement_etat_pct is None
-        else rate(taux_cofinancement_etat_pct),
-        minimum_purchase=ANCT_2020.minimum_purchase,
-        pic_min_share=ANCT_2020.pic_min_share if part_minimale_public_pic_pct is None
-        else rate(part_minimale_public_pic_pct),
-        source="convention ANCT",
-    )
+def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct, date_convention) -> FundingTerms:
+    """The terms in force on the convention's date, with the shares the convention states."""
+    stated = anct_terms_on(date_convention).stating(
+        state_max_share=None if taux_cofinancement_etat_pct is None else rate(taux_cofinancement_etat_pct),
+        pic_min_share=None if part_minimale_public_pic_pct is None else rate(part_minimale_public_pic_pct))
+    return replace(stated, source="convention ANCT")
 
 
 def _passes(remise: dict) -> int:
@@ -56,11 +53,13 @@ def _payment_indicators(encaissements: list, paiements_lieux, face_value) -> dic
 
 def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, formats_en_stock: list,
                          valeur_cheque, taux_cofinancement_etat_pct=None,
-                         part_minimale_public_pic_pct=None, paiements_lieux: list | None = None) -> dict:
+                         part_minimale_public_pic_pct=None, paiements_lieux: list | None = None,
+                         date_convention=None) -> dict:
     """Every indicator of the evaluation from the prescribers' reports (each with its
     ``remises``, each handout naming its format), the stock per format, the mediation
-    places' redemptions and the payments made to them."""
-    terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct)
+    places' redemptions and the payments made to them, under the ANCT terms in force on
+    the convention's date (``date_convention``, the draft's as the convention's text has it)."""
+    terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct, date_convention)
     face_value = amount(valeur_cheque)
     handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
     purchased = total_passes(parse_formats(formats_en_stock))
