@@ -89,7 +89,7 @@ def show(instance_id):
     summary = get_instance(conventio(), instance_id, actor)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
-                           templates=template_choices() if may_generate(actor) else [],
+                           templates=template_choices() if may_generate(actor, summary["territory"]) else [],
                            register=register_view(summary["data"]))
 
 

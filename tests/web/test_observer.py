@@ -6,26 +6,8 @@ import json
 from click.testing import CliRunner
 
 from server.cli import main
-from test_rights import state
-from web_helpers import CONVENTION_DRAFT, PASSWORD, anct_convention_at_review, api_token, login, post
-from workflows.services.actors import Actor
-from workflows.services.territories import add_territory
-from workflows.services.users import add_user
-
-ADMIN = Actor("admin", frozenset({"admin"}))
-HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
-
-
-def groupings(conventio):
-    """The hub observes cap-nord; the syndicat mixte acts for the Yvelines."""
-    add_territory(conventio, ADMIN, code=HUB, name="Hub Antilles-Guyane", kind="association")
-    add_territory(conventio, ADMIN, code=SYN, name="Seine-et-Yvelines Numérique", kind="syndicat mixte")
-    add_territory(conventio, ADMIN, code="cap-nord", name="CAP Nord Martinique", kind="EPCI", hubs=[HUB])
-    add_territory(conventio, ADMIN, code="yvelines", name="Yvelines", kind="département", operator=SYN)
-    add_user(conventio, "hub", ["observer"], [HUB], PASSWORD, "Hub observateur")
-    add_user(conventio, "hub-directrice", ["director"], [HUB], PASSWORD, "Directrice du hub")
-    add_user(conventio, "juriste-syn", ["legal"], [SYN], PASSWORD, "Juriste du syndicat")
-    add_user(conventio, "directeur-syn", ["director"], [SYN], PASSWORD, "Directeur du syndicat")
+from test_rights import groupings, state
+from web_helpers import CONVENTION_DRAFT, anct_convention_at_review, api_token, login, post
 
 
 def cli(conventio, *args):

@@ -13,8 +13,13 @@ from sqlalchemy import func, select
 
 from server.cli import main
 from start_data import CAP_NORD
-from web_helpers import USER_OF_ROLE, anct_convention_at_review, api_token, login, post
+from web_helpers import PASSWORD, USER_OF_ROLE, actor, anct_convention_at_review, api_token, login, post
+from workflows.documents.examples import EXAMPLES
 from workflows.roles import ROLE_LABELS
+from workflows.services.actors import Actor
+from workflows.services.instances import start_instance
+from workflows.services.territories import add_territory
+from workflows.services.users import add_user
 from workflows.store.models import (AuditEntry, GeneratedDocument, ProcessDefinition, ProcessInstance, TaskClaim,
                                     UserAccount)
 
@@ -30,6 +35,8 @@ ALLOWED = {   # action -> roles allowed; any other role gets 403
     "generate a document": {"legal", "admin"},
 }
 SECRET_TITLE = "Dossier confidentiel des Yvelines"
+ADMIN = Actor("admin", frozenset({"admin"}))
+HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
 BROKEN_MODEL = b"<bpmn:definitions/>"
 
 
@@ -202,3 +209,57 @@ def test_administrators_see_every_territory(client, conventio):
     login(client, "admin")
     assert SECRET_TITLE in client.get("/instances").get_data(as_text=True)
     assert client.get(f"/instances/{other_id}").status_code == 200
+
+
+def groupings(conventio):
+    """The hub observes cap-nord; the syndicat mixte acts for the Yvelines."""
+    add_territory(conventio, ADMIN, code=HUB, name="Hub Antilles-Guyane", kind="association")
+    add_territory(conventio, ADMIN, code=SYN, name="Seine-et-Yvelines Numérique", kind="syndicat mixte")
+    add_territory(conventio, ADMIN, code="cap-nord", name="CAP Nord Martinique", kind="EPCI", hubs=[HUB])
+    add_territory(conventio, ADMIN, code="yvelines", name="Yvelines", kind="département", operator=SYN)
+    add_user(conventio, "hub", ["observer"], [HUB], PASSWORD, "Hub observateur")
+    add_user(conventio, "hub-directrice", ["director"], [HUB], PASSWORD, "Directrice du hub")
+    add_user(conventio, "juriste-hub", ["legal"], [HUB], PASSWORD, "Juriste du hub")
+    add_user(conventio, "juriste-syn", ["legal"], [SYN], PASSWORD, "Juriste du syndicat")
+    add_user(conventio, "directeur-syn", ["director"], [SYN], PASSWORD, "Directeur du syndicat")
+
+
+# The matrix's row by territory: generating a document acts on the instance, as completing its
+# tasks does. A grouping's legal staff generate for the territories it acts for (an operator),
+# never for those it only observes (a hub), through every door; the refusal changes nothing.
+GENERATED = dict(EXAMPLES["lettre_rejet"], president="Bruno Nestor AZÉROT", territoire="972")
+
+
+def generation_attempts(flask_app, conventio, username, instance_id):
+    """(API status, page status and text, command line result) of generating the rejection letters."""
+    client = flask_app.test_client()
+    login(client, username)
+    api = client.post(f"/api/v1/instances/{instance_id}/documents", headers=api_token(client, username),
+                      json={"template": "lettre_rejet"})
+    page = post(client, f"/instances/{instance_id}/documents", {"template": "lettre_rejet"})
+    shown = client.get(f"/instances/{instance_id}").get_data(as_text=True)
+    command = run_cli(conventio, "documents", "generate", str(instance_id), "lettre_rejet", "--as", username)
+    return api, page, shown, command
+
+
+def test_generating_a_document_needs_to_act_in_the_instances_territory(flask_app, conventio):
+    groupings(conventio)
+    observed = start_instance(conventio, "convention_anct", dict(GENERATED), actor(conventio, "juriste"),
+                              territory="cap-nord")["id"]
+    operated = start_instance(conventio, "convention_anct", dict(GENERATED), actor(conventio, "juriste78"),
+                              territory="yvelines")["id"]
+    refusal = "Vous suivez le territoire « cap-nord » sans y agir."
+    before = state(conventio, observed)
+    api, page, shown, command = generation_attempts(flask_app, conventio, "juriste-hub", observed)
+    assert (api.status_code, api.get_json()["message"]) == (403, refusal)
+    assert page.status_code == 403 and refusal in page.get_data(as_text=True)
+    assert (command.exit_code, command.stderr.strip()) == (1, f"Erreur : {refusal}")
+    assert 'name="template"' not in shown   # the page offers no generation there
+    assert state(conventio, observed) == before
+
+    api, page, shown, command = generation_attempts(flask_app, conventio, "juriste-syn", operated)
+    assert (api.status_code, page.status_code, command.exit_code) == (201, 302, 0), command.stderr
+    assert 'name="template"' in shown
+    with conventio.db.sessions() as session:
+        made = session.execute(select(func.count()).where(GeneratedDocument.instance_id == operated)).scalar()
+    assert made == 3 * len(api.get_json()["generated"])

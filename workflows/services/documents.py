@@ -49,7 +49,10 @@ def generate_document(app, instance_id, template, actor, task_id=None, pdf=False
 def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=False):
     if on_demand:
         require_generator(actor)
-    data = get_instance(app, instance_id, actor)["data"]
+    instance = get_instance(app, instance_id, actor)
+    if on_demand:
+        require_generator(actor, instance["territory"])
+    data = instance["data"]
     if task_id is not None and not on_demand:
         data = _step_data(app, task_id) or data
     renderings = _rendered(template, data, recipient)

@@ -7,7 +7,8 @@ role (403 outside it).
 from ..errors import Forbidden, InvalidData
 from ..roles import role_label
 
-GENERATING_ROLES = frozenset({"legal", "admin"})   # who generates a document on demand
+GENERATING_ROLE = "legal"
+GENERATING_ROLES = frozenset({GENERATING_ROLE, "admin"})   # who generates a document on demand
 
 
 def require_admin(actor):
@@ -58,10 +59,15 @@ def _outside_message(actor, territory, role):
     return f"Vous suivez le territoire « {territory} » sans y agir."
 
 
-def may_generate(actor):
-    return bool(actor.roles & GENERATING_ROLES)
+def may_generate(actor, territory=None):
+    """Whether the actor may generate a document on demand (for an instance of `territory`)."""
+    return bool(actor.roles & GENERATING_ROLES) and actor.acts_in_territory(territory, GENERATING_ROLE)
 
 
-def require_generator(actor):
-    if not may_generate(actor):
+def require_generator(actor, territory=None):
+    """Generating a document acts on the instance: the legal role, where the actor acts (as for
+    completing a task there); an observed territory's documents are read only."""
+    if not actor.roles & GENERATING_ROLES:
         raise Forbidden("Seul le service juridique peut générer un document à la demande.")
+    if not actor.acts_in_territory(territory, GENERATING_ROLE):
+        raise Forbidden(_outside_message(actor, territory, GENERATING_ROLE))
