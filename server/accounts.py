@@ -14,6 +14,7 @@ directory configured, a local account's check skips the directory's round trip.
 from flask import current_app
 from flask_babel import gettext as _
 
+from workflows.errors import ErrorCode
 from workflows.roles import ROLE_LABELS
 from workflows.services.logins import check_local_password, dummy_hash, find_account, password_matches
 from workflows.services.users import mirror_directory_user
@@ -24,7 +25,7 @@ from .throttle import LoginThrottle
 
 
 class LoginRefused(Exception):
-    def __init__(self, message, status=401, code="identifiants_invalides", retry_after=None):
+    def __init__(self, message, status=401, code=ErrorCode.INVALID_CREDENTIALS, retry_after=None):
         super().__init__(message)
         self.message, self.status, self.code, self.retry_after = message, status, code, retry_after
 
@@ -44,7 +45,7 @@ def log_in(username, password, address):
     wait = throttle.retry_after(username, address)
     if wait:
         raise LoginRefused(_("Trop d’échecs de connexion : réessayez dans %(minutes)d minute(s).",
-                             minutes=max(1, round(wait / 60))), 429, "trop_de_tentatives", wait)
+                             minutes=max(1, round(wait / 60))), 429, ErrorCode.TOO_MANY_ATTEMPTS, wait)
     actor = check_credentials((username or "").strip(), password or "")
     if actor is None:
         throttle.failed(username, address)
@@ -67,13 +68,13 @@ def check_credentials(username, password):
         user = directory.authenticate(username, password)
     except DirectoryUnavailable as exc:
         raise LoginRefused(_("L’annuaire LDAP ne répond pas : réessayez plus tard."), 503,
-                           "annuaire_indisponible") from exc
+                           ErrorCode.DIRECTORY_UNAVAILABLE) from exc
     if user is None or (account is not None and not account.active):   # a disabled mirror: same work, refused
         return None
     roles = {role for role in user.roles if role in ROLE_LABELS}
     if not roles:
         raise LoginRefused(_("Votre compte de l’annuaire n’a aucun rôle dans Conventio : "
-                             "demandez-en un à l’administrateur."), 403, "aucun_role")
+                             "demandez-en un à l’administrateur."), 403, ErrorCode.NO_ROLE)
     return mirror_directory_user(conventio(), user.username, user.display_name, roles, user.territories)
 
 

@@ -4,8 +4,10 @@ from datetime import datetime, timezone
 from flask_babel import format_date, format_datetime, lazy_gettext as _l
 
 from workflows.roles import role_label
+from workflows.states import InstanceStatus
 
-STATUS_LABELS = {"running": _l("En cours"), "completed": _l("Terminée"), "error": _l("En erreur")}
+STATUS_LABELS = {InstanceStatus.RUNNING: _l("En cours"), InstanceStatus.COMPLETED: _l("Terminée"),
+                 InstanceStatus.ERROR: _l("En erreur")}
 
 
 def parse_moment(value):

@@ -1,11 +1,36 @@
 """Errors the use cases raise; entry points turn them into HTTP statuses or CLI messages.
 
-Every message is French: it is what the user reads.
+Every message is French: it is what the user reads; the codes are stable, for programs.
 """
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The `error` of every refusal the API answers (and the CLI's exit reasons are its messages)."""
+    ERROR = "erreur"
+    MODEL_REJECTED = "modele_refuse"
+    INVALID_DATA = "donnees_invalides"
+    CONFLICT = "conflit"
+    NOT_FOUND = "introuvable"
+    FORBIDDEN = "interdit"
+    EXECUTION_FAILED = "erreur_execution"
+    CONFIGURATION = "configuration"
+    DOCUMENT_DAMAGED = "document_altere"
+    INVALID_REQUEST = "requete_invalide"
+    NOT_AUTHENTICATED = "non_authentifie"
+    CSRF_TOKEN = "jeton_csrf"
+    METHOD_NOT_ALLOWED = "methode_non_permise"
+    TOO_LARGE = "trop_volumineux"
+    TOO_MANY_ATTEMPTS = "trop_de_tentatives"
+    INTERNAL_ERROR = "erreur_interne"
+    DATABASE_UNAVAILABLE = "base_indisponible"
+    INVALID_CREDENTIALS = "identifiants_invalides"
+    DIRECTORY_UNAVAILABLE = "annuaire_indisponible"
+    NO_ROLE = "aucun_role"
 
 
 class ConventioError(Exception):
-    code = "erreur"
+    code = ErrorCode.ERROR
     http_status = 400
 
     def __init__(self, message, details=None):
@@ -19,33 +44,33 @@ class ConventioError(Exception):
 
 class ModelRejected(ConventioError):
     """A BPMN/DMN model that cannot be deployed; details lists every problem found."""
-    code = "modele_refuse"
+    code = ErrorCode.MODEL_REJECTED
     http_status = 422
 
 
 class InvalidData(ConventioError):
     """Submitted data does not satisfy a form; details maps field -> message."""
-    code = "donnees_invalides"
+    code = ErrorCode.INVALID_DATA
     http_status = 422
 
 
 class Conflict(ConventioError):
     """The task is no longer ready, or the instance moved on meanwhile."""
-    code = "conflit"
+    code = ErrorCode.CONFLICT
     http_status = 409
 
 
 class NotFound(ConventioError):
-    code = "introuvable"
+    code = ErrorCode.NOT_FOUND
     http_status = 404
 
 
 class Forbidden(ConventioError):
-    code = "interdit"
+    code = ErrorCode.FORBIDDEN
     http_status = 403
 
 
 class InstanceFailed(ConventioError):
     """A script, expression or decision of the model failed while running an instance."""
-    code = "erreur_execution"
+    code = ErrorCode.EXECUTION_FAILED
     http_status = 422

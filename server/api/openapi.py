@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document of /api/v1, kept next to the routes it describes (tests check both agree)."""
+from workflows.states import InstanceStatus
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -6,7 +7,7 @@ DATETIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
 # identifiers and versions are INTEGER columns (32 bits on PostgreSQL); a path beyond is a 404
 IDENTIFIER = {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}
-STATUSES = ["running", "completed", "error"]
+STATUSES = [status.value for status in InstanceStatus]
 
 
 def ref(name):

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, g, jsonify, request, send_file, url_for
 
-from workflows.errors import InvalidData
+from workflows.errors import ErrorCode, InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.dashboard import dashboard as dashboard_figures
 from workflows.services.dashboard_analytics import element_times
@@ -20,6 +20,7 @@ from workflows.services.instances import get_instance, list_instances, start_for
 from workflows.services.logins import sign_out_user
 from workflows.services.rights import require_admin, require_starter
 from workflows.services.tasks import complete_task, get_task, list_tasks
+from workflows.states import InstanceStatus
 
 from ..accounts import LoginRefused, log_in
 from ..context import conventio, web_settings
@@ -31,7 +32,7 @@ from .openapi import openapi_document as build_document
 
 
 MAX_JSON_DEPTH = 64
-INSTANCE_STATUSES = ("running", "completed", "error")
+INSTANCE_STATUSES = tuple(InstanceStatus)
 
 
 def json_body():
@@ -135,7 +136,7 @@ def revoke_token():
     closed by logging out."""
     token = bearer_token()
     if token is None:
-        return error_response(400, "requete_invalide", "Aucun jeton à révoquer : cette requête n’en porte pas "
+        return error_response(400, ErrorCode.INVALID_REQUEST, "Aucun jeton à révoquer : cette requête n’en porte pas "
                                                        "(Authorization: Bearer …).")
     settings = web_settings()
     revoke_bearer(settings.secret_key, token, settings.token_max_age, g.actor)

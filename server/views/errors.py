@@ -7,15 +7,15 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from workflows.errors import ConventioError
+from workflows.errors import ConventioError, ErrorCode
 
 from ..http import DATABASE_UNAVAILABLE, MAX_ID, error_response, first_line
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES = {400: "requete_invalide", 401: "non_authentifie", 403: "interdit", 404: "introuvable",
-              405: "methode_non_permise", 409: "conflit", 413: "trop_volumineux", 429: "trop_de_tentatives",
-              500: "erreur_interne"}
+HTTP_CODES = {400: ErrorCode.INVALID_REQUEST, 401: ErrorCode.NOT_AUTHENTICATED, 403: ErrorCode.FORBIDDEN,
+              404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED, 409: ErrorCode.CONFLICT,
+              413: ErrorCode.TOO_LARGE, 429: ErrorCode.TOO_MANY_ATTEMPTS, 500: ErrorCode.INTERNAL_ERROR}
 
 
 def _domain_error(exc):
@@ -23,15 +23,15 @@ def _domain_error(exc):
 
 
 def _csrf_error(exc):
-    return error_response(400, "jeton_csrf", _("Le formulaire a expiré ou ne vient pas de Conventio : "
-                                               "rechargez la page et recommencez."))
+    return error_response(400, ErrorCode.CSRF_TOKEN, _("Le formulaire a expiré ou ne vient pas de Conventio : "
+                                                       "rechargez la page et recommencez."))
 
 
 def _http_error(exc):
     messages = {404: _("Page introuvable."), 405: _("Méthode non permise."),
                 413: _("Fichier trop volumineux."), 400: _("Requête invalide."),
                 500: _("Erreur interne : l’incident est journalisé ; réessayez plus tard.")}
-    response = error_response(exc.code, HTTP_CODES.get(exc.code, "erreur"),
+    response = error_response(exc.code, HTTP_CODES.get(exc.code, ErrorCode.ERROR),
                               messages.get(exc.code, exc.description or exc.name))
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         response = make_response(response)
@@ -42,7 +42,7 @@ def _http_error(exc):
 def _database_unavailable(exc):
     log.warning("Base de données indisponible (%s) : %s", request.path, first_line(exc))
     response = make_response(error_response(
-        503, "base_indisponible",
+        503, ErrorCode.DATABASE_UNAVAILABLE,
         _("La base de données est momentanément indisponible : réessayez dans quelques instants.")))
     response.headers["Retry-After"] = "5"
     return response
@@ -51,7 +51,7 @@ def _database_unavailable(exc):
 def _data_refused(exc):
     """The last guard: a value the database refuses (out of range, too long…) is the request's fault."""
     log.warning("Valeur refusée par la base (%s) : %s", request.path, first_line(exc))
-    return error_response(422, "donnees_invalides", _("Valeur refusée par la base de données (hors limites)."))
+    return error_response(422, ErrorCode.INVALID_DATA, _("Valeur refusée par la base de données (hors limites)."))
 
 
 def refuse_nul_characters():
@@ -61,7 +61,7 @@ def refuse_nul_characters():
             "application/x-www-form-urlencoded", "multipart/form-data"):
         values += request.form.values()
     if any(isinstance(value, str) and "\x00" in value for value in values):
-        return error_response(400, "requete_invalide", _("Requête invalide : caractère nul."))
+        return error_response(400, ErrorCode.INVALID_REQUEST, _("Requête invalide : caractère nul."))
     return None
 
 

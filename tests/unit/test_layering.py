@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("workflows", "server")
 
-SHARED = ("workflows.errors", "workflows.config", "workflows.roles")
+SHARED = ("workflows.errors", "workflows.config", "workflows.roles", "workflows.states")
 # Who may import what of ours (prefixes); a module's own part is always allowed.
 ALLOWED = {
     "workflows.domain": (),
@@ -24,7 +24,7 @@ ALLOWED = {
     "server": SHARED + ("workflows.services", "workflows.cli_support"),
 }
 SHARED_ALLOWED = {"workflows.errors": (), "workflows.config": (), "workflows.roles": (),
-                  "workflows": ()}
+                  "workflows.states": (), "workflows": ()}
 # The command line launches the other processes of the installation: the Celery worker and
 # beat, and the jobs run inside `conventio serve`. Those are entry points, not use cases.
 LAUNCHERS = {"server.cli": ("workflows.jobs.cli",), "server.commands": ("workflows.jobs.embedded",)}

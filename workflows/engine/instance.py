@@ -15,14 +15,16 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition a
 from SpiffWorkflow.util.task import TaskState
 
 from ..roles import role_for_lane
+from ..states import InstanceStatus, TaskState as TaskStateName
 from .forms import undeclared_fields, validate_form_data
 from .serialization import REGISTRY, StateTracker, UnstorableTask, dumps, restore_workflow
 from .workflow import ConventioWorkflow
 
-STATE_NAMES = {TaskState.READY: "ready", TaskState.WAITING: "waiting", TaskState.STARTED: "started",
-               TaskState.COMPLETED: "completed", TaskState.CANCELLED: "cancelled",
-               TaskState.ERROR: "error", TaskState.FUTURE: "future", TaskState.LIKELY: "likely",
-               TaskState.MAYBE: "maybe"}
+STATE_NAMES = {TaskState.READY: TaskStateName.READY, TaskState.WAITING: TaskStateName.WAITING,
+               TaskState.STARTED: TaskStateName.STARTED, TaskState.COMPLETED: TaskStateName.COMPLETED,
+               TaskState.CANCELLED: TaskStateName.CANCELLED, TaskState.ERROR: TaskStateName.ERROR,
+               TaskState.FUTURE: TaskStateName.FUTURE, TaskState.LIKELY: TaskStateName.LIKELY,
+               TaskState.MAYBE: TaskStateName.MAYBE}
 
 
 # The data name under which scripts find who completed the step they follow.
@@ -133,7 +135,7 @@ class Instance:
     # --- reading -----------------------------------------------------------------
     @property
     def status(self):
-        return "completed" if self.workflow.is_completed() else "running"
+        return InstanceStatus.COMPLETED if self.workflow.is_completed() else InstanceStatus.RUNNING
 
     @property
     def data(self):

@@ -13,6 +13,7 @@ from sqlalchemy import and_, delete, exists, or_, select
 from ..errors import InstanceFailed, NotFound
 from ..services.persistence import db_time
 from ..services.timers import fire_instance_timers
+from ..states import InstanceStatus
 from ..store.models import ProcessInstance, TimerDispatch
 from ..store.uow import UnitOfWork
 from .sql import insert_on_conflict
@@ -23,7 +24,7 @@ FAILURE_BACKOFF_MAX = timedelta(hours=1)
 
 
 def _is_due(now):
-    return and_(ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now)
+    return and_(ProcessInstance.status == InstanceStatus.RUNNING, ProcessInstance.next_timer_at <= now)
 
 
 def take_due_instances(db, now, limit):

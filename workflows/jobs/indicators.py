@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, select
 
 from ..services.persistence import db_time
+from ..states import InstanceStatus, TaskState
 from ..store.models import IndicatorValue, ProcessInstance, TaskRecord
 from ..store.uow import UnitOfWork
 
@@ -23,8 +24,8 @@ def _overdue_by_territory(session, now):
     return session.execute(
         select(ProcessInstance.territory, func.count())
         .join(TaskRecord, TaskRecord.instance_id == ProcessInstance.id)
-        .where(ProcessInstance.status == "running", TaskRecord.state == "ready", TaskRecord.manual.is_(True),
-               TaskRecord.due_at <= db_time(now))
+        .where(ProcessInstance.status == InstanceStatus.RUNNING, TaskRecord.state == TaskState.READY,
+               TaskRecord.manual.is_(True), TaskRecord.due_at <= db_time(now))
         .group_by(ProcessInstance.territory)).all()
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from ..services.persistence import aware, db_time
+from ..states import InstanceStatus, TaskState
 from ..store.models import Notification, ProcessInstance, TaskClaim, TaskRecord, UserAccount
 from ..store.uow import UnitOfWork
 from . import messages
@@ -51,8 +52,8 @@ def overdue_tasks(session, now):
         select(TaskRecord, ProcessInstance, TaskClaim.username)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
-        .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True), TaskRecord.due_at <= db_time(now),
-               ProcessInstance.status == "running")
+        .where(TaskRecord.state == TaskState.READY, TaskRecord.manual.is_(True), TaskRecord.due_at <= db_time(now),
+               ProcessInstance.status == InstanceStatus.RUNNING)
         .order_by(TaskRecord.due_at)).all()
     return [OverdueTask(task.id, task.name or task.bpmn_id, task.role, row.id, row.title or row.process_id,
                         row.territory, aware(task.due_at), holder) for task, row, holder in rows]

@@ -2,11 +2,11 @@
 import os
 from dataclasses import dataclass, field, replace
 
-from ..errors import ConventioError
+from ..errors import ConventioError, ErrorCode
 
 
 class JobsMisconfigured(ConventioError):
-    code = "configuration"
+    code = ErrorCode.CONFIGURATION
 
 
 def _flag(value):

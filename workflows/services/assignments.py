@@ -9,6 +9,7 @@ swept at the next claim of their user.
 from sqlalchemy import delete, select
 
 from ..errors import Conflict, Forbidden, NotFound
+from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .persistence import aware
 from .rights import require_role
@@ -22,7 +23,7 @@ def _ready_task(session, task_id, actor):
     if record is None or not record.manual or not actor.sees_territory(row.territory):
         raise NotFound(f"Tâche {task_id} introuvable.")
     require_role(actor, record.role, row.territory)
-    if record.state != "ready":
+    if record.state != TaskState.READY:
         raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.")
     return record, row
 
@@ -37,7 +38,7 @@ def claim_task(app, task_id, actor):
         if claim is None:
             _sweep_done_claims(step.session, actor.username)
             step.session.add(TaskClaim(task_id=record.id, username=actor.username, claimed_at=step.now))
-            step.record("prise_en_charge", summary=f"« {record.name or record.bpmn_id} » prise en charge",
+            step.record(JournalAction.CLAIM, summary=f"« {record.name or record.bpmn_id} » prise en charge",
                         actor=actor, role=record.role, instance_id=row.id, task_id=record.id)
         step.commit()
         return {"task_id": record.id, "claimed_by": actor.username, "claimed_at": aware(step.now).isoformat()}
@@ -54,14 +55,14 @@ def release_task(app, task_id, actor):
             raise Forbidden(f"Cette tâche est prise par « {claim.username} » : seul(e) cette personne "
                             "ou un administrateur peut la libérer.")
         step.session.delete(claim)
-        step.record("liberation", summary=f"« {record.name or record.bpmn_id} » remise dans la file",
+        step.record(JournalAction.RELEASE, summary=f"« {record.name or record.bpmn_id} » remise dans la file",
                     actor=actor, role=record.role, instance_id=row.id, task_id=record.id)
         step.commit()
         return {"task_id": record.id, "claimed_by": None}
 
 
 def _sweep_done_claims(session, username):
-    done = select(TaskRecord.id).where(TaskRecord.state != "ready")
+    done = select(TaskRecord.id).where(TaskRecord.state != TaskState.READY)
     session.execute(delete(TaskClaim).where(TaskClaim.username == username, TaskClaim.task_id.in_(done)))
 
 

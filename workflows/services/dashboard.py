@@ -12,6 +12,7 @@ from ..domain.ledger_rules import Place
 from ..domain.passes import Booklet
 from ..errors import NotFound
 from ..roles import role_label
+from ..states import OPEN_TASK_STATES, InstanceStatus, TaskState
 from ..store.models import (
     LedgerBooklet, LedgerCampaign, LedgerCredit, ProcessDefinition, ProcessInstance, TaskClaim, TaskRecord, Territory,
 )
@@ -21,7 +22,7 @@ from .steps import utc_now
 
 STALE_DAYS = 15        # a ready task untouched this long is shown as blocked (not a legal delay)
 DEADLINES_SHOWN = 20
-OPEN_STATES = ("ready", "waiting", "started")
+OPEN_STATES = OPEN_TASK_STATES
 
 
 def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS, ledger=True):
@@ -40,7 +41,7 @@ def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS, ledge
         result = {
             "generated_at": aware(now).isoformat(), "territory": territory, "stale_days": stale_days,
             "chains": chains, "late_tasks": late,
-            "errors": [c for c in chains if c["status"] == "error"],
+            "errors": [c for c in chains if c["status"] == InstanceStatus.ERROR],
             "deadlines": _deadlines(session, visible, now) if ledger else [],
             "funnel": _funnel(session, visible) if ledger else [],
         }
@@ -76,14 +77,15 @@ def _chains(session, visible):
         mine = entered.get(row.id, {})
         active = sorted(p for p, is_open in mine.items() if is_open and p in phases)
         done = len([p for p, is_open in mine.items() if not is_open and p in phases])
-        if row.status == "completed":
+        if row.status == InstanceStatus.COMPLETED:
             done, active = len(phases), []
         phase = active[0] if active else row.process_id
         chains.append({
             "instance_id": row.id, "title": row.title, "process_id": row.process_id, "territory": row.territory,
             "status": row.status, "error": row.error, "phase": phase, "phase_name": names.get(phase, phase),
             "phases_done": done, "phases_total": len(phases),
-            "progress_pct": round(100 * done / len(phases)) if phases else (100 if row.status == "completed" else 0),
+            "progress_pct": round(100 * done / len(phases)) if phases
+            else (100 if row.status == InstanceStatus.COMPLETED else 0),
             "started_at": aware(row.started_at).isoformat(), "updated_at": aware(row.updated_at).isoformat()})
     return chains
 
@@ -109,7 +111,7 @@ def _late_tasks(session, visible, now, stale_days):
                     TaskRecord.created_at, TaskRecord.due_at, ProcessInstance.territory, ProcessInstance.title, TaskClaim.username, TaskClaim.claimed_at)
              .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
              .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
-             .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True),
+             .where(TaskRecord.state == TaskState.READY, TaskRecord.manual.is_(True),
                     in_scope(ProcessInstance.territory, visible),
                     or_(TaskRecord.due_at < now, TaskRecord.created_at < stale_before))
              .order_by(TaskRecord.created_at, TaskRecord.id))
@@ -132,7 +134,7 @@ def _deadlines(session, visible, now):
     timers = session.execute(
         select(TaskRecord.instance_id, TaskRecord.name, TaskRecord.bpmn_id, TaskRecord.due_at, ProcessInstance.territory)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
-        .where(TaskRecord.state == "waiting", TaskRecord.due_at.is_not(None), TaskRecord.due_at >= now,
+        .where(TaskRecord.state == TaskState.WAITING, TaskRecord.due_at.is_not(None), TaskRecord.due_at >= now,
                in_scope(ProcessInstance.territory, visible))
         .order_by(TaskRecord.due_at).limit(DEADLINES_SHOWN)).all()
     deadlines = [{"territory": t, "instance_id": i, "what": name or bpmn_id, "due_on": aware(due).date().isoformat()}
@@ -197,8 +199,8 @@ def _by_territory(session, result):
     for chain in result["chains"]:
         line = counts[chain["territory"]]
         line["instances"] += 1
-        line["running"] += chain["status"] == "running"
-        line["errors"] += chain["status"] == "error"
+        line["running"] += chain["status"] == InstanceStatus.RUNNING
+        line["errors"] += chain["status"] == InstanceStatus.ERROR
     for task in result["late_tasks"]:
         if task["territory"] in counts:
             counts[task["territory"]]["overdue" if task["overdue"] else "blocked"] += 1

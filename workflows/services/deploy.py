@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..engine import ModelSetRefused, is_model_file
 from ..errors import Conflict, ModelRejected
+from ..states import JournalAction
 from ..store.models import ProcessDefinition
 from .persistence import aware
 from .rights import require_admin
@@ -81,7 +82,7 @@ def _store(step, process, actor):
         forms_json=json.dumps(process.forms, ensure_ascii=False),   # field order is the form's order
         sources_json=json.dumps(process.sources, ensure_ascii=False, sort_keys=True),
         deployed_at=step.now, deployed_by=actor.username))
-    step.record("deploiement", f"Déploiement de « {process.process_id} » version {version}", actor,
+    step.record(JournalAction.DEPLOYMENT, f"Déploiement de « {process.process_id} » version {version}", actor,
                 payload={"process_id": process.process_id, "version": version,
                          "empreinte": process.content_hash, "fichiers": sorted(process.sources)})
     return Deployed(process.process_id, process.name, version, process.content_hash, True,

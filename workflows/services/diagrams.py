@@ -9,13 +9,14 @@ import json
 from lxml import etree
 from sqlalchemy import select
 
+from ..states import InstanceStatus, TaskState
 from ..store.models import ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import list_definitions
 from .instances import get_instance
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-ACTIVE_STATES = ("ready", "started")
+ACTIVE_STATES = (TaskState.READY, TaskState.STARTED)
 
 
 def processes_in(xml_text):
@@ -45,8 +46,8 @@ def instance_diagram(app, instance_id, actor):
         filename, name, xml_text = files[process_id]
         mine = [(bpmn_id, state) for p, bpmn_id, state in tasks if p == process_id]
         active = sorted({b for b, s in mine if s in ACTIVE_STATES})
-        waiting = sorted({b for b, s in mine if s == "waiting"} - set(active))
-        done = sorted({b for b, s in mine if s == "completed"} - set(active) - set(waiting))
+        waiting = sorted({b for b, s in mine if s == TaskState.WAITING} - set(active))
+        done = sorted({b for b, s in mine if s == TaskState.COMPLETED} - set(active) - set(waiting))
         diagrams.append({"process_id": process_id, "name": name, "file": filename, "xml": xml_text,
                          "done": done, "active": active, "waiting": waiting})
     return {"instance_id": instance_id, "process_id": summary["process_id"], "diagrams": diagrams}
@@ -59,7 +60,7 @@ def phases(app, summary):
     names = {d["process_id"]: d["name"] for d in list_definitions(app)}
     steps = [p for p in dict.fromkeys(seen) if p != summary["process_id"]] or [summary["process_id"]]
     return [{"process_id": p, "name": names.get(p, p),
-             "state": "active" if p in open_processes else ("done" if summary["status"] == "completed"
+             "state": "active" if p in open_processes else ("done" if summary["status"] == InstanceStatus.COMPLETED
                                                             or p != steps[-1] else "active")}
             for p in steps]
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
-from ..errors import Conflict, ConventioError, InvalidData, NotFound
+from ..errors import Conflict, ConventioError, ErrorCode, InvalidData, NotFound
+from ..states import JournalAction
 from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .actors import SYSTEM
@@ -27,7 +28,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 class DocumentDamaged(ConventioError):
     """A stored file that no longer reads as it was written: the server's fault, not the request's."""
-    code = "document_altere"
+    code = ErrorCode.DOCUMENT_DAMAGED
     http_status = 500
 
 
@@ -168,7 +169,7 @@ def _stored(app, step, instance_id, task_id, actor, rendered, written):
     payload = {"modele": template, "version_modele": rendered.template_version, "empreinte": rendered.sha256}
     if recipient is not None:
         payload["destinataire"] = recipient
-    step.record("document", f"Document « {rendered.title} » généré (version {revision})", actor,
+    step.record(JournalAction.DOCUMENT, f"Document « {rendered.title} » généré (version {revision})", actor,
                 payload=payload, instance_id=instance_id, task_id=task_id)
     return document
 
@@ -226,7 +227,7 @@ def document_file(app, document_id, actor, as_pdf=False):
     try:
         content = app.storage.get(key, expected)
     except FileStorageError as exc:
-        _journal(app, "document_altere", f"Document n° {document_id} illisible : {exc}", actor,
+        _journal(app, JournalAction.DOCUMENT_DAMAGED, f"Document n° {document_id} illisible : {exc}", actor,
                  document.instance_id, None)
         raise DocumentDamaged(f"Document n° {document_id} illisible : {exc}. Régénérez-le ou restaurez-le "
                               f"depuis une sauvegarde ; l’incident est consigné au journal.") from exc
@@ -253,12 +254,12 @@ def generate_step_documents(app, instance_id, templates, actor, task_id):
         except Exception as exc:   # the step is committed: its documents must not undo it
             message = exc.message if isinstance(exc, ConventioError) else _incident(exc)
             failed.append({"template": template, "error": message})
-            _journal(app, "document_echec", f"Document « {template} » non généré : {message}",
+            _journal(app, JournalAction.DOCUMENT_FAILED, f"Document « {template} » non généré : {message}",
                      actor, instance_id, task_id)
             continue
         generated.extend(made)
         if not made:
-            _journal(app, "document_sans_destinataire", f"Document « {template} » non généré : "
+            _journal(app, JournalAction.DOCUMENT_WITHOUT_RECIPIENT, f"Document « {template} » non généré : "
                      f"{_nobody(template)}.", actor, instance_id, task_id)
     return generated, failed
 
@@ -308,7 +309,7 @@ def _converted_folder(app, scratch, folder, group):
             content = app.storage.get(key, checksum)
         except FileStorageError as exc:   # recorded, so that it is not retried forever
             outcomes[document_id] = (None, None, str(exc))
-            _journal(app, "document_altere", f"PDF du document n° {document_id} non produit : {exc}",
+            _journal(app, JournalAction.DOCUMENT_DAMAGED, f"PDF du document n° {document_id} non produit : {exc}",
                      SYSTEM, instance_id, None)
             continue
         path = scratch / PurePosixPath(key).name

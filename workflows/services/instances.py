@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..engine import ExecutionFailed, FormRejected, describe_form_errors
 from ..errors import InstanceFailed, InvalidData, NotFound
+from ..states import OPEN_TASK_STATES, JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
 from .persistence import aware, definition_for
@@ -49,7 +50,7 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
             started_at=step.now, updated_at=step.now)
         step.add(row, instance)
         step.save(row, instance)
-        step.record("demarrage", f"Démarrage de « {process_id} » v{definition_row.version}", actor,
+        step.record(JournalAction.START, f"Démarrage de « {process_id} » v{definition_row.version}", actor,
                     role=actor.main_role(), payload={"donnees": data}, instance_id=row)
         return row, definition_row.version
 
@@ -102,7 +103,7 @@ def latest_start_data(app, actor, territory, fields):
     with app.db.sessions() as session:
         payloads = session.execute(
             select(AuditEntry.payload).join(ProcessInstance, ProcessInstance.id == AuditEntry.instance_id)
-            .where(AuditEntry.action == "demarrage", same_territory)
+            .where(AuditEntry.action == JournalAction.START, same_territory)
             .order_by(AuditEntry.id.desc()).limit(RECENT_STARTS)).scalars()
         for payload in payloads:
             data = json.loads(payload).get("donnees")
@@ -142,18 +143,18 @@ def get_instance(app, instance_id, actor):
                                   .order_by(AuditEntry.id)).scalars().all()
         summary = instance_summary(row, version)
         summary["open_tasks"] = [task_summary(t, definition, row) for t in tasks
-                                 if t.manual and t.state == "ready"]
+                                 if t.manual and t.state == TaskState.READY]
         summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state, "bpmn_id": t.bpmn_id,
                                "process_id": t.process_id,
                                "due_at": aware(t.due_at).isoformat() if t.due_at else None}
-                              for t in tasks if t.state == "waiting"]
+                              for t in tasks if t.state == TaskState.WAITING]
         summary["data"] = _current_data(tasks)
         summary["history"] = [{"at": aware(e.at).isoformat(), "actor": e.actor, "role": e.role,
                                "action": e.action, "summary": e.summary, "task_id": e.task_id}
                               for e in history]
         summary["completed_tasks"] = [{"id": t.id, "name": t.name or t.bpmn_id, "bpmn_id": t.bpmn_id,
                                        "process_id": t.process_id}
-                                      for t in tasks if t.state == "completed" and t.bpmn_id]
+                                      for t in tasks if t.state == TaskState.COMPLETED and t.bpmn_id]
         return summary
 
 
@@ -161,8 +162,8 @@ def _current_data(tasks):
     """The data of the most recently changed live task of the model: what the process knows
     now (the engine's own bookkeeping tasks, without a BPMN id, hold no data of theirs)."""
     modelled = [t for t in tasks if t.bpmn_id] or tasks
-    live = [t for t in modelled if t.state in ("ready", "waiting", "started")] or \
-        [t for t in modelled if t.state == "completed"]
+    live = [t for t in modelled if t.state in OPEN_TASK_STATES] or \
+        [t for t in modelled if t.state == TaskState.COMPLETED]
     if not live:
         return {}
     latest = max(live, key=lambda t: t.created_at)

@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.ledger_rules import Place
 from ..errors import Conflict
+from ..states import JournalAction
 from ..store.models import LedgerBeneficiary, LedgerBooklet, LedgerMandate, LedgerMove, LedgerMoveBooklet
 from .steps import Step
 
-ACTION = "registre_carnets"
+ACTION = JournalAction.BOOKLET_LEDGER
 LOST_RACE = ("Ces carnets viennent d’être enregistrés par quelqu’un d’autre : rechargez le registre "
              "et recommencez.")
 

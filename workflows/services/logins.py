@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import NotFound
+from ..states import JournalAction
 from ..store.models import LoginFailure, LoginSession, UserAccount
 from ..store.uow import UnitOfWork
 from .actors import Actor
@@ -152,7 +153,8 @@ def revoke_session(app, secret, actor, kind):
         if row is None or row.kind != kind or row.username != actor.username:
             return False
         step.session.delete(row)
-        step.record("session", "Jeton d’API révoqué par son titulaire" if kind == "api" else "Session fermée",
+        step.record(JournalAction.SESSION,
+                    "Jeton d’API révoqué par son titulaire" if kind == "api" else "Session fermée",
                     actor, payload={"utilisateur": actor.username, "type": kind})
         step.commit()
     return True
@@ -166,7 +168,8 @@ def sign_out_user(app, username, by):
         if step.session.get(UserAccount, username) is None:
             raise NotFound(f"Utilisateur « {username} » inconnu.")
         ended = step.session.execute(delete(LoginSession).where(LoginSession.username == username)).rowcount
-        step.record("session", f"Sessions et jetons de « {username} » fermés par un administrateur ({ended})", by,
+        step.record(JournalAction.SESSION,
+                    f"Sessions et jetons de « {username} » fermés par un administrateur ({ended})", by,
                     payload={"utilisateur": username, "sessions": ended})
         step.commit()
     return ended

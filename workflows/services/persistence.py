@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, insert, select, update
 
 from ..engine import StateChanges, StoredState
+from ..states import InstanceStatus
 from ..store.models import (
     MessageSubscription, ProcessDefinition, TaskRecord, WorkflowHeader,
 )
@@ -82,7 +83,7 @@ def write_instance(session, row, prepared, saved_subscriptions, now):
     row.error = None
     row.next_timer_at = prepared.next_timer_at
     row.updated_at = now
-    if row.status == "completed" and row.completed_at is None:
+    if row.status == InstanceStatus.COMPLETED and row.completed_at is None:
         row.completed_at = now
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import ExecutionFailed
 from ..errors import Conflict, ConventioError, InstanceFailed, NotFound
+from ..states import JournalAction
 from ..store import audit
 from ..store.models import MessageSubscription, PendingMessage, ProcessInstance
 from ..store.uow import UnitOfWork
@@ -234,7 +235,8 @@ class EngineStep(_Journaling):
                 if not entry.saved and not entry.new:
                     self.entries.remove(entry)   # not caught: reopened from the database if needed
                 continue
-            self.record("message", lambda: f"Message « {name} » reçu de l’instance n° {sender.row.id}", SYSTEM,
+            self.record(JournalAction.MESSAGE,
+                        lambda: f"Message « {name} » reçu de l’instance n° {sender.row.id}", SYSTEM,
                         payload={"message": name, "contenu": payload}, instance_id=entry.row)
             return entry
         return None
@@ -273,7 +275,7 @@ class EngineStep(_Journaling):
                     self.pending_new.remove(ref)
                 else:
                     self.pending_taken.append(ref)
-                self.record("message", f"Message « {name} » en attente remis", SYSTEM,
+                self.record(JournalAction.MESSAGE, f"Message « {name} » en attente remis", SYSTEM,
                             payload={"message": name}, instance_id=entry.row)
                 self.save(entry.row, entry.instance)  # routes what it threw, then looks for more pending
                 return
@@ -371,5 +373,5 @@ def record_failure(app, instance_id, actor, message):
                                      .values(error=message)).rowcount
         if noted != 1:
             raise NotFound(f"Instance n° {instance_id} introuvable.")
-        step.record("echec", message, actor, instance_id=instance_id)
+        step.record(JournalAction.FAILURE, message, actor, instance_id=instance_id)
         step.commit()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..errors import ConventioError
+from ..errors import ConventioError, ErrorCode
 from ..store.files import DatabaseStorage, DirectoryStorage, FileStorageError, copy_all
 from ..store.models import GeneratedDocument
 
@@ -14,7 +14,7 @@ NEW_KEY = "$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
 
 class Misconfigured(ConventioError):
     """A setting the installation cannot start with (French message naming what to set)."""
-    code = "configuration"
+    code = ErrorCode.CONFIGURATION
     http_status = 500
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
+from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .events import StepCompleted
 from .persistence import aware, definition_for
@@ -34,7 +35,7 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False)
     """Ready human tasks the actor may see, oldest first."""
     with app.db.sessions() as session:
         query = (select(TaskRecord, ProcessInstance).join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
-                 .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True))
+                 .where(TaskRecord.state == TaskState.READY, TaskRecord.manual.is_(True))
                  .order_by(TaskRecord.created_at, TaskRecord.id))
         if instance_id is not None:
             query = query.where(TaskRecord.instance_id == instance_id)
@@ -85,8 +86,8 @@ def _completion_facts(session, task_id):
 def _journal_action(task_name, data):
     """An approval form carries a `decision`: it is journaled as a decision, not a mere completion."""
     if "decision" in data:
-        return "decision", f"« {task_name} » : décision « {data['decision']} »"
-    return "completion", f"« {task_name} » terminée"
+        return JournalAction.DECISION, f"« {task_name} » : décision « {data['decision']} »"
+    return JournalAction.COMPLETION, f"« {task_name} » terminée"
 
 
 def complete_task(app, task_id, data, actor):
@@ -137,6 +138,6 @@ def _withheld_documents(step, instance, view, actor, instance_id, task_id):
         return []
     reason = "l’étape est renvoyée pour correction par les contrôles du processus"
     for template in view.documents:
-        step.record("document_differe", f"Document « {template} » non généré : {reason}.", actor,
+        step.record(JournalAction.DOCUMENT_DEFERRED, f"Document « {template} » non généré : {reason}.", actor,
                     instance_id=instance_id, task_id=task_id)
     return [{"template": template, "error": f"Non généré : {reason}."} for template in view.documents]

@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, select
 
 from ..domain.local_time import TIME_ZONES
 from ..errors import Conflict, InvalidData
+from ..states import JournalAction
 from ..store.models import Territory, TerritoryLink
 from .actors import Actor
 from .rights import require_admin
@@ -225,7 +226,7 @@ def add_territory(app, actor, **raw):
             raise Conflict(f"Le territoire « {values['code']} » existe déjà.")
         _require_groups(step.session, [values], {values["code"]})
         write_territories(step, actor, [values], {})
-        step.record("territoire", f"Territoire « {values['code']} » ajouté ({values['name']})", actor,
+        step.record(JournalAction.TERRITORY, f"Territoire « {values['code']} » ajouté ({values['name']})", actor,
                     payload=_journaled(values))
         step.commit()
     return values

@@ -12,6 +12,7 @@ import io
 from sqlalchemy import select
 
 from ..errors import InvalidData
+from ..states import JournalAction
 from ..store.models import Territory
 from .rights import require_admin
 from .steps import Step
@@ -52,7 +53,7 @@ def import_territories(app, actor, content: bytes):
             select(Territory).where(Territory.code.in_(codes[start:start + 500]))).scalars()}
         write_territories(step, actor, territories, existing)
         created = len(territories) - len(existing)
-        step.record("territoire", f"Import de {len(territories)} territoire(s) : {created} créé(s), "
+        step.record(JournalAction.TERRITORY, f"Import de {len(territories)} territoire(s) : {created} créé(s), "
                     f"{len(existing)} mis à jour", actor, payload={"codes": codes})
         step.commit()
     return {"created": created, "updated": len(existing), "codes": codes}

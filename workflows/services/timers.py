@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..errors import InstanceFailed, NotFound
+from ..states import InstanceStatus, JournalAction
 from ..store.models import ProcessInstance
 from .actors import SYSTEM
 from .persistence import db_time
@@ -11,7 +12,7 @@ from .steps import run_guarded, utc_now
 def due_instances(app, now, limit):
     with app.db.sessions() as session:
         return session.execute(
-            select(ProcessInstance.id).where(ProcessInstance.status == "running",
+            select(ProcessInstance.id).where(ProcessInstance.status == InstanceStatus.RUNNING,
                                              ProcessInstance.next_timer_at <= db_time(now))
             .order_by(ProcessInstance.next_timer_at).limit(limit)).scalars().all()
 
@@ -24,7 +25,7 @@ def fire_instance_timers(app, instance_id, now):
         if fired:
             step.save(row, instance)
             names = ", ".join(f"« {name} »" for name in fired)
-            step.record("minuteur", f"Minuteur(s) échu(s) : {names}", SYSTEM, instance_id=instance_id)
+            step.record(JournalAction.TIMER, f"Minuteur(s) échu(s) : {names}", SYSTEM, instance_id=instance_id)
         return len(fired)
     return run_guarded(app, instance_id, SYSTEM, body)
 

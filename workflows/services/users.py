@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import ROLE_LABELS
+from ..states import JournalAction
 from ..store.models import UserAccount
 from .actors import Actor
 from .rights import require_admin
@@ -35,7 +36,7 @@ def add_user(app, username, roles, territories, password=None, display_name=None
             roles=json.dumps(sorted(set(roles))), territories=json.dumps(sorted(set(territories))),
             password_hash=generate_password_hash(password) if password else None, active=True))
         if by is not None:
-            step.record("utilisateur", f"Création de l’utilisateur « {username} »", by,
+            step.record(JournalAction.USER, f"Création de l’utilisateur « {username} »", by,
                         payload={"roles": sorted(roles), "territoires": sorted(territories)})
         step.commit()
     return get_actor(app, username)
@@ -76,7 +77,7 @@ def set_active(app, username, active, by):
         if account is None:
             raise NotFound(f"Utilisateur « {username} » inconnu.")
         account.active = active
-        step.record("utilisateur", f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}", by)
+        step.record(JournalAction.USER, f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}", by)
         step.commit()
 
 
@@ -101,7 +102,7 @@ def _mirror(app, username, display_name, roles, territories):
             step.session.add(UserAccount(username=username, display_name=display_name,
                                          roles=roles_json, territories=territories_json,
                                          password_hash=None, active=True, source="ldap"))
-            step.record("utilisateur", summary=f"Utilisateur « {username} » créé depuis l’annuaire LDAP",
+            step.record(JournalAction.USER, summary=f"Utilisateur « {username} » créé depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         elif account.source != "ldap" or not account.active:
             return None
@@ -109,7 +110,7 @@ def _mirror(app, username, display_name, roles, territories):
                 roles_json, territories_json, display_name):
             account.roles, account.territories = roles_json, territories_json
             account.display_name = display_name
-            step.record("utilisateur", summary=f"Rôles de « {username} » mis à jour depuis l’annuaire LDAP",
+            step.record(JournalAction.USER, summary=f"Rôles de « {username} » mis à jour depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         step.commit()
     return get_actor(app, username)
