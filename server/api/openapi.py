@@ -121,7 +121,7 @@ SCHEMAS = {
     "Completion": obj({"instance_id": INTEGER, "task_id": STRING, "status": STRING,
                        "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
                                                                      "role": NULLABLE_STRING})},
-                       "documents": {"type": "array", "items": ref("Document"),
+                       "documents": {"type": "array", "items": ref("GeneratedDocument"),
                                      "description": "documents que l’étape a produits"},
                        "document_errors": {"type": "array", "items": obj({"template": STRING, "error": STRING}),
                                            "description": "documents de l’étape non produits, et pourquoi "
@@ -139,12 +139,17 @@ SCHEMAS = {
     "Claim": obj({"task_id": STRING, "claimed_by": NULLABLE_STRING, "claimed_at": DATETIME},
                  required=["task_id", "claimed_by"]),
 }
+SCHEMAS["GeneratedDocument"] = {"allOf": [ref("Document"), obj({
+    "pdf_note": {**NULLABLE_STRING, "description": "pourquoi le PDF demandé manque"}})]}
 SCHEMAS["TaskWithForm"] = {"allOf": [ref("Task"), obj({
     "form": {"type": ["object", "null"], "description": "schéma JSON du formulaire"},
-    "data": {"type": "object", "description": "données actuelles de la tâche"}})]}
+    "data": {"type": "object", "description": "données actuelles de la tâche"},
+    "instructions": {**NULLABLE_STRING,
+                     "description": "consignes de la tâche, telles que le modèle les écrit (Markdown)"}})]}
 SCHEMAS["InstanceState"] = {"allOf": [ref("Instance"), obj({
     "open_tasks": {"type": "array", "items": ref("Task")},
     "waiting": {"type": "array", "items": obj({"id": STRING, "name": STRING, "state": STRING,
+                                               "bpmn_id": NULLABLE_STRING, "process_id": STRING,
                                                "due_at": NULLABLE_DATETIME})},
     "data": {"type": "object"},
     "history": {"type": "array", "items": obj({"at": DATETIME, "actor": STRING, "role": NULLABLE_STRING,
@@ -248,11 +253,8 @@ PATHS = {
                          parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["documents"]),
         "post": operation("Générer ou régénérer un document (service juridique) ; un document établi par "
                           "destinataire en donne un par destinataire, tous listés dans generated", 201,
-                          {"allOf": [ref("Document"), obj({"generated": {"type": "array",
-                                                                         "items": ref("Document")},
-                                                           "pdf_note": {**NULLABLE_STRING, "description":
-                                                                        "pourquoi le PDF demandé manque"}},
-                                                          required=["generated"])]},
+                          {"allOf": [ref("GeneratedDocument"),
+                                     obj({"generated": {"type": "array", "items": ref("GeneratedDocument")}})]},
                           400, 403, 404, 422, body=json_content(ref("GenerateRequest")),
                           parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["documents"])},
     "/documents/{document_id}": {"get": {

@@ -12,6 +12,7 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .persistence import aware
+from .results import Claim
 from .rights import require_role
 from .steps import Step
 from .tasks import list_tasks
@@ -28,7 +29,7 @@ def _ready_task(session, task_id, actor):
     return record, row
 
 
-def claim_task(app, task_id, actor):
+def claim_task(app, task_id, actor) -> Claim:
     """Take a ready task; claiming one's own claim again is a no-op."""
     with Step(app) as step:
         record, row = _ready_task(step.session, task_id, actor)
@@ -44,7 +45,7 @@ def claim_task(app, task_id, actor):
         return {"task_id": record.id, "claimed_by": actor.username, "claimed_at": aware(step.now).isoformat()}
 
 
-def release_task(app, task_id, actor):
+def release_task(app, task_id, actor) -> Claim:
     """Give a claimed task back to its role's queue (its claimer, or an administrator)."""
     with Step(app) as step:
         record, row = _ready_task(step.session, task_id, actor)

@@ -12,6 +12,7 @@ from ..errors import Conflict, ModelRejected
 from ..states import JournalAction
 from ..store.models import ProcessDefinition
 from .persistence import aware
+from .results import Definition
 from .rights import require_admin
 from .steps import Step
 
@@ -46,11 +47,11 @@ def collect_sources(paths):
     return sources
 
 
-def deploy_paths(app, paths, actor):
+def deploy_paths(app, paths, actor) -> list[Deployed]:
     return deploy_sources(app, collect_sources(paths), actor)
 
 
-def deploy_sources(app, sources, actor):
+def deploy_sources(app, sources, actor) -> list[Deployed]:
     """Check and store a model set (administrators only); all of it or nothing. Returns [Deployed]."""
     require_admin(actor)
     try:
@@ -89,7 +90,7 @@ def _store(step, process, actor):
                     tuple(process.warnings))
 
 
-def list_definitions(app):
+def list_definitions(app) -> list[Definition]:
     with app.db.sessions() as session:
         rows = session.execute(select(ProcessDefinition).order_by(
             ProcessDefinition.process_id, ProcessDefinition.version)).scalars().all()

@@ -19,6 +19,7 @@ from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .actors import SYSTEM
 from .instances import get_instance
 from .persistence import aware
+from .results import DocumentSummary, GeneratedDocumentSummary
 from .rights import require_generator
 from .steps import Step
 
@@ -33,14 +34,15 @@ class DocumentDamaged(ConventioError):
 
 
 def generate_documents(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True,
-                       recipient=None):
+                       recipient=None) -> list[GeneratedDocumentSummary]:
     """Render `template` from the instance's current data and store it; return the summaries.
     A template made one per recipient gives one document per recipient the data lists, or
     only `recipient`'s; nothing is stored unless every one of them could be made."""
     return _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient)
 
 
-def generate_document(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True, recipient=None):
+def generate_document(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True,
+                      recipient=None) -> GeneratedDocumentSummary:
     """The one document `template` makes for the instance (or for `recipient`); when the data
     lists several recipients and none is named, refused (nothing stored) with their names."""
     [document] = _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=True)
@@ -193,7 +195,7 @@ def _step_data(app, task_id):
         return json.loads(record.body).get("data") if record is not None else None
 
 
-def document_summary(document):
+def document_summary(document) -> DocumentSummary:
     return {"id": document.id, "instance_id": document.instance_id, "template": document.template,
             "recipient": document.recipient, "title": document.title, "revision": document.revision,
             "checksum": document.checksum,
@@ -202,7 +204,7 @@ def document_summary(document):
             "task_id": document.task_id}
 
 
-def list_documents(app, instance_id, actor):
+def list_documents(app, instance_id, actor) -> list[DocumentSummary]:
     get_instance(app, instance_id, actor)   # 404 when the actor may not see it
     with app.db.sessions() as session:
         rows = session.execute(select(GeneratedDocument).where(GeneratedDocument.instance_id == instance_id)

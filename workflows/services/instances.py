@@ -9,6 +9,7 @@ from ..states import OPEN_TASK_STATES, JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
 from .persistence import aware, definition_for
+from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
 from .steps import run_guarded
 from .territories import population_for_start
@@ -21,7 +22,7 @@ def _require_short_text(value, field, label, longest):
                           {field: f"texte d’au plus {longest} caractères"})
 
 
-def start_instance(app, process_id, data, actor, territory=None, title=None, version=None):
+def start_instance(app, process_id, data, actor, territory=None, title=None, version=None) -> InstanceSummary:
     """Start the latest (or given) version of a process; return the instance as plain data.
     Only the starter roles may; in one of the actor's territories, their only one by default."""
     require_starter(app, actor)
@@ -81,7 +82,7 @@ def _deployed(session, process_id, version):
     return definition_row
 
 
-def start_form(app, process_id, version=None):
+def start_form(app, process_id, version=None) -> StartForm:
     """What starting the latest (or given) version of a process asks for: its start form, or None."""
     with app.db.sessions() as session:
         definition_row = _deployed(session, process_id, version)
@@ -113,7 +114,7 @@ def latest_start_data(app, actor, territory, fields):
     return {}
 
 
-def instance_summary(row, definition_version=None):
+def instance_summary(row, definition_version=None) -> InstanceSummary:
     return {
         "id": row.id, "process_id": row.process_id, "version": definition_version,
         "title": row.title, "territory": row.territory, "status": row.status, "error": row.error,
@@ -131,7 +132,7 @@ def _visible_row(session, instance_id, actor):
     return row
 
 
-def get_instance(app, instance_id, actor):
+def get_instance(app, instance_id, actor) -> InstanceState:
     """State, open tasks, waiting timers and history of one instance."""
     with app.db.sessions() as session:
         row = _visible_row(session, instance_id, actor)
@@ -170,7 +171,7 @@ def _current_data(tasks):
     return json.loads(latest.body).get("data", {})
 
 
-def list_instances(app, actor, status=None, process_id=None):
+def list_instances(app, actor, status=None, process_id=None) -> list[InstanceSummary]:
     with app.db.sessions() as session:
         query = select(ProcessInstance).order_by(ProcessInstance.id)
         if status:

@@ -11,11 +11,12 @@ from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .events import StepCompleted
 from .persistence import aware, definition_for
+from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
 from .steps import run_guarded
 
 
-def task_summary(record, definition, instance_row, with_form=False):
+def task_summary(record, definition, instance_row, with_form=False) -> TaskLine | TaskWithForm:
     summary = {
         "id": record.id, "instance_id": record.instance_id, "process_id": record.process_id,
         "bpmn_id": record.bpmn_id, "name": record.name or record.bpmn_id, "lane": record.lane,
@@ -31,7 +32,7 @@ def task_summary(record, definition, instance_row, with_form=False):
     return summary
 
 
-def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False):
+def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False) -> list[TaskLine]:
     """Ready human tasks the actor may see, oldest first."""
     with app.db.sessions() as session:
         query = (select(TaskRecord, ProcessInstance).join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
@@ -52,7 +53,7 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False)
         return results
 
 
-def get_task(app, task_id, actor):
+def get_task(app, task_id, actor) -> TaskWithForm:
     """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
@@ -90,7 +91,7 @@ def _journal_action(task_name, data):
     return JournalAction.COMPLETION, f"« {task_name} » terminée"
 
 
-def complete_task(app, task_id, data, actor):
+def complete_task(app, task_id, data, actor) -> Completion:
     """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes.
     Once the step is committed, StepCompleted is published: its handlers' outcomes (the step's
     documents and their errors) complete the result."""

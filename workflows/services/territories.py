@@ -17,6 +17,7 @@ from ..errors import Conflict, InvalidData
 from ..states import JournalAction
 from ..store.models import Territory, TerritoryLink
 from .actors import Actor
+from .results import TerritorySummary
 from .rights import require_admin
 from .steps import Step
 
@@ -189,14 +190,14 @@ def account_actor(session, account):
                  operated=operated - own, observed=observed - own - operated)
 
 
-def describe(row, links=()):
+def describe(row, links=()) -> TerritorySummary:
     return {"code": row.code, "name": row.name, "kind": row.kind, "kind_label": KINDS.get(row.kind, row.kind),
             "population": row.population, "population_year": row.population_year, "time_zone": row.time_zone,
             "operator": next((g for g, r in links if r == "operator"), None),
             "hubs": sorted(g for g, r in links if r == "hub")}
 
 
-def list_territories(app, actor):
+def list_territories(app, actor) -> list[TerritorySummary]:
     """The territories the actor sees (an administrator: every one), with their groupings."""
     visible = actor.visible_territories
     with app.db.sessions() as session:

@@ -10,6 +10,7 @@ from ..roles import ROLE_LABELS
 from ..states import JournalAction
 from ..store.models import UserAccount
 from .actors import Actor
+from .results import UserSummary
 from .rights import require_admin
 from .steps import Step
 from .territories import account_actor
@@ -60,7 +61,7 @@ def authenticate(app, username, password):
         return account_actor(session, account)
 
 
-def list_users(app, by=None):
+def list_users(app, by=None) -> list[UserSummary]:
     """Every account, for an administrator `by` (None: the installation's own tools)."""
     if by is not None:
         require_admin(by)
