@@ -58,7 +58,7 @@ def extrait_deliberation() -> TemplateWriter:
           "{{ numero_accuse_reception }}){% endif %}.",
         "Voies et délais de recours : la présente délibération peut faire l'objet d'un "
         "recours pour excès de pouvoir devant {{ tribunal_administratif }} dans un délai "
-        "de deux mois à compter de sa publication ou de sa réception par le représentant "
+        "de {{ delai_recours }} à compter de sa publication ou de sa réception par le représentant "
         "de l'État. Le tribunal peut être saisi par l'application « Télérecours citoyens » "
         "(www.telerecours.fr).",
     ], size=9)

@@ -94,7 +94,7 @@ def cahier_des_charges() -> TemplateWriter:
             "Les pass sont activés à réception du paiement.")
     article(w, 6, "Validité",
             "Les Pass numériques sont valables {{ validite }}. Le titulaire alerte l'acheteur "
-            "30 jours et 15 jours avant l'échéance.")
+            "{{ alertes_expiration }} avant l'échéance.")
     article(w, 7, "Réseau de lieux de médiation",
             "Le titulaire anime le réseau des lieux de médiation labellisés du territoire et "
             "leur rembourse, selon une périodicité {{ frequence_paiement_lieux }}, la valeur "
@@ -140,7 +140,7 @@ def lettre_rejet() -> TemplateWriter:
            "(article L551-1 du code de justice administrative).")
     w.tag("endif")
     w.para("Vous pouvez en outre former un recours en contestation de la validité du "
-           "contrat devant {{ tribunal_administratif }} dans un délai de deux mois à compter "
+           "contrat devant {{ tribunal_administratif }} dans un délai de {{ delai_recours }} à compter "
            "de la publication de l'avis d'attribution.")
     w.para("Je vous remercie de l'intérêt que vous avez porté à cette consultation.")
     closing(w)

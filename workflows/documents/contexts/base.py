@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from ...domain.errors import DomainError
+from ...domain.legal_delays import legal_value
 from ...domain.money import percentage_as_rate
 from ..errors import InvalidData, MissingData
 from ..formatting import to_date, to_decimal
+from ..french_numbers import integer_in_words
 
 ALWAYS_PROVIDED = frozenset({"collectivite", "reference"})
 
@@ -158,6 +160,13 @@ def context_builder(*, requires: tuple[str, ...], provides: tuple[str, ...], doc
                               from_process)
 
     return declare
+
+
+def appeal_period(on: date | None) -> str:
+    """The period of appeal as the texts state it (« deux mois »), from the dated legal
+    delays in force on `on` (the act's date; the latest when it is not known yet)."""
+    period = legal_value("recours_mois", on or date.max)
+    return f"{integer_in_words(period.value)} {period.unit}"
 
 
 def in_columns(names: list[str], columns: int = 3) -> list[list[str]]:

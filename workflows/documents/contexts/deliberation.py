@@ -3,7 +3,7 @@
 from ...domain.deliberation import quorum_required
 from ...domain.errors import DomainError
 from ..errors import InvalidData
-from .base import InputData, context_builder, in_columns
+from .base import InputData, appeal_period, context_builder, in_columns
 from .process import ORGANES, describe, hour_fr, taking, texts_of, value_at
 
 PLACEHOLDER = "……………………"
@@ -192,7 +192,7 @@ EXTRAIT_DELIBERATION_FROM_PROCESS_DOC = """\
         "representes", "absents_colonnes", "nb_presents", "nb_representes",
         "nb_absents", "votants", "quorum", "reconvocation_sans_quorum", "fait_a",
         "date_extrait", "date_publication", "date_reception_prefecture",
-        "numero_accuse_reception", "tribunal_administratif", "a_completer",
+        "numero_accuse_reception", "tribunal_administratif", "delai_recours", "a_completer",
     ),
     doc_suffix=describe(PROCESS_NAMES) + EXTRAIT_DELIBERATION_FROM_PROCESS_DOC,
     from_process=_from_process,
@@ -255,5 +255,6 @@ def extrait_deliberation(data: InputData) -> dict:
         "tribunal_administratif": data.text(
             "tribunal_administratif", "le tribunal administratif territorialement compétent"
         ),
+        "delai_recours": appeal_period(data.date("date_publication", optional=True) or data.date("date_seance")),
         "a_completer": PLACEHOLDER,
     }

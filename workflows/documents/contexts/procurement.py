@@ -14,7 +14,7 @@ from ...domain.passes import DEFAULT_FACE_VALUE
 from ...domain.procurement import DEFAULT_ISSUER_FEE_RATE, IssuerCycle, earliest_signature_date, issuer_cycle
 from ..errors import InvalidData
 from ..recipients import same_name
-from .base import InputData, context_builder
+from .base import InputData, appeal_period, context_builder
 from .process import PROCEDURES, describe, hour_fr, procedure_label, taking, value_at
 
 BUYER_KEYS = ("collectivite", "collectivite_adresse", "reference_marche", "objet")
@@ -304,7 +304,7 @@ CAHIER_DES_CHARGES_FROM_PROCESS_DOC = """\
     provides=BUYER_PROVIDES + (
         "carnets", "nombre_carnets", "nombre_pass", "valeur_pass", "valeur_faciale",
         "lieu_livraison", "delai_bat_jours", "delai_livraison_jours", "validite",
-        "frequence_paiement_lieux", "personnalisation",
+        "frequence_paiement_lieux", "personnalisation", "alertes_expiration",
     ),
     doc_suffix=BUYER_DOC + describe(SPECIFICATIONS_NAMES) + CAHIER_DES_CHARGES_FROM_PROCESS_DOC,
     from_process=_specifications_from_process,
@@ -345,6 +345,7 @@ def cahier_des_charges(data: InputData) -> dict:
         "personnalisation": data.text(
             "personnalisation", "logo et nom de la collectivité sur chaque carnet"
         ),
+        "alertes_expiration": _alert_days_text(cycle),
     }
 
 
@@ -356,6 +357,12 @@ def _reference_cycle(data: InputData) -> IssuerCycle:
         return issuer_cycle(None, launched_on or date.max)
     except DomainError as error:
         raise InvalidData(str(error)) from error
+
+
+def _alert_days_text(cycle: IssuerCycle) -> str:
+    """« 30 jours et 15 jours »: when the holder alerts the buyer before the passes expire."""
+    days = [f"{count} jours" for count in cycle.expiry_alert_days]
+    return " et ".join(filter(None, (", ".join(days[:-1]), days[-1])))
 
 
 def _validity_text(cycle: IssuerCycle) -> str:
@@ -416,7 +423,7 @@ LETTRE_REJET_FROM_PROCESS_DOC = """\
     provides=BUYER_PROVIDES + (
         "candidat", "attributaire", "date_envoi", "procedure", "motifs", "notes",
         "montant_attributaire", "procedure_formalisee", "envoi_electronique",
-        "delai_standstill_jours", "date_fin_standstill",
+        "delai_standstill_jours", "date_fin_standstill", "delai_recours",
     ),
     doc_suffix=BUYER_DOC + describe(REJECTION_NAMES) + LETTRE_REJET_FROM_PROCESS_DOC,
     from_process=_rejection_from_process,
@@ -443,6 +450,7 @@ def lettre_rejet(data: InputData) -> dict:
         "motifs": data.text("motifs"),
         "notes": data.records("notes", ("critere", "note_candidat", "note_attributaire"), True),
         "montant_attributaire": None if amount is None else data.decimal("montant_attributaire"),
+        "delai_recours": appeal_period(data.date("date_envoi")),
     }
 
 
