@@ -52,6 +52,9 @@ def bare_words(path):
             literals += [e for c in node.comparators if isinstance(c, ast.Tuple) for e in c.elts
                          if isinstance(e, ast.Constant)]
             found += [node.lineno for c in literals if c.value in NAMED]
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "in_" \
+                and _names_state(node.func.value) and node.args and isinstance(node.args[0], ast.Tuple):
+            found += [node.lineno for e in node.args[0].elts if isinstance(e, ast.Constant) and e.value in NAMED]
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "record" and node.args \
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value in STORED_ACTIONS:
             found.append(node.lineno)
@@ -73,5 +76,6 @@ def test_no_bare_state_status_or_action(path):
 def test_the_scan_sees_a_bare_word(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text('if row.status == "running":\n    step.record("demarrage", "x", actor)\n'
-                      'ok = task.state in ("ready", "waiting")\n', "utf-8")
-    assert bare_words(sample) == [1, 2, 3]
+                      'ok = task.state in ("ready", "waiting")\n'
+                      'query.where(TaskRecord.state.in_(("ready", "started")))\n', "utf-8")
+    assert bare_words(sample) == [1, 2, 3, 4]

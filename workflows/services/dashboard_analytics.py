@@ -12,6 +12,7 @@ from statistics import median
 from sqlalchemy import func, select
 
 from ..errors import NotFound
+from ..states import OPEN_TASK_STATES, TaskState
 from ..store.models import ProcessInstance, TaskRecord
 from .dashboard import in_scope
 from .deploy import latest_definition
@@ -63,7 +64,7 @@ def _durations(session, process_id, visible):
         partition_by=(TaskRecord.instance_id, TaskRecord.workflow_key), order_by=(TaskRecord.created_at, TaskRecord.seq))
     done = (select(TaskRecord.bpmn_id, TaskRecord.name, TaskRecord.created_at, previous.label("previous"))
             .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
-            .where(TaskRecord.process_id == process_id, TaskRecord.state == "completed",
+            .where(TaskRecord.process_id == process_id, TaskRecord.state == TaskState.COMPLETED,
                    TaskRecord.bpmn_id.is_not(None), in_scope(ProcessInstance.territory, visible))).subquery()
     durations = {}
     for bpmn_id, name, at, before in session.execute(select(done).where(done.c.previous.is_not(None))):
@@ -77,7 +78,7 @@ def _open(session, process_id, visible):
     for bpmn_id, name, since in session.execute(
             select(TaskRecord.bpmn_id, TaskRecord.name, TaskRecord.created_at)
             .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
-            .where(TaskRecord.process_id == process_id, TaskRecord.state.in_(("ready", "started", "waiting")),
+            .where(TaskRecord.process_id == process_id, TaskRecord.state.in_(OPEN_TASK_STATES),
                    TaskRecord.bpmn_id.is_not(None), in_scope(ProcessInstance.territory, visible))):
         waiting.setdefault(bpmn_id, {"name": name, "since": []})["since"].append(since)
     return waiting

@@ -1,6 +1,7 @@
 """The portfolio's chains sorted and filtered on the server (by territory, phase, lateness), so
 that the page works without JavaScript and the API, the page and the exports agree."""
 from ..errors import InvalidData
+from ..states import InstanceStatus
 
 SORTS = {   # the French name the page and the API take -> the key of a chain
     "procedure": lambda c: (c["title"] or c["process_id"]).casefold(),
@@ -14,8 +15,8 @@ SORTS = {   # the French name the page and the API take -> the key of a chain
 LATENESS = {
     "en_retard": lambda c: c["overdue_tasks"] > 0,
     "bloquee": lambda c: c["blocked_tasks"] > 0,
-    "en_erreur": lambda c: c["status"] == "error",
-    "a_jour": lambda c: not (c["overdue_tasks"] or c["blocked_tasks"] or c["status"] == "error"),
+    "en_erreur": lambda c: c["status"] == InstanceStatus.ERROR,
+    "a_jour": lambda c: not (c["overdue_tasks"] or c["blocked_tasks"] or c["status"] == InstanceStatus.ERROR),
 }
 ORDERS = ("asc", "desc")
 
