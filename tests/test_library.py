@@ -11,15 +11,21 @@ in order:
 * {"timer": bpmn id, "due": "2027-05-31T23:59:59-04:00"} checks the waiting timer's due time
   (with its UTC offset; without one, read as the engine reads a date without zone) and fires
   it at that time;
+* {"ledger": service function, "with": {...}} records in the pass ledger through its service
+  (workflows/services/ledger.py) as its pages do, for the campaign of the scenario:
+  "open_campaign" opens it, tied to the instance (before "start": untied, and a start value
+  "$campagne" names it); ISO dates are read as dates; with "refused": "text" the ledger must
+  refuse with that text;
 * {"expect": {...}} checks the instance now: "status", "open" (tasks ready), "reached" and
   "not_reached" (bpmn ids completed, end events included), "data" (exact values) and
   "data_contains" (texts containing a fragment), names may be dotted ("quorum.message").
 
 Every scenario ends with an "expect": each asserts its outcome, not only that it ran.
 """
+import itertools
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from lxml import etree
@@ -28,7 +34,7 @@ from sqlalchemy import select
 from helpers import ADMIN, ROOT, WARM_AND_COLD, sqlite_settings, with_instances
 from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 from workflows.errors import ConventioError
-from workflows.services import open_conventio
+from workflows.services import ledger, open_conventio
 from workflows.services.deploy import deploy_paths
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.persistence import aware
@@ -191,11 +197,38 @@ def check_state(state, expected):
         assert fragment in (_value(state["data"], name) or ""), (name, _value(state["data"], name))
 
 
+LEDGER_DATES = ("on", "received_on", "executory_on", "as_of")
+
+
+def _ledger(app, instance_id, campaign, step, territory):
+    """One record in the ledger; the campaign's id once opened."""
+    args = {k: date.fromisoformat(v) if k in LEDGER_DATES and v else v for k, v in step.get("with", {}).items()}
+    if step["ledger"] == "open_campaign":
+        return ledger.open_campaign(app, territory, ADMIN, instance_id=instance_id, **args)["id"]
+    record = getattr(ledger, step["ledger"])
+    if "refused" not in step:
+        record(app, campaign, ADMIN, **args)
+        return campaign
+    with pytest.raises(ConventioError) as refusal:
+        record(app, campaign, ADMIN, **args)
+    assert step["refused"] in refusal.value.message, refusal.value.message
+    return campaign
+
+
 def run_scenario(app, scenario):
     steps = scenario["steps"]
-    instance_id = start_instance(app, scenario["process"], steps[0]["start"], ADMIN)["id"]
-    for step in steps[1:]:
-        if "timer" in step:
+    before = list(itertools.takewhile(lambda step: "ledger" in step, steps))
+    start = steps[len(before)]["start"]
+    territory = start.get("territoire", "FR")
+    campaign = None
+    for step in before:
+        campaign = _ledger(app, None, campaign, step, territory)
+    start = {k: campaign if v == "$campagne" else v for k, v in start.items()}
+    instance_id = start_instance(app, scenario["process"], start, ADMIN)["id"]
+    for step in steps[len(before) + 1:]:
+        if "ledger" in step:
+            campaign = _ledger(app, instance_id, campaign, step, territory)
+        elif "timer" in step:
             _fire(app, instance_id, step)
         elif "expect" in step:
             _check(app, instance_id, step["expect"])
@@ -211,8 +244,9 @@ SCENARIOS_RUN = set()
 def test_scenario(library, path):
     app, _ = library
     scenario = json.loads(path.read_text())
-    assert "start" in scenario["steps"][0] and "expect" in scenario["steps"][-1], \
-        "un scénario démarre par « start » et finit par « expect »"
+    first = next(step for step in scenario["steps"] if "ledger" not in step)
+    assert "start" in first and "expect" in scenario["steps"][-1], \
+        "un scénario démarre par « start » (après l'ouverture de sa campagne) et finit par « expect »"
     run_scenario(app, scenario)
     SCENARIOS_RUN.add(path.stem)
 

@@ -74,8 +74,8 @@ class Engine:
             return resolve(target)(*args)
         return self.runner.call(target, args, self.script_budget_seconds)
 
-    def start(self, definition, data):
-        return Instance.start(definition, data, self.script_engine)
+    def start(self, definition, data, facts=None):
+        return Instance.start(definition, data, self.script_engine, facts)
 
     def restore(self, definition, stored):
         return Instance.restore(definition, stored, self.script_engine)

@@ -1,5 +1,6 @@
 """A running process instance: SpiffWorkflow behind a small, plain-data interface."""
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
@@ -113,8 +114,9 @@ class Instance:
         self.tracker = tracker
 
     @classmethod
-    def start(cls, definition, data, script_engine):
-        """Start with data valid for the definition's start form (FormRejected otherwise)."""
+    def start(cls, definition, data, script_engine, facts=None):
+        """Start with data valid for the definition's start form (FormRejected otherwise),
+        `facts` offered to the scripts that run until the first wait."""
         errors = validate_form_data(definition.start_form, data)
         if errors:
             raise FormRejected(errors)
@@ -123,7 +125,8 @@ class Instance:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         instance = cls(definition, workflow, StateTracker())
-        instance.run()
+        with instance.offering(facts):
+            instance.run()
         return instance
 
     @classmethod
@@ -181,9 +184,12 @@ class Instance:
         return min((due for _id, due in self.waiting_timers()), default=None)
 
     # --- acting ------------------------------------------------------------------
-    def complete(self, task_id, data, recorded_by=None):
+    def complete(self, task_id, data, recorded_by=None, facts=None):
         """Complete a ready human task with validated data, then run to the next wait.
-        `recorded_by` (who completes it) is given to the scripts that follow as `auteur_etape`."""
+        `recorded_by` (who completes it) is given to the scripts that follow as `auteur_etape`;
+        `facts` (plain values the services read for this step, such as its campaign's figures)
+        are offered to its scripts and conditions under their own names, for this step only:
+        a warm instance then runs its next step as one loaded afresh does."""
         task = self.find_task(task_id)
         if task is None or not task.task_spec.manual or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
@@ -194,9 +200,19 @@ class Instance:
         task.data.update(data)
         if recorded_by is not None:
             task.data[STEP_AUTHOR] = recorded_by
-        self._guarded(task.run, task)
-        self.run()
+        with self.offering(facts):
+            self._guarded(task.run, task)
+            self.run()
         return view
+
+    @contextmanager
+    def offering(self, facts):
+        """`facts` offered to the scripts and conditions run meanwhile, under their own names."""
+        self.workflow.step_facts = dict(facts or {})
+        try:
+            yield self
+        finally:
+            self.workflow.step_facts = {}
 
     def sent_back(self, task_id):
         """Whether the run that followed the completion of `task_id` made the same task

@@ -43,13 +43,38 @@ def _all_tasks(workflow, skip_subprocesses):
             yield from subprocess.tasks.values()
 
 
+class StepFactsScriptEngine:
+    """A script engine offering the facts of the running step (the values the services read
+    for it: a campaign's figures) to every script and condition, at any depth of
+    sub-processes, as names they read; they are never stored in the task data."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def evaluate(self, task, expression, external_context=None):
+        return self.engine.evaluate(task, expression, _with_facts(task, external_context))
+
+    def execute(self, task, script, external_context=None):
+        return self.engine.execute(task, script, _with_facts(task, external_context))
+
+
+def _with_facts(task, external_context):
+    facts = getattr(getattr(task.workflow, "top_workflow", task.workflow), "step_facts", None)
+    return {**facts, **(external_context or {})} if facts else external_context
+
+
 class ConventioWorkflow(BpmnWorkflow):
     """The top-level workflow of an instance (sub-workflows keep Spiff's classes)."""
 
     def __init__(self, spec, subprocess_specs=None, script_engine=None, **kwargs):
         # Sub-workflows use the top workflow's engine: every timer value is checked here.
-        super().__init__(spec, subprocess_specs, script_engine=checking_timers(script_engine or PythonScriptEngine()),
+        engine = script_engine or PythonScriptEngine()
+        super().__init__(spec, subprocess_specs, script_engine=checking_timers(StepFactsScriptEngine(engine)),
                          **kwargs)
+        self.step_facts = {}
 
     def get_tasks_iterator(self, first_task=None, **kwargs):
         if first_task is None and FLAT_FILTERS.issuperset(kwargs):

@@ -1,20 +1,18 @@
-"""Script functions of the distribution: dotations per booklet format and the prescribers'
-handouts to beneficiaries.
+"""Script functions of the distribution: the dotations and the prescribers' handouts, as
+the pass ledger of the instance's campaign counts them.
 
-Plain JSON values in and out, a French verb as name, the domain decides (here the booklet
-ledger and the allocation rules); the conversions only happen at the edge.
+The booklets, their moves and the beneficiaries live in the ledger's tables; a step of the
+process receives the campaign's figures (``registre``: per format, per prescriber and per
+public, never per booklet or per person) and these functions check them against what the
+process decided (the conventions de mandat, their executory dates). Plain JSON values in
+and out, a French verb as name.
 """
-from ..domain.allocation import is_pic_public
 from ..domain.calendar import format_date
-from ..domain.errors import LedgerError
-from ..domain.formats import BookletFormat, booklet_count, booklet_size, by_format, parse_formats, remaining
-from ..domain.ledger import Beneficiary, Ledger
-from ..domain.passes import Booklet
-from .conversions import allocation_rule, day
+from ..domain.formats import BookletFormat, booklet_count, booklet_size, by_format
+from .conversions import day
 
-
-# Who records the control moves in the throw-away ledger.
-CONTROL = "contrôle"
+NO_CAMPAIGN = ("Aucune campagne du registre des carnets n'est liée à ce processus : ouvrez-la, "
+               "réceptionnez-y les carnets et enregistrez-y les dotations, puis reprenez cette étape.")
 
 
 # --- dotations ------------------------------------------------------------------------
@@ -26,29 +24,35 @@ def _dotation_format(dotation: dict, where: str | None = None) -> BookletFormat:
                          booklet_count(dotation.get("nombre_carnets"), where, minimum=1))
 
 
-def verifier_dotations(dotations: list, prescripteurs_conventionnes: list, formats_en_stock: list,
-                       date_remise: str) -> str | None:
-    """None when every prescriber has a convention de mandat and the stock of each format
-    covers the dotations of that format, else every refusal of the booklet ledger, in French.
+def lister_dotations(registre) -> list:
+    """The dotations the ledger recorded, one per prescriber and format
+    ([{prescripteur, cheques_par_carnet, nombre_carnets}]): what each prescriber was
+    endowed with, transfers received included, corrections deducted."""
+    return [{"prescripteur": name, "cheques_par_carnet": int(size), "nombre_carnets": counts["dotes"]}
+            for name, one in sorted(((registre or {}).get("prescripteurs") or {}).items())
+            for size, counts in sorted(one["formats"].items(), key=lambda item: int(item[0]))
+            if counts["dotes"] > 0]
 
-    ``dotations`` are [{prescripteur, nombre_carnets, cheques_par_carnet}];
-    ``formats_en_stock`` [{cheques_par_carnet, nombre_carnets}] as the purchase delivered them.
-    """
-    on = day(date_remise)
-    ledger = Ledger(prescripteurs_conventionnes)
-    stand_ins = [Booklet(f"STOCK-{f.size:02d}-{n:06d}", f.size, on.year, "émetteur")
-                 for f in parse_formats(formats_en_stock) for n in range(1, f.booklets + 1)]
-    if stand_ins:
-        ledger.receive(stand_ins, order="stock", by=CONTROL, on=on)
-    errors = []
-    for dotation in dotations:
-        wanted = _dotation_format(dotation)
-        try:
-            ledger.assign_quantity_to_prescriber(wanted.booklets, dotation["prescripteur"], by=CONTROL,
-                                                 on=on, booklet_size=wanted.size)
-        except LedgerError as error:
-            errors.append(f"{dotation['prescripteur']} : {error}")
-    return " ".join(errors) or None
+
+def verifier_dotations(registre, prescripteurs_conventionnes: list) -> str | None:
+    """None when the campaign's ledger holds dotations, each to a prescriber whose
+    convention de mandat the process knows, else why in French."""
+    if registre is None:
+        return NO_CAMPAIGN
+    dotations = lister_dotations(registre)
+    if not dotations:
+        return ("Le registre de la campagne n'enregistre encore aucune dotation : dotez les prescripteurs "
+                "dans le registre des carnets, puis reprenez cette étape.")
+    unknown = sorted({d["prescripteur"] for d in dotations} - set(prescripteurs_conventionnes or []))
+    if unknown:
+        return (f"{', '.join(unknown)} : doté(s) dans le registre sans convention de mandat signée dans ce "
+                "processus : aucun carnet ne peut lui être remis.")
+    return None
+
+
+def decrire_stock(registre) -> list:
+    """The booklets left in stock, per format ([{cheques_par_carnet, nombre_carnets}])."""
+    return list((registre or {}).get("stock") or [])
 
 
 def verifier_dates_executoires(dotations: list, transmissions_conventions: list, date_remise: str) -> str | None:
@@ -72,109 +76,67 @@ def verifier_dates_executoires(dotations: list, transmissions_conventions: list,
     return " ".join(errors) or None
 
 
-def calculer_stock_restant(formats_en_stock: list, dotations: list) -> list:
-    """The stock left per format once the dotations went out ([{cheques_par_carnet, nombre_carnets}])."""
-    left = remaining(parse_formats(formats_en_stock), [_dotation_format(d) for d in dotations])
-    return [{"cheques_par_carnet": f.size, "nombre_carnets": f.booklets} for f in left]
-
-
-def compter_beneficiaires_pic(remises: list) -> int:
-    """Distinct beneficiaries of the PIC public (the form's "pic" and the allocation
-    rules' publics flagged PIC, such as PLIE job seekers)."""
-    return len({r["identifiant_beneficiaire"] for r in remises if is_pic_public(r["public"])})
-
-
 def compter_par_format(lignes: list) -> list:
-    """Booklets and passes per format of dotations or handouts
+    """Booklets and passes per format of dotations
     ([{cheques_par_carnet, nombre_carnets, nombre_pass}], increasing size)."""
-    formats = by_format(_dotation_format(line, _line_name(line)) for line in lignes)
+    formats = by_format(_dotation_format(line) for line in lignes)
     return [{"cheques_par_carnet": f.size, "nombre_carnets": f.booklets, "nombre_pass": f.passes}
             for f in formats]
 
 
-def _line_name(line: dict) -> str:
-    if "identifiant_beneficiaire" in line:
-        return f"Remise à {line['identifiant_beneficiaire']}"
-    return f"Dotation de {line.get('prescripteur')}"
+# --- the prescribers' handouts ------------------------------------------------------------
 
 
-# --- handouts -------------------------------------------------------------------------
+def _format_figures(registre, prescripteur, cheques_par_carnet) -> dict:
+    one = ((registre or {}).get("prescripteurs") or {}).get(prescripteur) or {"formats": {}}
+    return one["formats"].get(str(cheques_par_carnet)) or {"confies": 0, "dotes": 0, "detenus": 0, "remis": 0}
 
 
-def _handout_size(remise: dict) -> int:
-    return booklet_size(remise.get("cheques_par_carnet"),
-                        f"Remise à {remise.get('identifiant_beneficiaire')}")
-
-
-def verifier_remises(remises: list, dotation: dict, territoire: str | None = None) -> str | None:
-    """None when a prescriber's handouts respect its dotation and, per beneficiary, the
-    allocation rule of its public (in force on the handout's date, the territory's own
-    rule first), else every refusal in French.
-
-    ``dotation`` is {prescripteur, nombre_carnets, cheques_par_carnet}; ``remises`` the
-    handouts recorded ({identifiant_beneficiaire, public, date_remise, nombre_carnets,
-    cheques_par_carnet}): a handout gives booklets of the dotation's format, and the
-    public's rule is checked with the format the handout names. A public without a rule
-    in force is bounded by the dotation only.
-    """
-    held = _dotation_format(dotation)
-    prescriber = dotation["prescripteur"]
-    if not remises:
-        return None
-    handouts = sorted(remises, key=lambda r: day(r["date_remise"]))
-    first, last = day(handouts[0]["date_remise"]), day(handouts[-1]["date_remise"])
-    handed = sum(r["nombre_carnets"] for r in remises)
-    if handed > held.booklets:
-        return (f"{prescriber} : {handed} carnet(s) remis, {held.booklets} détenu(s) : un prescripteur "
-                "ne remet que les carnets qu'il détient.")
-    # The ledger counts booklets: numbered stand-ins for the dotation, of the size each
-    # handout names, valid the year of the last handout so that only the rules below refuse.
-    sizes = [_handout_size(r) for r in handouts for _ in range(r["nombre_carnets"])]
-    sizes += [held.size] * (held.booklets - handed)
-    serials = [f"DOTATION-{n:06d}" for n in range(1, held.booklets + 1)]
-    ledger = Ledger([prescriber])
-    ledger.receive((Booklet(serial, size, last.year, "émetteur") for serial, size in zip(serials, sizes)),
-                   order="dotation", by=CONTROL, on=first)
-    ledger.assign_to_prescriber(serials, prescriber, by=CONTROL, on=first)
-    errors = []
-    for remise in handouts:
-        on = day(remise["date_remise"])
-        beneficiary = Beneficiary(remise["identifiant_beneficiaire"], remise["public"], territoire)
-        given, serials = serials[:remise["nombre_carnets"]], serials[remise["nombre_carnets"]:]
-        try:
-            ledger.hand_to_beneficiary(given, prescriber, beneficiary, by=CONTROL, on=on,
-                                       allocation=allocation_rule(remise["public"], on, territoire))
-        except LedgerError as error:
-            errors.append(f"{beneficiary.id} : {error}")
-        if _handout_size(remise) != held.size:
-            errors.append(f"{beneficiary.id} : carnets de {_handout_size(remise)} pass remis ; "
-                          f"{prescriber} détient des carnets de {held.size} pass (sa dotation).")
-    return " ".join(errors) or None
-
-
-def verifier_carnets_rendus(dotation: dict, remises: list, carnets_restitues) -> str | None:
-    """None when every booklet of the dotation is either handed out or returned, else how
-    many are neither (a prescriber keeps no public money once its report is in)."""
-    held = _dotation_format(dotation)
-    handed = sum(booklet_count(r.get("nombre_carnets"), f"Remise à {r.get('identifiant_beneficiaire')}")
-                 for r in remises or [])
-    returned = booklet_count(carnets_restitues, f"Carnets restitués par {dotation['prescripteur']}")
-    missing = held.booklets - handed - returned
-    if missing > 0:
-        return (f"{dotation['prescripteur']} : {missing} carnets ni remis ni restitués : restituez-les ou "
-                f"déclarez-les (dotation de {held.booklets} carnets, {handed} remis, {returned} restitués).")
-    if missing < 0:
-        return (f"{dotation['prescripteur']} : {handed} carnets remis et {returned} restitués, "
-                f"{-missing} de plus que les {held.booklets} de la dotation : corrigez les remises ou "
-                "les carnets restitués.")
+def verifier_carnets_rendus(registre, dotation: dict) -> str | None:
+    """None when the prescriber holds none of the dotation's format any more (each booklet
+    handed to a beneficiary, returned to stock, transferred or declared lost), else how
+    many are left: a prescriber keeps no public money once its report is in."""
+    if registre is None:
+        return NO_CAMPAIGN
+    counts = _format_figures(registre, dotation["prescripteur"], dotation["cheques_par_carnet"])
+    if counts["detenus"]:
+        return (f"{dotation['prescripteur']} : {counts['detenus']} carnet(s) de {dotation['cheques_par_carnet']} "
+                "pass ni remis ni restitués selon le registre : enregistrez-en la remise, le retour au stock ou "
+                f"la perte (dotation de {counts['dotes']} carnets, {counts['remis']} remis).")
     return None
 
 
-def compter_passes_remis(bilans_prescripteurs: list) -> int:
-    """The passes handed out to beneficiaries according to the prescribers' reports: each
-    handout's booklets times the format it names."""
-    return sum(booklet_count(r.get("nombre_carnets"), _line_name(r)) * _handout_size(r)
-               for bilan in bilans_prescripteurs or [] for r in bilan.get("remises") or [])
+def etablir_bilan_prescripteur(registre, dotation: dict, date_fin_remises: str | None = None) -> dict:
+    """A prescriber's report for one format of its dotation, from the ledger's figures:
+    booklets endowed, handed and returned, its beneficiaries (all formats)."""
+    one = ((registre or {}).get("prescripteurs") or {}).get(dotation["prescripteur"]) or {}
+    counts = _format_figures(registre, dotation["prescripteur"], dotation["cheques_par_carnet"])
+    return {"prescripteur": dotation["prescripteur"], "cheques_par_carnet": dotation["cheques_par_carnet"],
+            "carnets_dotes": counts["dotes"], "carnets_remis": counts["remis"],
+            "carnets_restitues": counts["dotes"] - counts["remis"] - counts["detenus"],
+            "passes_remis": counts["remis"] * int(dotation["cheques_par_carnet"]),
+            "beneficiaires": one.get("beneficiaires", 0), "beneficiaires_pic": one.get("beneficiaires_pic", 0),
+            "date_fin_remises": date_fin_remises}
+
+
+def compter_passes_remis(registre) -> int:
+    """The passes in beneficiaries' hands according to the ledger: what the mediation
+    places' statements may not exceed, all places and months together."""
+    return int((registre or {}).get("passes_remis") or 0)
+
+
+def decrire_distribution(registre) -> dict:
+    """The campaign's totals at its end: booklets received, endowed, handed, in stock;
+    beneficiaries (of the PIC public among them); passes handed."""
+    prescribers = ((registre or {}).get("prescripteurs") or {}).values()
+    formats = [counts for one in prescribers for counts in one["formats"].values()]
+    return {"carnets_recus": sum(f["nombre_carnets"] for f in (registre or {}).get("recus") or []),
+            "carnets_en_stock": sum(f["nombre_carnets"] for f in decrire_stock(registre)),
+            "carnets_dotes": sum(f["dotes"] for f in formats), "carnets_remis": sum(f["remis"] for f in formats),
+            "carnets_detenus": sum(f["detenus"] for f in formats),
+            "beneficiaires": sum(one["beneficiaires"] for one in prescribers),
+            "beneficiaires_pic": sum(one["beneficiaires_pic"] for one in prescribers),
+            "passes_remis": compter_passes_remis(registre)}
 
 
 def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
@@ -202,6 +164,7 @@ def verifier_dotations_mandats(dotations: list, mandats: list) -> str | None:
 
 
 VERBS = (
-    verifier_dotations, verifier_dotations_mandats, verifier_dates_executoires, calculer_stock_restant, compter_par_format,
-    compter_beneficiaires_pic, verifier_remises, verifier_carnets_rendus, compter_passes_remis,
+    lister_dotations, verifier_dotations, verifier_dotations_mandats, verifier_dates_executoires, decrire_stock,
+    compter_par_format, verifier_carnets_rendus, etablir_bilan_prescripteur, compter_passes_remis,
+    decrire_distribution,
 )

@@ -1,14 +1,12 @@
-"""Script functions of the evaluation: every indicator, from the prescribers' reports, the
-stock per booklet format and the mediation places' monthly statements and payments.
+"""Script functions of the evaluation: every indicator, from the ledger's figures of the
+campaign, the stock per booklet format and the mediation places' monthly statements and payments.
 
 Plain JSON values in and out, the domain decides (indicators, allocation rules, monthly
 payments).
 """
-from collections import defaultdict
 from dataclasses import replace
 
-from ..domain.allocation import is_pic_public
-from ..domain.formats import booklet_count, booklet_size, parse_formats, total_passes
+from ..domain.formats import parse_formats, total_passes
 from ..domain.indicators import (
     FundingTerms,
     check_minimum_purchase,
@@ -31,13 +29,6 @@ def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct, da
     return replace(stated, source="convention ANCT")
 
 
-def _passes(remise: dict) -> int:
-    """Passes of a handout: its booklets times the format it names."""
-    where = f"Remise à {remise.get('identifiant_beneficiaire')}"
-    return (booklet_count(remise.get("nombre_carnets"), where)
-            * booklet_size(remise.get("cheques_par_carnet"), where))
-
-
 def _payment_indicators(encaissements: list, paiements_lieux, face_value) -> dict:
     redeemed = {e["lieu"]: e["passes_encaisses"] for e in encaissements}
     lines = balances(redeemed, payments(paiements_lieux), face_value)
@@ -51,20 +42,21 @@ def _payment_indicators(encaissements: list, paiements_lieux, face_value) -> dic
     }
 
 
-def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, formats_en_stock: list,
-                         valeur_cheque, taux_cofinancement_etat_pct=None,
-                         part_minimale_public_pic_pct=None, paiements_lieux: list | None = None,
-                         date_convention=None) -> dict:
-    """Every indicator of the evaluation from the prescribers' reports (each with its
-    ``remises``, each handout naming its format), the stock per format, the mediation
-    places' redemptions and the payments made to them, under the ANCT terms in force on
-    the convention's date (``date_convention``, the draft's as the convention's text has it)."""
+def calculer_indicateurs(registre, encaissements: list, formats_en_stock: list, valeur_cheque,
+                         taux_cofinancement_etat_pct=None, part_minimale_public_pic_pct=None,
+                         paiements_lieux: list | None = None, date_convention=None) -> dict:
+    """Every indicator of the evaluation from the campaign's ledger figures (``registre``:
+    passes handed per format, public and prescriber, beneficiaries), the stock per format
+    as delivered, the mediation places' redemptions and the payments made to them, under
+    the ANCT terms in force on the convention's date (``date_convention``, the draft's as
+    the convention's text has it)."""
     terms = _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct, date_convention)
     face_value = amount(valeur_cheque)
-    handouts = [(bilan["prescripteur"], remise) for bilan in bilans_prescripteurs for remise in bilan["remises"]]
+    figures = registre or {}
+    prescribers = figures.get("prescripteurs") or {}
     purchased = total_passes(parse_formats(formats_en_stock))
-    handed_out = sum(_passes(r) for _p, r in handouts)
-    pic_passes = sum(_passes(r) for _p, r in handouts if is_pic_public(r["public"]))
+    handed_out = int(figures.get("passes_remis") or 0)
+    pic_passes = int(figures.get("passes_remis_pic") or 0)
     redeemed = sum(e["passes_encaisses"] for e in encaissements)
     pic_check = check_pic_share(pic_passes, handed_out, terms)
     unused = max(purchased - redeemed, 0)
@@ -72,14 +64,16 @@ def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, format
         "passes_achetes": purchased,
         "passes_remis": handed_out,
         "passes_remis_pic": pic_passes,
-        "passes_remis_par_format": _group(handouts, lambda p, r: str(r["cheques_par_carnet"]), _passes),
-        "passes_remis_par_public": _group(handouts, lambda p, r: r["public"], _passes),
-        "passes_remis_par_prescripteur": _group(handouts, lambda p, r: p, _passes),
+        "passes_remis_par_format": dict(figures.get("passes_remis_par_format") or {}),
+        "passes_remis_par_public": dict(figures.get("passes_remis_par_public") or {}),
+        "passes_remis_par_prescripteur": {name: one["passes_remis"] for name, one in sorted(prescribers.items())
+                                          if one["passes_remis"]},
         "passes_encaisses": redeemed,
         "taux_distribution_pct": percent(distribution_rate(handed_out, purchased)),
         "taux_utilisation_pct": percent(usage_rate(redeemed, handed_out)),
-        "beneficiaires_par_public": _distinct_beneficiaries(handouts, lambda p, r: r["public"]),
-        "beneficiaires_par_prescripteur": _distinct_beneficiaries(handouts, lambda p, r: p),
+        "beneficiaires_par_public": dict(figures.get("beneficiaires_par_public") or {}),
+        "beneficiaires_par_prescripteur": {name: one["beneficiaires"] for name, one in sorted(prescribers.items())
+                                           if one["beneficiaires"]},
         "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
         "part_public_pic_pct": percent(pic_check.value),
         "objectif_public_pic_atteint": pic_check.met,
@@ -90,20 +84,6 @@ def calculer_indicateurs(bilans_prescripteurs: list, encaissements: list, format
         "erreur_achat_minimal": check_minimum_purchase(face_value * purchased, terms),
         **_payment_indicators(encaissements, paiements_lieux, face_value),
     }
-
-
-def _group(handouts, key, count) -> dict:
-    groups = defaultdict(int)
-    for prescriber, remise in handouts:
-        groups[key(prescriber, remise)] += count(remise)
-    return dict(sorted(groups.items()))
-
-
-def _distinct_beneficiaries(handouts, key) -> dict:
-    groups = defaultdict(set)
-    for prescriber, remise in handouts:
-        groups[key(prescriber, remise)].add(remise["identifiant_beneficiaire"])
-    return {name: len(ids) for name, ids in sorted(groups.items())}
 
 
 def verifier_cofinancement_demande(montant_cofinancement_demande, indicateurs: dict) -> str | None:

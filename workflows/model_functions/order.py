@@ -5,6 +5,7 @@ passes' validity and expiry alerts.
 Plain JSON in and out, French verb names, the domain decides (:mod:`workflows.domain.procurement`:
 the issuers' dated cycles; :mod:`workflows.domain.formats`, :mod:`workflows.domain.passes`).
 """
+from ..domain.booklet_register import serials_of
 from ..domain.calendar import format_date, territory
 from ..domain.errors import DomainError
 from ..domain.formats import parse_formats, total_booklets, total_passes
@@ -18,6 +19,7 @@ from ..domain.procurement import (
     pass_validity,
     proof_deadline,
 )
+from ..domain.ledger_rules import refuse_repeats
 from ..domain.procurement_checks import order_beyond_contract_error, order_value
 from .conversions import day, decimal, iso, json_number
 
@@ -43,6 +45,40 @@ def verifier_livraison(formats_commandes: list, formats_livres: list) -> str | N
     if not gaps:
         return None
     return f"Livraison différente de la commande : {' ; '.join(gaps)}."
+
+
+def verifier_numeros_livres(formats_livres: list) -> str | None:
+    """None when each delivered format names the serial range of its booklets, as many as
+    counted, and no booklet twice; else why, in French. The ranges are received into the
+    campaign's ledger as they are: the process keeps the counts per format."""
+    try:
+        refuse_repeats([s for lot in _delivered(formats_livres) for s in _lot_serials(lot)])
+    except (DomainError, KeyError) as error:
+        return str(error) if isinstance(error, DomainError) else f"donnée manquante : {error}"
+    return None
+
+
+def compter_carnets_livres(formats_livres: list) -> list:
+    """The stock per format the delivery brings ([{cheques_par_carnet, nombre_carnets}]),
+    a format delivered at zero left out."""
+    delivered = booklet_formats(formats_livres, minimum=0, what="livraison")
+    return _formats_json(f for f in delivered if f.booklets)
+
+
+def _delivered(formats_livres) -> list:
+    return [lot for lot in formats_livres if lot.get("nombre_carnets", 1)]
+
+
+def _lot_serials(lot) -> tuple[str, ...]:
+    first, last = lot.get("premier_numero"), lot.get("dernier_numero")
+    if not first or not last:
+        raise DomainError(f"Carnets de {lot['cheques_par_carnet']} pass : indiquez le premier et le dernier "
+                          "numéro livrés.")
+    serials = serials_of([{"premier": first, "dernier": last}])
+    if "nombre_carnets" in lot and len(serials) != lot["nombre_carnets"]:
+        raise DomainError(f"Carnets de {lot['cheques_par_carnet']} pass : la plage {first} – {last} compte "
+                          f"{len(serials)} carnet(s), {lot['nombre_carnets']} comptés à la réception.")
+    return serials
 
 
 def verifier_bon_commande(formats: list, formats_commandes: list, valeur_cheque,
@@ -134,7 +170,7 @@ def calculer_dates_alerte_expiration(fin_validite: str, jours_alerte: list) -> d
 
 
 VERBS = (
-    compter_formats, verifier_livraison, verifier_bon_commande,
+    compter_formats, verifier_livraison, verifier_numeros_livres, compter_carnets_livres, verifier_bon_commande,
     determiner_delais_emetteur, calculer_date_limite_bat, calculer_date_limite_livraison,
     determiner_retard_emetteur, calculer_validite_pass, calculer_dates_alerte_expiration,
 )

@@ -9,12 +9,11 @@ from . import (
     mediation,
     order,
     procurement,
-    register,
     territory,
 )
 
 # In the order of the chain; each phase module lists its verbs.
-PHASES = (territory, deliberation, conventions, acts, procurement, order, distribution, register, mediation,
+PHASES = (territory, deliberation, conventions, acts, procurement, order, distribution, mediation,
           evaluation)
 
 SCRIPT_FUNCTIONS = {function.__name__: function for phase in PHASES for function in phase.VERBS}

@@ -12,6 +12,7 @@ from .persistence import aware, definition_for
 from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
 from .steps import run_guarded
+from .ledger_process import start_facts
 from .territories import population_for_start
 from .tasks import task_summary
 
@@ -37,9 +38,10 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
             definition_row = _deployed(session, process_id, version)
             definition = definition_for(app, session, definition_row.id)
             population, _ = population_for_start(session, territory)
+            facts = start_facts(session, data, territory)
         start_data = _with_population(definition, data, population)
         try:   # the model's start runs with no transaction open
-            instance = app.engine.start(definition, start_data)
+            instance = app.engine.start(definition, start_data, facts)
         except FormRejected as exc:
             raise InvalidData("Données de départ invalides : " + describe_form_errors(exc.errors),
                               exc.errors) from exc

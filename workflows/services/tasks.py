@@ -13,6 +13,7 @@ from .events import StepCompleted
 from .persistence import aware, definition_for
 from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
+from .ledger_process import step_facts
 from .steps import run_guarded
 
 
@@ -109,8 +110,13 @@ def complete_task(app, task_id, data, actor) -> Completion:
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
                            "avant d’agir.")
+        # The campaign's figures as of now, not read again under the lock: the ledger records
+        # handouts all day long, and its own constraints, not this step, keep them consistent.
+        # Offered to the step's scripts, not stored: the instance keeps what they retain.
+        with step.reading() as session:
+            facts = step_facts(session, row.id)
         try:
-            view = instance.complete(task_id, data, recorded_by=actor.username)
+            view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
             raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.") from exc
         except FormRejected as exc:

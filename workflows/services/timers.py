@@ -5,6 +5,7 @@ from ..errors import InstanceFailed, NotFound
 from ..states import InstanceStatus, JournalAction
 from ..store.models import ProcessInstance
 from .actors import SYSTEM
+from .ledger_process import step_facts
 from .persistence import db_time
 from .steps import run_guarded, utc_now
 
@@ -21,7 +22,10 @@ def fire_instance_timers(app, instance_id, now):
     """Fire the due timers of one instance; 0 when another process already fired them."""
     def body(step):
         row, instance = step.open(instance_id)
-        fired = instance.fire_due_timers(now)
+        with step.reading() as session:
+            facts = step_facts(session, row.id)
+        with instance.offering(facts):
+            fired = instance.fire_due_timers(now)
         if fired:
             step.save(row, instance)
             names = ", ".join(f"« {name} »" for name in fired)
