@@ -14,7 +14,7 @@ from workflows.model_functions.registry import SCRIPT_FUNCTIONS
 
 F = SCRIPT_FUNCTIONS
 VERBS = ("calculer_", "verifier_", "estimer_", "choisir_", "compter_", "nommer_", "exiger_", "determiner_",
-         "receptionner_", "doter_", "remettre_", "restituer_", "fusionner_", "decrire_")
+         "fusionner_", "decrire_", "lister_", "etablir_")
 
 
 def json_round_trip(value):
