@@ -44,14 +44,14 @@ def verifier_lieux_mediation(lieux_mediation: list) -> int:
 
 
 # The ceiling of the redemptions, as the refusals name it.
-HANDED_OUT = "passes remis aux bénéficiaires selon les bilans des prescripteurs"
+HANDED_OUT = "passes remis aux bénéficiaires selon le registre des carnets"
 
 
 def calculer_releve_mensuel(lieu: str, mois: str, passes_encaisses: int, ateliers: int, valeur_cheque,
                            releves_mensuels: list, paiements_lieux: list, passes_remis: int) -> dict:
     """The statement of a place for a month: passes redeemed x face value. Refuses a month
     already paid, or passes declared (all places and months) beyond the passes handed out
-    to beneficiaries (``passes_remis``, from the prescribers' reports)."""
+    to beneficiaries (``passes_remis``, from the ledger's figures)."""
     declared = sum(r["passes"] for r in releves_mensuels or [])
     line = statement(lieu, Month.parse(mois), passes_encaisses, valeur_cheque, payments(paiements_lieux),
                      declared=declared, ceiling=passes_remis, bound=HANDED_OUT)

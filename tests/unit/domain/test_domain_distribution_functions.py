@@ -1,6 +1,6 @@
 """The distribution and evaluation functions as BPMN scripts see them: dotations per
-booklet format, the PLIE public, the monthly payment of the mediation places, and the
-indicators counted per handout's format."""
+booklet format as the ledger's figures give them, the PLIE public, the monthly payment of
+the mediation places, and the indicators from the ledger's figures."""
 import json
 
 import pytest
@@ -20,9 +20,22 @@ def dotation(prescripteur, carnets, taille):
     return {"prescripteur": prescripteur, "nombre_carnets": carnets, "cheques_par_carnet": taille}
 
 
-def remise(who, public, count, size):
-    return {"identifiant_beneficiaire": who, "public": public, "date_remise": "2027-11-16",
-            "nombre_carnets": count, "cheques_par_carnet": size}
+def figures(**prescribers):
+    """The ledger's figures a step is offered (services/ledger_process.py), for prescribers given
+    as name=(size, entrusted, endowed, held, handed, beneficiaries, of them PIC)."""
+    registre = {"campagne": 1, "recus": STOCK, "stock": [{"cheques_par_carnet": 5, "nombre_carnets": 100}],
+                "prescripteurs": {}, "passes_remis": 0, "passes_remis_pic": 0, "passes_remis_par_format": {},
+                "passes_remis_par_public": {}, "beneficiaires_par_public": {}, "passes_encaisses": 0}
+    for name, lines in prescribers.items():
+        one = registre["prescripteurs"].setdefault(name.replace("_", " "), {
+            "executoire_le": "2027-11-02", "formats": {}, "beneficiaires": 0, "beneficiaires_pic": 0, "passes_remis": 0})
+        for size, entrusted, endowed, held, handed, people, pic in lines:
+            one["formats"][str(size)] = {"confies": entrusted, "dotes": endowed, "detenus": held, "remis": handed}
+            one["passes_remis"] += handed * size
+            one["beneficiaires"] += people
+            one["beneficiaires_pic"] += pic
+            registre["passes_remis"] += handed * size
+    return registre
 
 
 def plain(value):
@@ -33,30 +46,31 @@ def plain(value):
 # --- dotations per format -------------------------------------------------------------------
 
 
-def test_dotations_are_checked_against_the_stock_of_their_own_format():
-    ok = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1000, 10)]
-    assert F["verifier_dotations"](ok, CONVENTIONS, STOCK, "2027-11-15") is None
-    # 2,000 booklets for 2,000 in stock: the single-size count would let it through.
-    over = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1600, 10)]
-    assert F["verifier_dotations"](over, CONVENTIONS, STOCK, "2027-11-15") == (
-        "France Travail Martinique Nord : Stock insuffisant : 1600 carnet(s) de 10 pass demandé(s), 1500 en stock.")
-    # Two dotations of one format draw on the same stock.
-    twice = [dotation("CCAS du Lorrain", 300, 5), dotation("France Travail Martinique Nord", 300, 5)]
-    assert "France Travail Martinique Nord : Stock insuffisant : 300 carnet(s) de 5 pass demandé(s), 200 en stock." \
-        == F["verifier_dotations"](twice, CONVENTIONS, STOCK, "2027-11-15")
+def test_the_dotations_are_those_the_ledger_recorded_per_prescriber_and_format():
+    registre = figures(CCAS_du_Lorrain=[(5, 600, 400, 400, 0, 0, 0), (10, 20, 20, 20, 0, 0, 0)],
+                       France_Travail_Martinique_Nord=[(10, 1000, 1000, 1000, 0, 0, 0)], CGSS=[(5, 10, 0, 0, 0, 0, 0)])
+    assert plain(F["lister_dotations"](registre)) == [
+        dotation("CCAS du Lorrain", 400, 5), dotation("CCAS du Lorrain", 20, 10),
+        dotation("France Travail Martinique Nord", 1000, 10)]
+    assert F["verifier_dotations"](registre, CONVENTIONS) is None
+    assert F["verifier_dotations"](registre, ["CCAS du Lorrain"]) == (
+        "France Travail Martinique Nord : doté(s) dans le registre sans convention de mandat signée dans ce "
+        "processus : aucun carnet ne peut lui être remis.")
+    assert "aucune dotation" in F["verifier_dotations"](figures(CGSS=[(5, 10, 0, 0, 0, 0, 0)]), CONVENTIONS)
+    assert F["verifier_dotations"](None, CONVENTIONS).startswith("Aucune campagne du registre des carnets")
+    assert F["lister_dotations"](None) == []
 
 
 def test_a_dotation_must_name_a_format():
     with pytest.raises(DomainError, match="Dotation de CCAS du Lorrain : format de carnet None"):
-        F["verifier_dotations"]([{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 3}], CONVENTIONS, STOCK,
-                                "2027-11-15")
+        F["compter_par_format"]([{"prescripteur": "CCAS du Lorrain", "nombre_carnets": 3}])
 
 
 def test_stock_left_and_booklets_per_format():
     dotations = [dotation("CCAS du Lorrain", 400, 5), dotation("France Travail Martinique Nord", 1000, 10),
                  dotation("CCAS du Lorrain", 20, 10)]
-    assert plain(F["calculer_stock_restant"](STOCK, dotations)) == [
-        {"cheques_par_carnet": 5, "nombre_carnets": 100}, {"cheques_par_carnet": 10, "nombre_carnets": 480}]
+    assert plain(F["decrire_stock"](figures())) == [{"cheques_par_carnet": 5, "nombre_carnets": 100}]
+    assert F["decrire_stock"](None) == []
     assert plain(F["compter_par_format"](dotations)) == [
         {"cheques_par_carnet": 5, "nombre_carnets": 400, "nombre_pass": 2000},
         {"cheques_par_carnet": 10, "nombre_carnets": 1020, "nombre_pass": 10200}]
@@ -66,18 +80,8 @@ def test_stock_left_and_booklets_per_format():
 
 
 def test_plie_job_seekers_count_in_the_pic_public_as_the_allocation_rules_say():
+    # The ledger's figures count them with the PIC public (tests/ledger/test_ledger_process.py).
     assert "plie_demandeur_emploi" in pic_publics()
-    remises = [remise("P1", "plie_demandeur_emploi", 3, 10), remise("A1", "pic", 3, 10),
-               remise("S1", "senior", 1, 5), remise("P1", "plie_demandeur_emploi", 1, 10)]
-    assert F["compter_beneficiaires_pic"](remises) == 2
-
-
-def test_a_plie_handout_is_checked_with_the_plie_rule():
-    held = dotation("France Travail Martinique Nord", 9, 10)
-    assert F["verifier_remises"]([remise("P1", "plie_demandeur_emploi", 3, 10)], held, "972") is None
-    fives = dotation("France Travail Martinique Nord", 4, 5)
-    assert F["verifier_remises"]([remise("P2", "plie_demandeur_emploi", 2, 5)], fives, "972") == (
-        "P2 : Demandeur d'emploi accompagné par le PLIE : carnets de 10 pass attendus, carnet(s) de 5, 5 remis.")
 
 
 # --- monthly payment of the mediation places ----------------------------------------------
@@ -110,8 +114,8 @@ def test_a_monthly_statement_then_its_payment():
 def test_a_statement_never_exceeds_the_passes_handed_out_to_beneficiaries():
     earlier = [{"lieu": CYBER, "mois": "2027-11", "passes": 17_000}]
     assert F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 500, 0, 10, earlier, [], HANDED_OUT)["montant"] == 5000
-    with pytest.raises(DomainError, match="au-delà des 17500 passes remis aux bénéficiaires selon les bilans "
-                                          "des prescripteurs. Corrigez la déclaration du lieu."):
+    with pytest.raises(DomainError, match="au-delà des 17500 passes remis aux bénéficiaires selon le registre "
+                                          "des carnets. Corrigez la déclaration du lieu."):
         F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-12", 501, 0, 10, earlier, [], HANDED_OUT)
 
 
@@ -128,32 +132,32 @@ def test_redemptions_and_payments_per_place_over_the_campaign():
 # --- indicators per handout's format --------------------------------------------------------
 
 
-def test_indicators_count_passes_per_handout_format_and_compare_payments():
-    bilans = [{"prescripteur": "CCAS du Lorrain", "remises": [remise("S1", "senior", 1, 5), remise("A1", "pic", 3, 10)]},
-              {"prescripteur": "France Travail Martinique Nord",
-               "remises": [remise("P1", "plie_demandeur_emploi", 3, 10), remise("S2", "senior", 1, 5)]}]
+def handed_figures():
+    registre = figures(CCAS_du_Lorrain=[(5, 10, 1, 0, 1, 1, 0), (10, 10, 3, 0, 3, 1, 1)],
+                       France_Travail_Martinique_Nord=[(10, 10, 3, 0, 3, 1, 1), (5, 10, 1, 0, 1, 1, 0)])
+    registre.update(passes_remis_pic=60, passes_remis_par_format={"10": 60, "5": 10},
+                    passes_remis_par_public={"pic": 30, "plie_demandeur_emploi": 30, "senior": 10},
+                    beneficiaires_par_public={"pic": 1, "plie_demandeur_emploi": 1, "senior": 2})
+    return registre
+
+
+def test_indicators_come_from_the_ledger_s_figures_and_compare_payments():
     encaissements = [{"lieu": MEDIATHEQUE, "passes_encaisses": 20}]
     line = F["calculer_releve_mensuel"](MEDIATHEQUE, "2027-11", 20, 20, 10, [], [], HANDED_OUT)
     paid = [F["calculer_paiement_lieu"](line, "M1", "2027-12-08", [])]
-    result = plain(F["calculer_indicateurs"](bilans, encaissements, STOCK, 10, 50, 50, paid))
+    result = plain(F["calculer_indicateurs"](handed_figures(), encaissements, STOCK, 10, 50, 50, paid))
     assert (result["passes_achetes"], result["passes_remis"], result["passes_remis_pic"]) == (17500, 70, 60)
     assert result["passes_remis_par_format"] == {"10": 60, "5": 10}
     assert result["passes_remis_par_public"] == {"pic": 30, "plie_demandeur_emploi": 30, "senior": 10}
     assert result["passes_remis_par_prescripteur"] == {"CCAS du Lorrain": 35, "France Travail Martinique Nord": 35}
+    assert result["beneficiaires_par_prescripteur"] == {"CCAS du Lorrain": 2, "France Travail Martinique Nord": 2}
     assert (result["part_public_pic_pct"], result["objectif_public_pic_atteint"]) == (85.71, True)
     assert (result["montant_paye_lieux"], result["reste_a_payer_lieux"]) == (200, 0)
     assert result["constat_paiements_lieux"] == \
         "Lieux de médiation payés de tous les passes encaissés : 200,00\u00a0€."
-    unpaid = F["calculer_indicateurs"](bilans, encaissements, STOCK, 10, 50, 50, [])
+    unpaid = F["calculer_indicateurs"](handed_figures(), encaissements, STOCK, 10, 50, 50, [])
     assert unpaid["paiements_par_lieu"][MEDIATHEQUE] == {"passes_encaisses": 20, "passes_payes": 0,
                                                          "montant_paye": 0, "reste_a_payer": 200}
-
-
-def test_a_handout_without_its_format_is_refused_by_the_indicators():
-    bilans = [{"prescripteur": "CCAS du Lorrain",
-               "remises": [{"identifiant_beneficiaire": "S1", "public": "senior", "nombre_carnets": 1}]}]
-    with pytest.raises(DomainError, match="Remise à S1 : format de carnet None"):
-        F["calculer_indicateurs"](bilans, [], STOCK, 10)
 
 
 def test_the_places_declaring_side_by_side_may_not_exceed_the_passes_handed_out_together():
@@ -171,12 +175,9 @@ def test_the_places_declaring_side_by_side_may_not_exceed_the_passes_handed_out_
 # --- handed out, mandates, places, executory mandates, booklets accounted for ---------------
 
 
-def test_the_passes_handed_out_are_counted_from_the_prescribers_reports_per_handout_format():
-    bilans = [{"prescripteur": "CCAS du Lorrain", "remises": [remise("S1", "senior", 1, 5), remise("S2", "senior", 1, 5)]},
-              {"prescripteur": "France Travail Martinique Nord", "remises": [remise("P1", "plie_demandeur_emploi", 3, 10)]},
-              {"prescripteur": "CGSS", "remises": []}]
-    assert F["compter_passes_remis"](bilans) == 40
-    assert F["compter_passes_remis"]([]) == 0
+def test_the_passes_handed_out_are_the_ledger_s():
+    assert F["compter_passes_remis"](handed_figures()) == 70
+    assert F["compter_passes_remis"](None) == 0
 
 
 def test_the_reviewed_overpayment_is_refused_against_the_passes_handed_out():
@@ -244,18 +245,19 @@ def test_booklets_go_to_a_prescriber_once_its_mandate_is_executory():
         .startswith("CCAS du Lorrain : aucune date")
 
 
-def test_every_booklet_of_a_dotation_is_handed_out_or_returned():
+def test_every_booklet_of_a_dotation_is_handed_out_or_returned_before_the_report():
     held = dotation("CCAS du Lorrain", 600, 5)
-    handed = [remise("S1", "senior", 1, 5), remise("S2", "senior", 2, 5)]
-    assert F["verifier_carnets_rendus"](held, handed, 597) is None
-    assert F["verifier_carnets_rendus"](held, handed, 0) == (
-        "CCAS du Lorrain : 597 carnets ni remis ni restitués : restituez-les ou déclarez-les (dotation de "
-        "600 carnets, 3 remis, 0 restitués).")
-    assert F["verifier_carnets_rendus"](held, handed, 598).startswith(
-        "CCAS du Lorrain : 3 carnets remis et 598 restitués, 1 de plus que les 600 de la dotation")
-    assert F["verifier_carnets_rendus"](dotation("CCAS du Lorrain", 2, 5), [], 2) is None
-    with pytest.raises(DomainError, match="Carnets restitués par CCAS du Lorrain"):
-        F["verifier_carnets_rendus"](held, handed, -1)
+    accounted = figures(CCAS_du_Lorrain=[(5, 600, 600, 0, 597, 590, 12)])
+    assert F["verifier_carnets_rendus"](accounted, held) is None
+    assert plain(F["etablir_bilan_prescripteur"](accounted, held, "2027-12-20")) == {
+        "prescripteur": "CCAS du Lorrain", "cheques_par_carnet": 5, "carnets_dotes": 600, "carnets_remis": 597,
+        "carnets_restitues": 3, "passes_remis": 2985, "beneficiaires": 590, "beneficiaires_pic": 12,
+        "date_fin_remises": "2027-12-20"}
+    kept = figures(CCAS_du_Lorrain=[(5, 600, 600, 3, 597, 590, 12)])
+    assert F["verifier_carnets_rendus"](kept, held) == (
+        "CCAS du Lorrain : 3 carnet(s) de 5 pass ni remis ni restitués selon le registre : enregistrez-en la "
+        "remise, le retour au stock ou la perte (dotation de 600 carnets, 597 remis).")
+    assert F["verifier_carnets_rendus"](None, held).startswith("Aucune campagne du registre des carnets")
 
 
 def test_the_bilan_sent_to_the_anct_asks_at_most_the_state_share_the_indicators_computed():

@@ -290,26 +290,9 @@ def test_expiry_alert_dates():
     assert F["calculer_dates_alerte_expiration"]("2027-12-31", [30, 15]) == {"j30": "2027-12-01", "j15": "2027-12-16"}
 
 
-def dotation(prescripteur, carnets, taille=10):
-    return {"prescripteur": prescripteur, "nombre_carnets": carnets, "cheques_par_carnet": taille}
-
-
 def stock(carnets_de_10, carnets_de_5=0):
     return [{"cheques_par_carnet": 10, "nombre_carnets": carnets_de_10},
             {"cheques_par_carnet": 5, "nombre_carnets": carnets_de_5}]
-
-
-def test_dotations_go_only_to_prescribers_with_a_convention_de_mandat_and_within_stock():
-    # More cases, per booklet format: tests/unit/domain/test_domain_distribution_functions.py
-    check = F["verifier_dotations"]
-    conventions = ["CCAS du Lorrain", "France Travail"]
-    assert check([dotation("CCAS du Lorrain", 600), dotation("France Travail", 1000)], conventions, stock(1600),
-                 "2027-08-24") is None
-    refused = check([dotation("Mission locale", 10), dotation("CCAS du Lorrain", 600), dotation("France Travail", 1000)],
-                    conventions, stock(1500), "2027-08-24")
-    assert "Aucune convention de mandat signée avec le prescripteur « Mission locale »" in refused
-    assert "France Travail : Stock insuffisant : 1000 carnet(s) de 10 pass demandé(s), 900 en stock." in refused
-    assert "Stock insuffisant" in check([dotation("CCAS du Lorrain", 1)], conventions, stock(0), "2027-08-24")
 
 
 # --- ANCT convention and evaluation ---------------------------------------------------------------
@@ -324,14 +307,12 @@ def test_anct_convention_terms_of_the_2020_call():
     assert "au moins 50\u00a0% des passes" in refused
 
 
-def remise(beneficiaire, public, carnets, taille=10):
-    return {"identifiant_beneficiaire": beneficiaire, "public": public, "nombre_carnets": carnets,
-            "cheques_par_carnet": taille}
-
-
-def test_indicators_from_the_prescribers_reports():
-    bilans = [{"prescripteur": "CCAS", "remises": [remise("A1", "pic", 3), remise("A2", "senior", 1)]},
-              {"prescripteur": "France Travail", "remises": [remise("B1", "pic", 3), remise("A2", "senior", 1)]}]
+def test_indicators_from_the_ledger_s_figures():
+    # A2 (senior) received from both prescribers: counted once per public, once per prescriber.
+    bilans = {"passes_remis": 80, "passes_remis_pic": 60, "passes_remis_par_format": {"10": 80},
+              "passes_remis_par_public": {"pic": 60, "senior": 20}, "beneficiaires_par_public": {"pic": 2, "senior": 1},
+              "prescripteurs": {"CCAS": {"beneficiaires": 2, "passes_remis": 40},
+                                "France Travail": {"beneficiaires": 2, "passes_remis": 40}}}
     encaissements = [{"lieu": "Médiathèque", "passes_encaisses": 50}, {"lieu": "EPN", "passes_encaisses": 10}]
     result = json_round_trip(F["calculer_indicateurs"](bilans, encaissements, stock(2000), 10, 50, 50))
     assert (result["passes_achetes"], result["passes_remis"], result["passes_encaisses"]) == (20000, 80, 60)
@@ -345,8 +326,8 @@ def test_indicators_from_the_prescribers_reports():
 
 
 def test_indicators_before_any_handout_and_with_the_conventions_own_terms():
-    result = F["calculer_indicateurs"]([], [], stock(100), 10, 40, 60)
+    result = F["calculer_indicateurs"](None, [], stock(100), 10, 40, 60)
     assert result["taux_distribution_pct"] == 0 and result["taux_utilisation_pct"] is None
     assert result["objectif_public_pic_atteint"] is False and "ne peut pas être mesurée" in result["constat_public_pic"]
     assert "inférieur au minimum" in result["erreur_achat_minimal"]
-    assert F["calculer_indicateurs"]([], [{"lieu": "EPN", "passes_encaisses": 10}], stock(100), 10, 40, 60)["part_etat_due"] == 40
+    assert F["calculer_indicateurs"](None, [{"lieu": "EPN", "passes_encaisses": 10}], stock(100), 10, 40, 60)["part_etat_due"] == 40
