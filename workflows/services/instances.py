@@ -38,7 +38,7 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
             definition_row = _deployed(session, process_id, version)
             definition = definition_for(app, session, definition_row.id)
             population, _ = population_for_start(session, territory)
-            facts = start_facts(session, data, territory)
+            facts = start_facts(session, data, territory, actor)
         start_data = _with_population(definition, data, population)
         try:   # the model's start runs with no transaction open
             instance = app.engine.start(definition, start_data, facts)

@@ -30,15 +30,17 @@ def step_facts(session, instance_id):
     return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
 
 
-def start_facts(session, data, territory):
+def start_facts(session, data, territory, actor):
     """The facts of a start: the figures of the campaign its data names (`campagne_registre`,
-    a process started apart from the chain, such as an evaluation), of its own territory."""
+    a process started apart from the chain, such as an evaluation), one the starter sees, of
+    the instance's territory when it has one."""
     campaign_id = data.get(CAMPAIGN)
     if campaign_id is None:
         return {LEDGER_FIGURES: None}
     campaign = session.get(LedgerCampaign, campaign_id) if isinstance(campaign_id, int) else None
-    if campaign is None or campaign.territory != territory:
-        raise InvalidData(f"Campagne du registre n° {campaign_id} introuvable pour le territoire « {territory} ».",
+    if campaign is None or not actor.sees_territory(campaign.territory) \
+            or territory not in (None, campaign.territory):
+        raise InvalidData(f"Campagne du registre n° {campaign_id} introuvable sur ce territoire.",
                           {CAMPAIGN: "campagne inconnue sur ce territoire"})
     return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
 
