@@ -14,7 +14,8 @@ in order:
 * {"ledger": service function, "with": {...}} records in the pass ledger through its service
   (workflows/services/ledger.py) as its pages do, for the campaign of the scenario:
   "open_campaign" opens it, tied to the instance (before "start": untied, and a start value
-  "$campagne" names it); ISO dates are read as dates; with "refused": "text" the ledger must
+  "$campagne" names it); ISO dates are read as dates; "as": name keeps the record's result
+  for a later "$name.key" value (a move to correct); with "refused": "text" the ledger must
   refuse with that text;
 * {"expect": {...}} checks the instance now: "status", "open" (tasks ready), "reached" and
   "not_reached" (bpmn ids completed, end events included), "data" (exact values) and
@@ -200,14 +201,19 @@ def check_state(state, expected):
 LEDGER_DATES = ("on", "received_on", "executory_on", "as_of")
 
 
-def _ledger(app, instance_id, campaign, step, territory):
-    """One record in the ledger; the campaign's id once opened."""
-    args = {k: date.fromisoformat(v) if k in LEDGER_DATES and v else v for k, v in step.get("with", {}).items()}
+def _ledger(app, instance_id, campaign, step, territory, saved):
+    """One record in the ledger; the campaign's id once opened. A record's result is kept
+    under its "as" name; "$name.key" in a later record's values reads it (a move's number)."""
+    args = {k: _saved(saved, v) for k, v in step.get("with", {}).items()}
+    args = {k: date.fromisoformat(v) if k in LEDGER_DATES and v else v for k, v in args.items()}
     if step["ledger"] == "open_campaign":
         return ledger.open_campaign(app, territory, ADMIN, instance_id=instance_id, **args)["id"]
     record = getattr(ledger, step["ledger"])
+    if step["ledger"] == "correct":   # the move's number comes before the actor
+        move, record = args.pop("move_id"), lambda app, campaign, actor, **rest: ledger.correct(
+            app, campaign, move, actor, **rest)
     if "refused" not in step:
-        record(app, campaign, ADMIN, **args)
+        saved[step.get("as")] = record(app, campaign, ADMIN, **args)
         return campaign
     with pytest.raises(ConventioError) as refusal:
         record(app, campaign, ADMIN, **args)
@@ -215,19 +221,26 @@ def _ledger(app, instance_id, campaign, step, territory):
     return campaign
 
 
+def _saved(saved, value):
+    if isinstance(value, str) and value.startswith("$") and "." in value:
+        name, key = value[1:].split(".", 1)
+        return saved[name][key]
+    return value
+
+
 def run_scenario(app, scenario):
     steps = scenario["steps"]
     before = list(itertools.takewhile(lambda step: "ledger" in step, steps))
     start = steps[len(before)]["start"]
     territory = start.get("territoire", "FR")
-    campaign = None
+    campaign, saved = None, {}
     for step in before:
-        campaign = _ledger(app, None, campaign, step, territory)
+        campaign = _ledger(app, None, campaign, step, territory, saved)
     start = {k: campaign if v == "$campagne" else v for k, v in start.items()}
     instance_id = start_instance(app, scenario["process"], start, ADMIN)["id"]
     for step in steps[len(before) + 1:]:
         if "ledger" in step:
-            campaign = _ledger(app, instance_id, campaign, step, territory)
+            campaign = _ledger(app, instance_id, campaign, step, territory, saved)
         elif "timer" in step:
             _fire(app, instance_id, step)
         elif "expect" in step:
