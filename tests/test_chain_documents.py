@@ -13,25 +13,20 @@ from documents.conftest import docx_text, table_rows
 from helpers import ADMIN, WARM_AND_COLD, sqlite_settings, with_instances
 from test_library import LIBRARY, NS, SCENARIOS, run_scenario
 from workflows.documents import render_document
-from workflows.services import open_conventio
+from workflows.services import ledger, open_conventio
 from workflows.services.deploy import deploy_paths
 from workflows.services.documents import document_file, list_documents
 from workflows.services.instances import get_instance
-from workflows.store.models import TaskRecord
+from workflows.store.models import LedgerCampaign, TaskRecord
 
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 HAPPY, OPEN_TENDER = "pass_numerique_happy", "achat_public_appel_offres"
 CARAIBES = "Chèques & Services Caraïbes SARL"
 PER_RECIPIENT = {"lettre_rejet"}   # made one per evicted candidate
-# generate_step_documents renders from the instance's latest live task. After these steps
-# that task is a join or a sibling branch without the step's data (the prescriber's
-# handouts inside the multi-instance distribution; the notification beside the award
-# notice): their documents build from the step's own data (checked below) but are not
-# generated along the chain until workflows/services/documents.py reads the data of the
-# completed task.
-# Steps inside a multi-instance or beside a parallel branch: their documents must be made
-# from the step's own data, not from whatever task of the instance moved last.
-BRANCH_STEPS = {"remettre_carnets_beneficiaires", "notifier_marche_ao"}
+# Steps beside a parallel branch: their documents must be made from the step's own data,
+# not from whatever task of the instance moved last. (The beneficiary's letter goes with
+# each handout recorded in the ledger, no longer with the prescriber's closing step.)
+BRANCH_STEPS = {"notifier_marche_ao"}
 
 
 def _documents_named_by_step():
@@ -212,9 +207,6 @@ def test_branch_steps_documents_show_their_own_step_data(chain):
             if bpmn_id in BRANCH_STEPS:
                 for template in NAMED[bpmn_id]:
                     built.setdefault(template, []).append(docx_text(render_document(template, data).content))
-    letters = sorted(built["lettre_beneficiaire"], key=lambda text: "3 carnets" in text)
-    assert len(letters) == 2 and "vous offre 1 carnet de Pass numériques" in letters[0]
-    assert "vous offre 3 carnets" in letters[1] and "Médiathèque de Trinité" in letters[1]
     [notification] = built["notification_attribution"]
     assert "258 750,00 € HT (deux cent cinquante-huit mille sept cent cinquante euros)" in notification
 
@@ -224,3 +216,16 @@ def test_branch_steps_produce_their_documents_along_the_chain(chain):
     for instance_id in runs.values():
         expected = _expected(app, instance_id, BRANCH_STEPS)
         assert {key: _generated(app, instance_id)[key] for key in expected} == expected
+
+
+def test_the_evaluation_report_shows_the_ledger_s_figures(chain):
+    app, runs = chain
+    with app.db.sessions() as session:
+        campaign = session.execute(select(LedgerCampaign.id).where(
+            LedgerCampaign.instance_id == runs[HAPPY])).scalar_one()
+    handed = ledger.campaign_figures(app, campaign, ADMIN)["passes_remis"]
+    rows = table_rows(_content(app, runs[HAPPY], "rapport_evaluation"))
+    assert handed == 105 and ["Pass distribués", "105"] in rows
+    assert ["CCAS du Lorrain", "3", "15", "15", "100 %"] in rows
+    assert ["France Travail Martinique Nord", "3", "90", "45", "50 %"] in rows
+    assert ["Seniors (60 ans et plus)", "non", "3", "15", "15", "100 %"] in rows

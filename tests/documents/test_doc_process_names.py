@@ -128,11 +128,12 @@ def test_a_beneficiary_letter_states_one_number_of_passes():
 
 
 def test_the_evaluation_tables_add_up_to_what_the_process_counted():
-    reports = [{"prescripteur": "CCAS du Lorrain",
-                "remises": [{"public": "senior", "nombre_carnets": 1, "identifiant_beneficiaire": "A"}]}]
+    # The indicators the process computed from the campaign's ledger figures.
     data = {"collectivite": "CAP Nord", "periode_debut": "2027-08-24", "periode_fin": "2028-01-31",
-            "cheques_par_carnet": 10, "bilans_prescripteurs": reports,
+            "cheques_par_carnet": 10,
             "indicateurs": {"passes_achetes": 100, "passes_remis": 10, "passes_encaisses": 6,
+                            "passes_remis_par_prescripteur": {"CCAS du Lorrain": 10},
+                            "passes_remis_par_public": {"senior": 10},
                             "beneficiaires_par_public": {"senior": 1},
                             "beneficiaires_par_prescripteur": {"CCAS du Lorrain": 1},
                             "taux_utilisation_pct": 60, "part_etat_due": 30},

@@ -33,57 +33,28 @@ PROCESS_TOTALS = {  # table column: the domain's indicator, as the report names 
 }
 
 
-def _reports(values) -> list[dict]:
-    reports = values.get("bilans_prescripteurs") or []
-    return [report for report in reports if isinstance(report, dict)]
-
-
-def _booklets_by_prescriber(values) -> dict:
-    return {report.get("prescripteur"): sum(handout.get("nombre_carnets", 0)
-                                            for handout in report.get("remises") or [])
-            for report in _reports(values)}
-
-
-def _booklets_by_public(values) -> dict:
-    booklets = {}
-    for report in _reports(values):
-        for handout in report.get("remises") or []:
-            public = handout.get("public")
-            booklets[public] = booklets.get(public, 0) + handout.get("nombre_carnets", 0)
-    return booklets
-
-
-def _rows_from_reports(values, booklets: dict, label, used_key, beneficiaries_key) -> list[dict]:
-    """One row per group: beneficiaries (domain), passes handed out (prescribers'
-    reports), passes used (as the evaluator reported them from the issuer's data)."""
-    per_book = values.get("cheques_par_carnet") or 0
+def _rows_from_indicators(values, passes: dict, label, used_key, beneficiaries_key) -> list[dict]:
+    """One row per group: beneficiaries and passes handed out (the indicators the domain
+    computed from the campaign's ledger), passes used (as the evaluator reported them from
+    the issuer's data)."""
     beneficiaries = value_at(values, f"indicateurs.{beneficiaries_key}") or {}
     used = {row.get(label): row.get("pass_utilises") for row in values.get(used_key) or []
             if isinstance(row, dict)}
-    return [{label: group, "beneficiaires": beneficiaries.get(group, 0),
-             "pass_distribues": count * per_book, "pass_utilises": used.get(group)}
-            for group, count in booklets.items()]
+    return [{label: group, "beneficiaires": beneficiaries.get(group, 0), "pass_distribues": count,
+             "pass_utilises": used.get(group)} for group, count in passes.items()]
 
 
 def _from_process(values) -> dict:
     adapted = taking(values, EVALUATION_NAMES)
-    if "bilans_prescripteurs" not in values:
+    by_prescriber = value_at(values, "indicateurs.passes_remis_par_prescripteur")
+    if not isinstance(by_prescriber, dict):
         return adapted
-    # Booklets of several sizes: count each handout in passes (its booklets times the
-    # format it names, else the order's single size), then read the tables per pass.
-    order_size = values.get("cheques_par_carnet") or 0
-    values = {**values, "cheques_par_carnet": 1, "bilans_prescripteurs": [
-        {**report, "remises": [{**handout, "nombre_carnets": handout.get("nombre_carnets", 0)
-                                * (handout.get("cheques_par_carnet") or order_size)}
-                               for handout in report.get("remises") or [] if isinstance(handout, dict)]}
-        for report in _reports(values)]}
     if "par_prescripteur" not in values:
-        adapted["par_prescripteur"] = _rows_from_reports(
-            values, _booklets_by_prescriber(values), "prescripteur",
-            "pass_utilises_par_prescripteur", "beneficiaires_par_prescripteur")
+        adapted["par_prescripteur"] = _rows_from_indicators(
+            values, by_prescriber, "prescripteur", "pass_utilises_par_prescripteur", "beneficiaires_par_prescripteur")
     if "par_public" not in values:
-        rows = _rows_from_reports(
-            values, _booklets_by_public(values), "public",
+        rows = _rows_from_indicators(
+            values, value_at(values, "indicateurs.passes_remis_par_public") or {}, "public",
             "pass_utilises_par_public", "beneficiaires_par_public")
         pic = {FORM_PIC_PUBLIC} | pic_publics()
         adapted["par_public"] = [{**row, "public": public_label(row["public"]),
@@ -183,10 +154,9 @@ def _charts(by_public: list[dict], by_prescriber: list[dict]) -> dict:
 
 
 RAPPORT_EVALUATION_FROM_PROCESS_DOC = """\
-    Avec les bilans des prescripteurs (bilans_prescripteurs) :
-      par_prescripteur et par_public ← pass remis (carnets de chaque remise ×
-      le format de ses carnets), bénéficiaires (indicateurs du domaine) et pass
-      utilisés déclarés dans pass_utilises_par_prescripteur et
+    Avec les indicateurs du domaine tirés du registre des carnets (indicateurs) :
+      par_prescripteur et par_public ← pass remis et bénéficiaires par
+      prescripteur et par public selon le registre, et pass utilisés déclarés dans pass_utilises_par_prescripteur et
       pass_utilises_par_public ({prescripteur ou public, pass_utilises}) ; les
       totaux doivent égaler les pass remis et encaissés comptés par le
       processus ; observations ← synthese, recommandations.
