@@ -10,9 +10,12 @@ month) and the campaign's figures.
 
 Prints a few lines, then as its last line the JSON of issue 12:
 {"handout_ms_p50", "handout_ms_p99", "csv_rows_per_s", "step_before_ms", "step_after_ms",
- "instance_data_kb", "db_mb"}. Not measured yet (null): csv_rows_per_s (no CSV import yet),
-step_before_ms / step_after_ms and instance_data_kb (the processes do not refer to the
-campaign yet).
+ "instance_data_kb", "db_mb"}. Not measured yet (null): csv_rows_per_s (no CSV import yet).
+The steps are those of the territory's distribution process (bpmn/distribution.bpmn), tied to
+the campaign: step_before_ms is the median of completing each prescriber's closing step while
+it still holds its booklets (the gate reads the ledger's figures and sends it back),
+step_after_ms the median of completing them once every booklet is handed out (accepted);
+instance_data_kb the instance's data (its variables, as JSON) at the end.
 
 usage: python bench/ledger.py [--sqlite] [--beneficiaries 2000] [--prescribers 20]
                               [--places 4] [--months 12]
@@ -39,11 +42,15 @@ from sqlalchemy import text  # noqa: E402
 from workflows.config import Settings  # noqa: E402
 from workflows.services import ledger, open_conventio  # noqa: E402
 from workflows.services.actors import Actor  # noqa: E402
+from workflows.services.deploy import deploy_paths  # noqa: E402
+from workflows.services.instances import get_instance, start_instance  # noqa: E402
+from workflows.services.tasks import complete_task, list_tasks  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CONVENTIO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TERRITORY = "SYN"
 DIRECTOR = Actor("bench-direction", frozenset({"director"}), frozenset({TERRITORY}))
 FINANCE = Actor("bench-finances", frozenset({"finance"}), frozenset({TERRITORY}))
+ADMIN = Actor("bench-admin", frozenset({"admin"}), display_name="Administrateur")
 OPENING = date(2027, 3, 1)
 
 
@@ -64,9 +71,9 @@ def agent(number):
     return Actor(f"agent-{number:03d}", frozenset({"prescriber"}), frozenset({TERRITORY}))
 
 
-def build(app, prescribers, people):
+def build(app, prescribers, people, instance_id=None):
     """The campaign, its prescribers endowed with the booklets their people will receive."""
-    campaign = ledger.open_campaign(app, TERRITORY, DIRECTOR)["id"]
+    campaign = ledger.open_campaign(app, TERRITORY, DIRECTOR, instance_id=instance_id)["id"]
     plie, seniors = (people + 1) // 2, people // 2
     tens, fives = 2 * plie, 2 * seniors
     for size, count in ((10, tens), (5, fives)):
@@ -116,6 +123,50 @@ def handouts(app, campaign, plan):
     return times
 
 
+# --- the territory's distribution process, tied to the campaign ----------------------------
+
+
+def start_distribution(app, prescribers, people, places):
+    """The distribution instance of the territory, as the chain starts it, with its conventions."""
+    deploy_paths(app, [ROOT / "bpmn"], ADMIN)
+    plie, seniors = (people + 1) // 2, people // 2
+    names = [f"Prescripteur {n:03d}" for n in range(prescribers)]
+    data = {"collectivite": "Territoire de banc d'essai", "collectivite_adresse": "1 place de la Mairie",
+            "president": "Camille MARTIN", "tribunal_administratif": "le tribunal administratif de Versailles",
+            "fait_a": "Versailles", "territoire": "FR", "valeur_cheque": 10,
+            "date_fin_validite": "2027-12-31", "date_limite_acceptation": "2028-01-31",
+            "jours_alerte_expiration": [30, 15], "lieux_mediation": [f"Lieu {p:02d}" for p in range(places)],
+            "formats_en_stock": [{"cheques_par_carnet": 10, "nombre_carnets": 2 * plie},
+                                 {"cheques_par_carnet": 5, "nombre_carnets": 2 * seniors}],
+            "prescripteurs_conventionnes": names,
+            "mandats": [{"nom": name, "formats": [{"cheques_par_carnet": 10, "nombre_carnets": 2 * plie},
+                                                  {"cheques_par_carnet": 5, "nombre_carnets": 2 * seniors}]}
+                        for name in names],
+            "transmissions_conventions": [{"nom": name, "date_executoire": f"{OPENING - timedelta(days=10)}"}
+                                          for name in names],
+            "partenaires": []}
+    return start_instance(app, "distribution", data, ADMIN)["id"]
+
+
+def closing_tasks(app, instance_id):
+    return [t["id"] for t in list_tasks(app, ADMIN, instance_id=instance_id)
+            if t["bpmn_id"] == "remettre_carnets_beneficiaires"]
+
+
+def timed_steps(app, task_ids):
+    """The milliseconds each completion of a prescriber's closing step takes."""
+    times = []
+    for task_id in task_ids:
+        started = time.perf_counter()
+        complete_task(app, task_id, {"date_fin_remises": "2027-12-31"}, ADMIN)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def instance_data_kb(app, instance_id):
+    return len(json.dumps(get_instance(app, instance_id, ADMIN)["data"], ensure_ascii=False).encode()) / 1024
+
+
 def statements(app, campaign, places, months, handed_passes):
     per_statement = handed_passes // (2 * places * months)   # about half the passes are used
     month = OPENING
@@ -143,19 +194,28 @@ def run(url, data_dir, args):
     app = open_conventio(Settings.from_env(env={}, data_dir=data_dir, database_url=url))
     try:
         started = time.perf_counter()
-        campaign, plan = build(app, args.prescribers, args.beneficiaries)
+        instance_id = start_distribution(app, args.prescribers, args.beneficiaries, args.places)
+        campaign, plan = build(app, args.prescribers, args.beneficiaries, instance_id)
+        [dotations] = [t["id"] for t in list_tasks(app, ADMIN, instance_id=instance_id)]
+        complete_task(app, dotations, {"date_remise_prescripteurs": f"{OPENING}"}, ADMIN)
         print(f"campagne construite en {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        before = timed_steps(app, closing_tasks(app, instance_id))   # sent back: booklets still held
         times = handouts(app, campaign, plan)
         print(f"{len(times)} remises en {sum(times) / 1000:.1f} s", file=sys.stderr)
         handed = ledger.campaign_figures(app, campaign, DIRECTOR)["passes_remis"]
         statements(app, campaign, args.places, args.months, handed)
+        after = timed_steps(app, closing_tasks(app, instance_id))    # accepted: every booklet handed
+        assert not closing_tasks(app, instance_id), "un bilan de prescripteur a été refusé"
+        print(f"{len(before)} étapes avant la campagne, {len(after)} après", file=sys.stderr)
         started = time.perf_counter()
         figures = ledger.campaign_figures(app, campaign, DIRECTOR)
         figures_ms = (time.perf_counter() - started) * 1000
         print(f"chiffres de la campagne en {figures_ms:.0f} ms, {len(json.dumps(figures)) / 1000:.1f} Ko ; "
               f"{figures['passes_remis']} pass remis, {figures['passes_encaisses']} encaissés", file=sys.stderr)
         return {"handout_ms_p50": round(statistics.median(times), 2), "handout_ms_p99": round(percentile(times, 99), 2),
-                "csv_rows_per_s": None, "step_before_ms": None, "step_after_ms": None, "instance_data_kb": None,
+                "csv_rows_per_s": None, "step_before_ms": round(statistics.median(before), 2),
+                "step_after_ms": round(statistics.median(after), 2),
+                "instance_data_kb": round(instance_data_kb(app, instance_id), 1),
                 "db_mb": round(database_mb(app, url), 1)}
     finally:
         app.close()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from test_library import LIBRARY, SCENARIOS, _matches, check_state
+from helpers import sqlite_settings
+from test_library import LIBRARY, SCENARIOS, _ledger, _matches, check_state
+from workflows.services import open_conventio
 from workflows.store.models import TaskRecord
 
 CONVENTIO = [str(Path(sys.executable).with_name("conventio"))]
@@ -67,8 +69,14 @@ def test_a_whole_chain_through_separate_cli_processes(tmp_path, name):
     started = json.loads(shell("instances", "start", scenario["process"], "--data", json.dumps(steps[0]["start"]),
                                "--json"))
     instance_id = started["id"]
+    # The ledger's records go through its service on the same database, as a page or the
+    # API records them while the chain's steps go through the command line.
+    books = open_conventio(sqlite_settings(tmp_path / "data"))
+    campaign, saved = None, {}
     for step in steps[1:]:
-        if "timer" in step:
+        if "ledger" in step:
+            campaign = _ledger(books, instance_id, campaign, step, steps[0]["start"].get("territoire", "FR"), saved)
+        elif "timer" in step:
             due = _due(shell, instance_id, step["timer"])
             report = shell("timers", "run-due", "--now", (due + timedelta(seconds=1)).isoformat())
             assert not report.startswith("0 minuteur"), report
@@ -79,3 +87,4 @@ def test_a_whole_chain_through_separate_cli_processes(tmp_path, name):
             shell("tasks", "complete", _open_task(shell, instance_id, step), "--data",
                   json.dumps(step.get("data", {})), "--as", "agent")
     assert json.loads(shell("instances", "show", str(instance_id), "--json"))["error"] is None
+    books.close()
