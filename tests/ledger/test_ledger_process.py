@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from helpers import ADMIN, ROOT, WARM_AND_COLD, sqlite_settings, with_instances
+from helpers import ADMIN, ROOT, WARM_AND_COLD, actor, sqlite_settings, with_instances
+from workflows.errors import InvalidData
 from workflows.services import ledger, open_conventio
 from workflows.services.deploy import deploy_paths
 from workflows.services.instances import get_instance, start_instance
@@ -78,3 +79,17 @@ def test_thousands_of_handouts_stay_in_the_ledger_not_in_the_instance(app):
     # The same steps store the same state whatever the number of handouts (a few digits more).
     assert abs(stored - few_stored) < 512, (few_stored, stored)
     assert abs(len(data) - len(few_data)) < 128, (len(few_data), len(data))
+
+
+def test_a_start_naming_a_campaign_the_starter_does_not_see_is_refused_and_starts_nothing(app):
+    outside = ledger.open_campaign(app, "ailleurs", ADMIN)["id"]
+    for campaign in (outside + 1, "1"):
+        with pytest.raises(InvalidData) as refused:
+            start_instance(app, "distribution", {**START, "campagne_registre": campaign}, ADMIN)
+        assert refused.value.details == {"campagne_registre": "campagne inconnue sur ce territoire"}
+    with pytest.raises(InvalidData) as unseen:
+        start_instance(app, "distribution", {**START, "campagne_registre": outside},
+                       actor("dir", "director", territories=["972"]))
+    assert unseen.value.details == {"campagne_registre": "campagne inconnue sur ce territoire"}
+    with app.db.sessions() as session:
+        assert session.execute(select(func.count()).select_from(WorkflowHeader)).scalar() == 0
