@@ -381,21 +381,3 @@ def test_admin_lists_adds_and_disables_users(client, conventio):
     assert refused.status_code == 401
     assert post(client, "/admin/users/admin/active", {"active": "0"}).status_code == 302
     assert actor(conventio, "admin").is_admin, "an administrator cannot disable their own account"
-
-
-def test_the_instance_page_shows_the_booklet_register_with_who_moved_what(client, conventio):
-    import json
-    from helpers import ROOT
-    from workflows.services.tasks import complete_task
-    scenario = json.loads((ROOT / "tests" / "scenarios" / "distribution_remises_controlees.json").read_text())
-    instance = start_instance(conventio, "distribution", scenario["steps"][0]["start"], actor(conventio, "dgs"),
-                              territory="cap-nord")
-    [task] = list_tasks(conventio, actor(conventio, "admin"), instance_id=instance["id"])
-    complete_task(conventio, task["id"], scenario["steps"][1]["data"], actor(conventio, "admin"))
-    login(client, "dgs")
-    page = text(client.get(f"/instances/{instance['id']}"))
-    register = page[page.index('id="register"'):page.index('id="data"')]
-    assert "Carnets de 5 pass</td><td>100</td><td>97</td>" in register
-    assert "Réception (carnets de 5 pass)" in register and "PN05-000001 à PN05-000100" in register
-    assert "Dotation au prescripteur</td><td>PN05-000001 à PN05-000003</td><td>stock</td>" in register
-    assert "CCAS du Lorrain</td><td>admin</td>" in register

@@ -49,18 +49,19 @@ def test_submitted_values_are_typed_as_the_schema_says():
 
 
 def test_arrays_of_objects_are_rows_and_blank_rows_are_dropped():
-    schema = form("dotations")
+    schema = form("bon_commande")
     data = parse_submission(schema, MultiDict({
-        "dotations-0-prescripteur": "CCAS", "dotations-0-nombre_carnets": "10", "dotations-0-public_cible": "pic",
-        "dotations-1-prescripteur": "", "dotations-1-nombre_carnets": "",
-        "dotations-2-prescripteur": "France Travail", "dotations-2-nombre_carnets": "5",
-        "date_remise_prescripteurs": "2027-01-15"}))
-    assert data["dotations"] == [{"prescripteur": "CCAS", "nombre_carnets": 10, "public_cible": "pic"},
-                                 {"prescripteur": "France Travail", "nombre_carnets": 5}]
-    errors = {"dotations.1.nombre_carnets": "doit être supérieur ou égal à 1", "": "formulaire incomplet"}
-    [table] = [f for f in build_fields(schema, data, errors, extra_rows={"dotations": 1}) if f.name == "dotations"]
+        "formats_commandes-0-cheques_par_carnet": "10", "formats_commandes-0-nombre_carnets": "10",
+        "formats_commandes-1-cheques_par_carnet": "", "formats_commandes-1-nombre_carnets": "",
+        "formats_commandes-2-cheques_par_carnet": "5", "formats_commandes-2-nombre_carnets": "5",
+        "numero_bon_commande": "BC-1"}))
+    assert data["formats_commandes"] == [{"cheques_par_carnet": 10, "nombre_carnets": 10},
+                                         {"cheques_par_carnet": 5, "nombre_carnets": 5}]
+    errors = {"formats_commandes.1.nombre_carnets": "doit être supérieur ou égal à 1", "": "formulaire incomplet"}
+    [table] = [f for f in build_fields(schema, data, errors, extra_rows={"formats_commandes": 1})
+               if f.name == "formats_commandes"]
     assert len(table.rows) == 3, "two rows and the one added"
-    assert table.rows[1][1].name == "dotations-1-nombre_carnets" and table.rows[1][1].error.startswith("doit")
+    assert table.rows[1][1].name == "formats_commandes-1-nombre_carnets" and table.rows[1][1].error.startswith("doit")
     assert unplaced_errors(build_fields(schema, data, errors), errors) == {"": "formulaire incomplet"}
 
 
