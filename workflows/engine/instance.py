@@ -194,7 +194,8 @@ class Instance:
         if task is None or not task.task_spec.manual or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         view = self.view(task)
-        errors = undeclared_fields(view.form, data) or validate_form_data(view.form, data)
+        errors = undeclared_fields(view.form, data) or validate_form_data(view.form, data) \
+            or {name: "nom réservé aux faits que l’étape lit" for name in sorted(set(data) & set(facts or {}))}
         if errors:
             raise FormRejected(errors)
         task.data.update(data)
