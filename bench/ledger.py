@@ -12,10 +12,12 @@ Prints a few lines, then as its last line the JSON of issue 12:
 {"handout_ms_p50", "handout_ms_p99", "csv_rows_per_s", "step_before_ms", "step_after_ms",
  "instance_data_kb", "db_mb"}. Not measured yet (null): csv_rows_per_s (no CSV import yet).
 The steps are those of the territory's distribution process (bpmn/distribution.bpmn), tied to
-the campaign: step_before_ms is the median of completing each prescriber's closing step while
-it still holds its booklets (the gate reads the ledger's figures and sends it back),
-step_after_ms the median of completing them once every booklet is handed out (accepted);
-instance_data_kb the instance's data (its variables, as JSON) at the end.
+the campaign: step_before_ms is the median of completing each prescriber's closing step while it
+still holds its booklets, before any handout (the gate reads the ledger's figures and
+sends the step back), step_after_ms the median of the same step once the whole campaign
+is recorded, each prescriber's last handout corrected back so that the gate sends it back
+again (then handed out once more, and the steps accepted); instance_data_kb the instance's
+data (its variables, as JSON) at the end.
 
 usage: python bench/ledger.py [--sqlite] [--beneficiaries 2000] [--prescribers 20]
                               [--places 4] [--months 12]
@@ -163,6 +165,37 @@ def timed_steps(app, task_ids):
     return times
 
 
+def last_handouts(app, campaign):
+    """[(move id, prescriber number, beneficiary, public, day, serials)]: each prescriber's last handout of
+    each booklet size (each of its closing steps is the step of one format)."""
+    with app.db.sessions() as session:
+        moves = session.execute(text(
+            "SELECT m.id, p.name, b.identifier, b.public, m.happened_on FROM ledger_move m "
+            "JOIN ledger_prescriber p ON p.id = m.from_prescriber_id JOIN ledger_beneficiary b ON b.id = m.beneficiary_id "
+            "WHERE m.id IN (SELECT max(id) FROM ledger_move WHERE campaign_id = :c AND kind = 'remise_beneficiaire' "
+            "GROUP BY from_prescriber_id, passes / booklets)"), {"c": campaign}).all()
+        return [(move, int(name.split()[-1]), person, public, on, session.execute(text(
+            "SELECT b.serial FROM ledger_move_booklet mb JOIN ledger_booklet b ON b.id = mb.booklet_id "
+            "WHERE mb.move_id = :m ORDER BY b.serial"), {"m": move}).scalars().all())
+            for move, name, person, public, on in moves]
+
+
+def held_back(app, campaign, last):
+    """Each prescriber's last handout corrected: its booklets back with the prescriber."""
+    for move, _n, _person, _public, on, _serials in last:
+        ledger.correct(app, campaign, move, DIRECTOR, reason="Contrôle du bilan (banc d'essai)", on=_day(on))
+
+
+def handed_again(app, campaign, last):
+    for _move, n, person, public, on, serials in last:
+        ledger.hand_out(app, campaign, agent(n), prescriber=f"Prescripteur {n:03d}", public=public, on=_day(on),
+                        serials=serials, identifier=person)
+
+
+def _day(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def instance_data_kb(app, instance_id):
     return len(json.dumps(get_instance(app, instance_id, ADMIN)["data"], ensure_ascii=False).encode()) / 1024
 
@@ -204,7 +237,11 @@ def run(url, data_dir, args):
         print(f"{len(times)} remises en {sum(times) / 1000:.1f} s", file=sys.stderr)
         handed = ledger.campaign_figures(app, campaign, DIRECTOR)["passes_remis"]
         statements(app, campaign, args.places, args.months, handed)
-        after = timed_steps(app, closing_tasks(app, instance_id))    # accepted: every booklet handed
+        last = last_handouts(app, campaign)
+        held_back(app, campaign, last)
+        after = timed_steps(app, closing_tasks(app, instance_id))    # sent back again: the last booklets held
+        handed_again(app, campaign, last)
+        timed_steps(app, closing_tasks(app, instance_id))            # accepted: every booklet handed
         assert not closing_tasks(app, instance_id), "un bilan de prescripteur a été refusé"
         print(f"{len(before)} étapes avant la campagne, {len(after)} après", file=sys.stderr)
         started = time.perf_counter()
