@@ -1,12 +1,13 @@
 """A step's scripts are offered the figures of the ledger campaign tied to their instance
-(`registre`), as the ledger has them when the step runs, warm or cold; the instance never
+(`registre`), as the ledger has them when the step runs, warm or cold, on SQLite and
+PostgreSQL; the instance never
 stores them and a form cannot forge them."""
 from datetime import date
 
 import pytest
 
 from bpmn_builder import script_task, sequence, user_task
-from helpers import ADMIN, WARM_AND_COLD, deploy_xml, sqlite_settings, with_instances
+from helpers import ADMIN, WARM_AND_COLD, deploy_xml, with_instances
 from workflows.errors import ConventioError
 from workflows.services import ledger, open_conventio
 from workflows.services.instances import get_instance, start_instance
@@ -19,8 +20,8 @@ MODEL = sequence(
 
 
 @pytest.fixture(params=WARM_AND_COLD)
-def books(request, tmp_path):
-    app = open_conventio(with_instances(sqlite_settings(tmp_path), request.param))
+def books(request, any_db_settings):
+    app = open_conventio(with_instances(any_db_settings, request.param))
     deploy_xml(app, {"faits.bpmn": MODEL})
     yield app
     app.close()
