@@ -1,7 +1,6 @@
 """A step's scripts are offered the figures of the ledger campaign tied to their instance
 (`registre`), as the ledger has them when the step runs, warm or cold, on SQLite and
-PostgreSQL; the instance never
-stores them and a form cannot forge them."""
+PostgreSQL; the instance never stores them and a form cannot forge them."""
 from datetime import date
 
 import pytest
