@@ -8,11 +8,11 @@ from ..errors import InstanceFailed, InvalidData, NotFound
 from ..states import OPEN_TASK_STATES, JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
+from .ledger_process import start_facts
 from .persistence import aware, definition_for
 from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
 from .steps import run_guarded
-from .ledger_process import start_facts
 from .territories import population_for_start
 from .tasks import task_summary
 

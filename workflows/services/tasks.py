@@ -10,10 +10,10 @@ from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord
 from .events import StepCompleted
+from .ledger_process import step_facts
 from .persistence import aware, definition_for
 from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
-from .ledger_process import step_facts
 from .steps import run_guarded
 
 
