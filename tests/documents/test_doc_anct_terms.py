@@ -103,9 +103,9 @@ def test_the_evaluations_indicators_follow_the_terms_of_the_conventions_date(lat
     the same campaign meets the 2020 call's terms and misses the later ones."""
     from workflows.model_functions.registry import SCRIPT_FUNCTIONS
     indicators = SCRIPT_FUNCTIONS["calculer_indicateurs"]
-    reports = [{"prescripteur": "CCAS", "remises": [
-        {"identifiant_beneficiaire": f"B{i}", "public": "pic" if i < 11 else "senior",
-         "nombre_carnets": 1, "cheques_par_carnet": 10} for i in range(20)]}]
+    # The ledger's figures: 20 booklets of 10 handed by the CCAS, 11 to the PIC public.
+    reports = {"passes_remis": 200, "passes_remis_pic": 110,
+               "prescripteurs": {"CCAS": {"beneficiaires": 20, "passes_remis": 200}}}
     redeemed = [{"lieu": "EPN", "passes_encaisses": 100}]
     stock = [{"cheques_par_carnet": 10, "nombre_carnets": 250}]    # 2,500 passes of 10 EUR
 
