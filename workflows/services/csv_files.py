@@ -17,7 +17,7 @@ MAX_PROBLEMS_SHOWN = 10
 
 @dataclass(frozen=True)
 class Layout:
-    """The columns a file may have: `columns` {normalised header: field}, `required` headers,
+    """The columns a file may have: `columns` {normalised header: field}, `required` fields,
     `header_of` {field: the header a refusal names}, `what` the lines' name (« territoires »)."""
     columns: dict
     required: tuple
@@ -96,11 +96,11 @@ def _fields(header, layout):
         raise InvalidData(f"Ligne 1 : colonne(s) inconnue(s) {', '.join(f'« {h} »' for h in unknown)} (colonnes "
                           f"possibles : {', '.join(dict.fromkeys(layout.header_of.values()))}).",
                           {f"ligne 1, colonne « {h} »": "colonne inconnue" for h in unknown})
-    missing = [c for c in layout.required if c not in names]
+    fields = [layout.columns[n] for n in names]
+    missing = [layout.header_of[f] for f in layout.required if f not in fields]
     if missing:
         raise InvalidData(f"Ligne 1 : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.",
                           {f"ligne 1, colonne « {c} »": "colonne obligatoire absente" for c in missing})
-    fields = [layout.columns[n] for n in names]
     if len(set(fields)) != len(fields):
         raise InvalidData("Ligne 1 : une colonne figure deux fois.", {"ligne 1": "colonne en double"})
     return fields

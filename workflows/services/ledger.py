@@ -86,7 +86,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     public = (public or "").strip()
     if not public:
         raise InvalidData("Indiquez le public de la personne.", {"public": "champ obligatoire"})
-    identifier = _identifier(identifier)
+    identifier = pseudonym(identifier)
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
         by = facts.prescriber(session, campaign.id, prescriber)
@@ -97,11 +97,12 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
         raise InvalidData(f"La personne {identifier} est enregistrée au public « {person.public} », "
                           f"non « {public} ».", {"public": "public différent de celui déjà enregistré"})
     previous = person.booklets if person is not None else 0
-    _checked(check_handout, [r.facts for r in rows], by.name, on, _rule(public, on, campaign.territory), previous)
+    _checked(check_handout, [r.facts for r in rows], by.name, on, allocation_rule(public, on, campaign.territory),
+             previous)
     with recording(app) as step:
         if person is None:
             person = LedgerBeneficiary(campaign_id=campaign.id, identifier=identifier, public=public,
-                                       age_band=_short(age_band, 20), commune=_short(commune, 200),
+                                       age_band=clipped(age_band, 20), commune=clipped(commune, 200),
                                        priority_area=bool(priority_area), booklets=0,
                                        created_by=actor.username, created_at=step.now)
             step.session.add(person)
@@ -116,7 +117,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     return {**_move_result(move, rows), "beneficiary": identifier, "public": public}
 
 
-def _identifier(typed):
+def pseudonym(typed):
     if typed is None or not str(typed).strip():
         return "B-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(10))
     typed = str(typed).strip()
@@ -127,12 +128,12 @@ def _identifier(typed):
     return typed
 
 
-def _short(text, length):
+def clipped(text, length):
     text = (text or "").strip()
     return text[:length] or None
 
 
-def _rule(public, on, territory):
+def allocation_rule(public, on, territory):
     try:
         return allocation_for(public, on, territory)
     except DomainError:

@@ -81,15 +81,21 @@ def require_agent(session, actor, prescriber):
 
 def booklets(session, campaign_id, serials):
     """The named booklets, in the order named; InvalidData naming the first unknown one."""
+    found = found_booklets(session, campaign_id, serials)
+    unknown = [s for s in serials if s not in found]
+    if unknown:
+        raise InvalidData(f"Le carnet {unknown[0]} est inconnu du registre.", {"carnets": unknown[0]})
+    return [found[s] for s in serials]
+
+
+def found_booklets(session, campaign_id, serials):
+    """{serial: BookletRow} of those of `serials` the campaign knows."""
     found = {}
     for start in range(0, len(serials), CHUNK):
         chunk = serials[start:start + CHUNK]
         for row in session.execute(_booklet_query(campaign_id).where(LedgerBooklet.serial.in_(chunk))):
             found[row.serial] = _booklet_row(row)
-    unknown = [s for s in serials if s not in found]
-    if unknown:
-        raise InvalidData(f"Le carnet {unknown[0]} est inconnu du registre.", {"carnets": unknown[0]})
-    return [found[s] for s in serials]
+    return found
 
 
 def booklets_by_id(session, campaign_id, ids):
@@ -147,6 +153,17 @@ def beneficiary(session, campaign_id, identifier):
     return session.execute(select(LedgerBeneficiary).where(LedgerBeneficiary.campaign_id == campaign_id,
                                                            LedgerBeneficiary.identifier == identifier)
                            ).scalar_one_or_none()
+
+
+def beneficiaries(session, campaign_id, identifiers):
+    """{identifier: LedgerBeneficiary} of those of `identifiers` the campaign knows."""
+    identifiers = sorted(set(identifiers))
+    found = {}
+    for start in range(0, len(identifiers), CHUNK):
+        found.update((row.identifier, row) for row in session.execute(select(LedgerBeneficiary).where(
+            LedgerBeneficiary.campaign_id == campaign_id,
+            LedgerBeneficiary.identifier.in_(identifiers[start:start + CHUNK]))).scalars())
+    return found
 
 
 def handed_passes(session, campaign_id):

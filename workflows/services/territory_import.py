@@ -24,7 +24,7 @@ COLUMNS = {   # the file's column (normalised) -> the field
 COLUMN_OF = {"code": "code", "name": "nom", "kind": "type", "population": "population",
              "population_year": "annee_population", "time_zone": "fuseau_horaire", "operator": "operateur",
              "hubs": "observe_par"}
-LAYOUT = Layout(COLUMNS, ("code", "nom", "type"), COLUMN_OF, "territoires", "code;nom;type")
+LAYOUT = Layout(COLUMNS, ("code", "name", "kind"), COLUMN_OF, "territoires", "code;nom;type")
 
 
 def import_territories(app, actor, content: bytes):
