@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..domain.allocation import allocation_for
+from ..domain.allocation import allocation_for, default_allocation_rules
 from ..domain.booklet_register import serials_of
 from ..domain.errors import DomainError
 from ..domain.ledger_rules import (
@@ -28,7 +28,7 @@ from . import ledger_facts as facts
 from .ledger_campaigns import (  # noqa: F401 (one entry point)
     add_prescriber, open_campaign, receive_range, record_credit, record_statement,
 )
-from .ledger_figures import campaign_figures  # noqa: F401
+from .ledger_figures import campaign_figures, campaigns, holdings  # noqa: F401
 from .ledger_writes import add_endowed, add_received, journal, recording, write_move
 
 MANAGERS = frozenset({"director"})
@@ -126,6 +126,11 @@ def pseudonym(typed):
                           "ou « . », sans espace (un pseudonyme, jamais un nom).",
                           {"identifiant": "identifiant invalide"})
     return typed
+
+
+def publics():
+    """[(public, its French label)] of the allocation rules, for a form's choices."""
+    return sorted({(r.public, r.label) for r in default_allocation_rules()}, key=lambda p: p[1])
 
 
 def clipped(text, length):
