@@ -311,8 +311,9 @@ PATHS = {
 
 
 def openapi_document(app=None):
+    from . import ledger_openapi   # its parts are written with this module's helpers
     paths = {}
-    for path, operations in PATHS.items():
+    for path, operations in {**PATHS, **ledger_openapi.PATHS}.items():
         paths[path] = {}
         for method, op in operations.items():
             op = dict(op, operationId=f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}")
@@ -327,7 +328,7 @@ def openapi_document(app=None):
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **ledger_openapi.SCHEMAS},
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer",
                                "description": "jeton de POST /auth/token (valable 8 h par défaut)"},
