@@ -1,5 +1,5 @@
 """The ledger's part of the OpenAPI document (server/api/ledger_routes.py)."""
-from .openapi import (
+from .openapi_parts import (
     BOOLEAN, IDENTIFIER, INTEGER, NULLABLE_STRING, STRING, json_content, obj, operation, path_parameter,
     query_parameter, ref,
 )

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..domain.ledger_rules import MoveKind, Place
+from ..errors import InvalidData, NotFound
 from ..store.models import (
     LedgerAgent, LedgerBeneficiary, LedgerBooklet, LedgerCampaign, LedgerMove, LedgerPrescriber, LedgerStatement,
 )
@@ -106,7 +107,10 @@ def holdings(app, campaign_id, actor, prescriber, recent=20):
     """What a prescriber holds now (its booklets per size, their numbers) and its last handouts."""
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor, what="consulter")
-        by = facts.prescriber(session, campaign.id, prescriber)
+        try:
+            by = facts.prescriber(session, campaign.id, prescriber)
+        except InvalidData as unknown:   # what is asked for is not there, rather than a wrong value
+            raise NotFound(unknown.message) from None
         held = session.execute(select(LedgerBooklet.serial, LedgerBooklet.size).where(
             LedgerBooklet.prescriber_id == by.id, LedgerBooklet.place == Place.PRESCRIBER.value)
             .order_by(LedgerBooklet.size.desc(), LedgerBooklet.serial)).all()
@@ -124,6 +128,6 @@ def holdings(app, campaign_id, actor, prescriber, recent=20):
         sizes.setdefault(str(size), []).append(serial)
     return {"campagne": campaign.id, "territoire": campaign.territory, "prescripteur": by.name,
             "carnets": {size: len(serials) for size, serials in sizes.items()}, "numeros": sizes,
-            "confies": {str(k): v for k, v in by.mandate.entrusted.items()},
+            "confies": {str(k): v for k, v in sorted(by.mandate.entrusted.items(), reverse=True)},
             "remises": [{"mouvement": m.id, "date": m.happened_on.isoformat(), "beneficiaire": m.identifier,
                          "public": m.public, "carnets": m.booklets, "passes": m.passes} for m in handouts]}
