@@ -59,7 +59,8 @@ def _page(campaign_id, prescriber, status=200, **context):
 @login_required
 def record(campaign_id, action):
     form = request.form.to_dict()
-    form["carnets"] = " ".join(request.form.getlist("carnets"))
+    serials = [s for typed in request.form.getlist("carnets") for s in typed.split()]
+    form["carnets"] = "".join(f"{s}\n" for s in serials)   # shown again one a line, ready for the next scan
     form["qpv"] = "oui" if form.get("qpv") else "non"
     read, service = RECORDS[action]
     prescriber = form.get("prescripteur") or form.get("source")

@@ -52,7 +52,7 @@ def test_a_refused_handout_keeps_the_values_and_names_the_field(client, conventi
         "identifiant": "PLIE-7", "commune": "Le Robert", "date": "2027-03-10"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert ('aria-invalid="true" aria-describedby="remise-carnets-error">CAPN10-000001\nCAPN10-000019</textarea>'
+    assert ('aria-invalid="true" aria-describedby="remise-carnets-error">CAPN10-000001\nCAPN10-000019\n</textarea>'
             in page)
     assert '<p class="field-error" id="remise-carnets-error">Le carnet CAPN10-000019 n&#39;est pas chez CCAS : il est en stock' in page
     assert 'value="PLIE-7"' in page and 'value="Le Robert"' in page
