@@ -10,8 +10,9 @@ month) and the campaign's figures.
 
 Prints a few lines, then as its last line the JSON of issue 12:
 {"handout_ms_p50", "handout_ms_p99", "csv_rows_per_s", "step_before_ms", "step_after_ms",
- "instance_data_kb", "db_mb"}. Not measured yet (null): csv_rows_per_s (no CSV import yet),
-step_before_ms / step_after_ms and instance_data_kb (the processes do not refer to the
+ "instance_data_kb", "db_mb"}. csv_rows_per_s: the lines of the spreadsheets imported (the
+handouts of one prescriber in 5, the issuer's statements) per second of import. Not measured yet
+(null): step_before_ms / step_after_ms and instance_data_kb (the processes do not refer to the
 campaign yet).
 
 usage: python bench/ledger.py [--sqlite] [--beneficiaries 2000] [--prescribers 20]
@@ -39,12 +40,14 @@ from sqlalchemy import text  # noqa: E402
 from workflows.config import Settings  # noqa: E402
 from workflows.services import ledger, open_conventio  # noqa: E402
 from workflows.services.actors import Actor  # noqa: E402
+from workflows.services.ledger_import import import_handouts, import_statements  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CONVENTIO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TERRITORY = "SYN"
 DIRECTOR = Actor("bench-direction", frozenset({"director"}), frozenset({TERRITORY}))
 FINANCE = Actor("bench-finances", frozenset({"finance"}), frozenset({TERRITORY}))
 OPENING = date(2027, 3, 1)
+CSV_EVERY = 5   # one prescriber in 5 imports its handouts as a spreadsheet instead
 
 
 class ThrowAwayPostgres:
@@ -90,7 +93,8 @@ def build(app, prescribers, people):
 
 
 def handouts(app, campaign, plan):
-    """Every handout, one call each, timed; spread over the campaign's months."""
+    """Every handout, spread over the campaign's months: one service call each, timed, except those
+    of one prescriber in CSV_EVERY, which import them as a spreadsheet (rows per second)."""
     held = {n: {10: [], 5: []} for n, _, _ in plan}
     with app.db.sessions() as session:
         for name, size, serial in session.execute(text(
@@ -105,25 +109,35 @@ def handouts(app, campaign, plan):
             for renewal in range(2):
                 calls.append((n, "senior", [held[n][5][2 * i + renewal]], f"S{n:03d}-{i:05d}"))
     days = (date(2027, 12, 31) - OPENING).days
-    times = []
+    times, sheets = [], {}
     for k, (n, public, serials, person) in enumerate(calls):
         on = OPENING + timedelta(days=k * days // max(1, len(calls)))
+        band = "60-74" if public == "senior" else "26-44"
+        if n % CSV_EVERY == CSV_EVERY - 1:
+            sheets.setdefault(n, []).append(f"Prescripteur {n:03d};{person};{public};{band};Versailles;non;"
+                                            f"{on:%d/%m/%Y};{' '.join(serials)}")
+            continue
         started = time.perf_counter()
         ledger.hand_out(app, campaign, agent(n), prescriber=f"Prescripteur {n:03d}", public=public, on=on,
-                        serials=serials, identifier=person, age_band="60-74" if public == "senior" else "26-44",
-                        commune="Versailles")
+                        serials=serials, identifier=person, age_band=band, commune="Versailles")
         times.append((time.perf_counter() - started) * 1000)
-    return times
+    rows, started = 0, time.perf_counter()
+    for n, lines in sheets.items():
+        content = ("prescripteur;identifiant;public;tranche_age;commune;qpv;date;carnets\n" + "\n".join(lines)).encode()
+        rows += import_handouts(app, campaign, agent(n), content)["handouts"]
+    return times, rows, time.perf_counter() - started
 
 
 def statements(app, campaign, places, months, handed_passes):
+    """The issuer's statements of every place and month, imported as one CSV file: (rows, seconds)."""
     per_statement = handed_passes // (2 * places * months)   # about half the passes are used
-    month = OPENING
+    month, lines = OPENING, ["lieu;mois;passes"]
     for _ in range(months):
-        for place in range(places):
-            ledger.record_statement(app, campaign, FINANCE, place=f"Lieu {place:02d}", month=f"{month:%Y-%m}",
-                                    passes=per_statement)
+        lines += [f"Lieu {place:02d};{month:%Y-%m};{per_statement}" for place in range(places)]
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    started = time.perf_counter()
+    done = import_statements(app, campaign, FINANCE, "\n".join(lines).encode("cp1252"))
+    return done["statements"], time.perf_counter() - started
 
 
 def database_mb(app, url):
@@ -145,17 +159,20 @@ def run(url, data_dir, args):
         started = time.perf_counter()
         campaign, plan = build(app, args.prescribers, args.beneficiaries)
         print(f"campagne construite en {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        times = handouts(app, campaign, plan)
-        print(f"{len(times)} remises en {sum(times) / 1000:.1f} s", file=sys.stderr)
+        times, csv_rows, csv_seconds = handouts(app, campaign, plan)
+        print(f"{len(times)} remises une à une en {sum(times) / 1000:.1f} s ; {csv_rows} remises importées "
+              f"(CSV) en {csv_seconds:.1f} s", file=sys.stderr)
         handed = ledger.campaign_figures(app, campaign, DIRECTOR)["passes_remis"]
-        statements(app, campaign, args.places, args.months, handed)
+        statement_rows, statement_seconds = statements(app, campaign, args.places, args.months, handed)
+        print(f"{statement_rows} relevés importés (CSV) en {statement_seconds:.2f} s", file=sys.stderr)
+        rows_per_s = (csv_rows + statement_rows) / (csv_seconds + statement_seconds)
         started = time.perf_counter()
         figures = ledger.campaign_figures(app, campaign, DIRECTOR)
         figures_ms = (time.perf_counter() - started) * 1000
         print(f"chiffres de la campagne en {figures_ms:.0f} ms, {len(json.dumps(figures)) / 1000:.1f} Ko ; "
               f"{figures['passes_remis']} pass remis, {figures['passes_encaisses']} encaissés", file=sys.stderr)
         return {"handout_ms_p50": round(statistics.median(times), 2), "handout_ms_p99": round(percentile(times, 99), 2),
-                "csv_rows_per_s": None, "step_before_ms": None, "step_after_ms": None, "instance_data_kb": None,
+                "csv_rows_per_s": round(rows_per_s), "step_before_ms": None, "step_after_ms": None, "instance_data_kb": None,
                 "db_mb": round(database_mb(app, url), 1)}
     finally:
         app.close()

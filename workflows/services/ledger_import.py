@@ -26,7 +26,7 @@ from . import ledger_input
 from .csv_files import Layout, read_rows, refusal, where
 from .ledger import allocation_rule, clipped, pseudonym
 from .ledger_campaigns import HANDED_OUT, STATEMENT_ROLES, add_redeemed, earlier_redemptions, pass_ids_of
-from .ledger_writes import add_received, journal, recording
+from .ledger_writes import add_received, insert_all, journal, recording
 
 HANDOUT_COLUMNS = ("prescripteur", "identifiant", "public", "tranche_age", "commune", "qpv", "date", "carnets")
 HANDOUTS = Layout(
@@ -149,12 +149,10 @@ def _write_people(step, campaign, actor, people):
     read (a concurrent handout to one of them makes the import lose)."""
     new = [(i, p) for i, p in people.items() if p.read is None]
     if new:
-        inserted = step.session.execute(
-            insert(LedgerBeneficiary).returning(LedgerBeneficiary.id, sort_by_parameter_order=True),
-            [{"campaign_id": campaign.id, "identifier": i, "public": p.public,
+        inserted = insert_all(step, LedgerBeneficiary, [{"campaign_id": campaign.id, "identifier": i, "public": p.public,
               "age_band": clipped(p.values["age_band"], 20), "commune": clipped(p.values["commune"], 200),
               "priority_area": p.values["priority_area"], "booklets": p.count, "created_by": actor.username,
-              "created_at": step.now} for i, p in new]).scalars().all()
+              "created_at": step.now} for i, p in new])
         for (_, person), new_id in zip(new, inserted):
             person.id = new_id
     for person in people.values():
@@ -164,11 +162,11 @@ def _write_people(step, campaign, actor, people):
 
 
 def _write_moves(step, campaign, actor, moves, people):
-    ids = step.session.execute(insert(LedgerMove).returning(LedgerMove.id, sort_by_parameter_order=True), [
+    ids = insert_all(step, LedgerMove, [
         {"campaign_id": campaign.id, "kind": MoveKind.TO_BENEFICIARY.value, "happened_on": m["on"],
          "from_prescriber_id": m["by"].id, "beneficiary_id": people[m["identifier"]].id,
          "booklets": len(m["rows"]), "passes": sum(r.size for r in m["rows"]), "recorded_by": actor.username,
-         "recorded_at": step.now} for m in moves]).scalars().all()
+         "recorded_at": step.now} for m in moves])
     step.session.execute(insert(LedgerMoveBooklet), [
         {"move_id": move_id, "booklet_id": r.id, "seq": r.seq + 1} for move_id, m in zip(ids, moves) for r in m["rows"]])
     final = {r.id: (r, m) for m in moves for r in m["rows"]}
@@ -218,10 +216,10 @@ def import_statements(app, campaign_id, actor, content: bytes):
             checked.append(dict(line, place=done.place))
     _refuse(problems)
     with recording(app, "Un autre relevé vient d’être enregistré dans cette campagne : rechargez et recommencez.") as step:
-        ids = step.session.execute(insert(LedgerStatement).returning(LedgerStatement.id, sort_by_parameter_order=True), [
+        ids = insert_all(step, LedgerStatement, [
             {"campaign_id": campaign.id, "place": line["place"], "month": str(line["month"]), "passes": line["passes"],
              "workshops": line["workshops"], "recorded_by": actor.username, "recorded_at": step.now}
-            for line in checked]).scalars().all()
+            for line in checked])
         redeemed = [{"statement_id": i, "booklet_id": booklets[p.booklet_serial].id, "pass_number": p.number}
                     for i, line in zip(ids, checked) for p in line["ids"]]
         if redeemed:
