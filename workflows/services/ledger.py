@@ -100,14 +100,15 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     _checked(check_handout, [r.facts for r in rows], by.name, on, allocation_rule(public, on, campaign.territory),
              previous)
     with recording(app) as step:
-        if person is None:
+        if person is None:   # a new person: created with the booklets of this handout
             person = LedgerBeneficiary(campaign_id=campaign.id, identifier=identifier, public=public,
                                        age_band=clipped(age_band, 20), commune=clipped(commune, 200),
-                                       priority_area=bool(priority_area), booklets=0,
+                                       priority_area=bool(priority_area), booklets=len(rows),
                                        created_by=actor.username, created_at=step.now)
             step.session.add(person)
             step.session.flush()
-        add_received(step, person.id, previous, len(rows))
+        else:
+            add_received(step, person.id, previous, len(rows))
         move = write_move(step, campaign, actor, MoveKind.TO_BENEFICIARY, rows, on, place=Place.BENEFICIARY,
                           prescriber_id=by.id, beneficiary_id=person.id, from_prescriber_id=by.id)
         journal(step, campaign, actor, f"Remise de {len(rows)} carnet(s) par {by.name} à {identifier}",

@@ -138,12 +138,16 @@ def _booklet_row(row):
 
 def prescriber(session, campaign_id, name, field="prescripteur"):
     """The prescriber and its convention de mandat; InvalidData when the campaign does not know it."""
-    row = session.execute(select(LedgerPrescriber).where(LedgerPrescriber.campaign_id == campaign_id,
-                                                         LedgerPrescriber.name == name)).scalar_one_or_none()
-    if row is None:
+    rows = session.execute(   # the prescriber with its formats, in one query
+        select(LedgerPrescriber.id, LedgerPrescriber.name, LedgerPrescriber.executory_on, LedgerMandate.booklet_size,
+               LedgerMandate.booklets, LedgerMandate.endowed)
+        .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
+        .where(LedgerPrescriber.campaign_id == campaign_id, LedgerPrescriber.name == name)).all()
+    if not rows:
         raise InvalidData(f"Le prescripteur « {name} » n’est pas enregistré dans cette campagne : aucune "
                           "convention de mandat connue.", {field: "prescripteur inconnu"})
-    formats = session.execute(select(LedgerMandate).where(LedgerMandate.prescriber_id == row.id)).scalars().all()
+    formats = [r for r in rows if r.booklet_size is not None]
+    row = rows[0]
     mandate = Mandate(row.name, row.executory_on, {m.booklet_size: m.booklets for m in formats},
                       {m.booklet_size: m.endowed for m in formats})
     return PrescriberRow(row.id, row.name, mandate)
