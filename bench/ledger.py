@@ -10,7 +10,8 @@ month) and the campaign's figures.
 
 Prints a few lines, then as its last line the JSON of issue 12:
 {"handout_ms_p50", "handout_ms_p99", "csv_rows_per_s", "step_before_ms", "step_after_ms",
- "instance_data_kb", "db_mb"}. Not measured yet (null): csv_rows_per_s (no CSV import yet).
+ "instance_data_kb", "db_mb"}. csv_rows_per_s: the lines of the spreadsheets imported (the
+handouts of one prescriber in 5, the issuer's statements) per second of import.
 The steps are those of the territory's distribution process (bpmn/distribution.bpmn), tied to
 the campaign: step_before_ms is the median of completing each prescriber's closing step while it
 still holds its booklets, before any handout (the gate reads the ledger's figures and
@@ -47,6 +48,7 @@ from workflows.services.actors import Actor  # noqa: E402
 from workflows.services.deploy import deploy_paths  # noqa: E402
 from workflows.services.instances import get_instance, start_instance  # noqa: E402
 from workflows.services.tasks import complete_task, list_tasks  # noqa: E402
+from workflows.services.ledger_import import import_handouts, import_statements  # noqa: E402
 
 POSTGRES_URL = os.environ.get("CONVENTIO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TERRITORY = "SYN"
@@ -54,6 +56,7 @@ DIRECTOR = Actor("bench-direction", frozenset({"director"}), frozenset({TERRITOR
 FINANCE = Actor("bench-finances", frozenset({"finance"}), frozenset({TERRITORY}))
 ADMIN = Actor("bench-admin", frozenset({"admin"}), display_name="Administrateur")
 OPENING = date(2027, 3, 1)
+CSV_EVERY = 5   # one prescriber in 5 imports its handouts as a spreadsheet instead
 
 
 class ThrowAwayPostgres:
@@ -99,7 +102,8 @@ def build(app, prescribers, people, instance_id=None):
 
 
 def handouts(app, campaign, plan):
-    """Every handout, one call each, timed; spread over the campaign's months."""
+    """Every handout, spread over the campaign's months: one service call each, timed, except those
+    of one prescriber in CSV_EVERY, which import them as a spreadsheet (rows per second)."""
     held = {n: {10: [], 5: []} for n, _, _ in plan}
     with app.db.sessions() as session:
         for name, size, serial in session.execute(text(
@@ -114,15 +118,23 @@ def handouts(app, campaign, plan):
             for renewal in range(2):
                 calls.append((n, "senior", [held[n][5][2 * i + renewal]], f"S{n:03d}-{i:05d}"))
     days = (date(2027, 12, 31) - OPENING).days
-    times = []
+    times, sheets = [], {}
     for k, (n, public, serials, person) in enumerate(calls):
         on = OPENING + timedelta(days=k * days // max(1, len(calls)))
+        band = "60-74" if public == "senior" else "26-44"
+        if n % CSV_EVERY == CSV_EVERY - 1:
+            sheets.setdefault(n, []).append(f"Prescripteur {n:03d};{person};{public};{band};Versailles;non;"
+                                            f"{on:%d/%m/%Y};{' '.join(serials)}")
+            continue
         started = time.perf_counter()
         ledger.hand_out(app, campaign, agent(n), prescriber=f"Prescripteur {n:03d}", public=public, on=on,
-                        serials=serials, identifier=person, age_band="60-74" if public == "senior" else "26-44",
-                        commune="Versailles")
+                        serials=serials, identifier=person, age_band=band, commune="Versailles")
         times.append((time.perf_counter() - started) * 1000)
-    return times
+    rows, started = 0, time.perf_counter()
+    for n, lines in sheets.items():
+        content = ("prescripteur;identifiant;public;tranche_age;commune;qpv;date;carnets\n" + "\n".join(lines)).encode()
+        rows += import_handouts(app, campaign, agent(n), content)["handouts"]
+    return times, rows, time.perf_counter() - started
 
 
 # --- the territory's distribution process, tied to the campaign ----------------------------
@@ -201,13 +213,15 @@ def instance_data_kb(app, instance_id):
 
 
 def statements(app, campaign, places, months, handed_passes):
+    """The issuer's statements of every place and month, imported as one CSV file: (rows, seconds)."""
     per_statement = handed_passes // (2 * places * months)   # about half the passes are used
-    month = OPENING
+    month, lines = OPENING, ["lieu;mois;passes"]
     for _ in range(months):
-        for place in range(places):
-            ledger.record_statement(app, campaign, FINANCE, place=f"Lieu {place:02d}", month=f"{month:%Y-%m}",
-                                    passes=per_statement)
+        lines += [f"Lieu {place:02d};{month:%Y-%m};{per_statement}" for place in range(places)]
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    started = time.perf_counter()
+    done = import_statements(app, campaign, FINANCE, "\n".join(lines).encode("cp1252"))
+    return done["statements"], time.perf_counter() - started
 
 
 def database_mb(app, url):
@@ -233,10 +247,13 @@ def run(url, data_dir, args):
         complete_task(app, dotations, {"date_remise_prescripteurs": f"{OPENING}"}, ADMIN)
         print(f"campagne construite en {time.perf_counter() - started:.1f} s", file=sys.stderr)
         before = timed_steps(app, closing_tasks(app, instance_id))   # sent back: booklets still held
-        times = handouts(app, campaign, plan)
-        print(f"{len(times)} remises en {sum(times) / 1000:.1f} s", file=sys.stderr)
+        times, csv_rows, csv_seconds = handouts(app, campaign, plan)
+        print(f"{len(times)} remises une à une en {sum(times) / 1000:.1f} s ; {csv_rows} remises importées "
+              f"(CSV) en {csv_seconds:.1f} s", file=sys.stderr)
         handed = ledger.campaign_figures(app, campaign, DIRECTOR)["passes_remis"]
-        statements(app, campaign, args.places, args.months, handed)
+        statement_rows, statement_seconds = statements(app, campaign, args.places, args.months, handed)
+        print(f"{statement_rows} relevés importés (CSV) en {statement_seconds:.2f} s", file=sys.stderr)
+        rows_per_s = (csv_rows + statement_rows) / (csv_seconds + statement_seconds)
         last = last_handouts(app, campaign)
         held_back(app, campaign, last)
         after = timed_steps(app, closing_tasks(app, instance_id))    # sent back again: the last booklets held
@@ -250,7 +267,7 @@ def run(url, data_dir, args):
         print(f"chiffres de la campagne en {figures_ms:.0f} ms, {len(json.dumps(figures)) / 1000:.1f} Ko ; "
               f"{figures['passes_remis']} pass remis, {figures['passes_encaisses']} encaissés", file=sys.stderr)
         return {"handout_ms_p50": round(statistics.median(times), 2), "handout_ms_p99": round(percentile(times, 99), 2),
-                "csv_rows_per_s": None, "step_before_ms": round(statistics.median(before), 2),
+                "csv_rows_per_s": round(rows_per_s), "step_before_ms": round(statistics.median(before), 2),
                 "step_after_ms": round(statistics.median(after), 2),
                 "instance_data_kb": round(instance_data_kb(app, instance_id), 1),
                 "db_mb": round(database_mb(app, url), 1)}

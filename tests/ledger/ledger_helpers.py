@@ -14,8 +14,8 @@ RECEIVED = date(2027, 2, 1)
 EXECUTORY = date(2027, 2, 15)
 
 
-def small_campaign(app):
-    campaign = ledger.open_campaign(app, "CAPN", DIRECTOR)["id"]
+def small_campaign(app, instance_id=None):
+    campaign = ledger.open_campaign(app, "CAPN", DIRECTOR, instance_id=instance_id)["id"]
     ledger.add_prescriber(app, campaign, DIRECTOR, name="CCAS", formats={10: 12, 5: 4}, executory_on=EXECUTORY,
                           agents=[AGENT.username])
     ledger.add_prescriber(app, campaign, DIRECTOR, name="Pôle emploi", formats={10: 12}, executory_on=EXECUTORY,

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
+from ledger_campaign import SPRING, campaign_in_cap_nord
 from web_helpers import web_settings
 from server import create_app
 from server.api.openapi import PATHS
@@ -19,6 +20,7 @@ from start_data import CAP_NORD
 from web_helpers import actor, api_token
 from workflows.documents.examples import EXAMPLES
 from workflows.services.documents import generate_documents
+from workflows.services import ledger
 from workflows.services.instances import start_instance
 from workflows.services.tasks import list_tasks
 
@@ -32,7 +34,10 @@ WITH_INPUT = [f"{method.upper()} {path}" for path, methods in PATHS.items() for 
 # may still be a 422, which the document says.
 CHECKED_BEYOND_THE_DOCUMENT = {"POST /processes/{process_id}/instances", "POST /tasks/{task_id}/complete",
                                "POST /instances/{instance_id}/documents",
-                               "GET /dashboard/exports/{table}"}   # some tables are of one territory: name it
+                               "GET /dashboard/exports/{table}",   # some tables are of one territory: name it
+                               # the ledger's records and imports: checked by its rules against the ledger
+                               *(f"POST /campaigns/{{campaign_id}}/{what}" for what in (
+                                   "handouts", "returns", "transfers", "imports/handouts", "imports/statements"))}
 CASES = [(label, GenerationMode.POSITIVE) for label in OPERATIONS] + \
         [(label, GenerationMode.NEGATIVE) for label in WITH_INPUT]
 
@@ -47,9 +52,13 @@ def fuzzed(conventio):
                            territory="cap-nord")
     [document] = generate_documents(conventio, fresh["id"], "lettre_rejet", legal)[:1]
     [ready] = list_tasks(conventio, legal, instance_id=fresh["id"])
+    campaign = campaign_in_cap_nord(conventio)
+    handout = ledger.hand_out(conventio, campaign, actor(conventio, "prescripteur"), prescriber="CCAS", public="senior",
+                              on=SPRING, serials=["CAPN05-000001"])
     app = create_app(conventio=conventio, test_config={"TESTING": False, "WEB_SETTINGS": web_settings()})
     real = {"instance_id": fresh["id"], "document_id": document["id"], "task_id": ready["id"],
-            "process_id": "convention_anct", "username": "juriste", "code": "cap-nord", "table": "formats"}
+            "process_id": "convention_anct", "username": "juriste", "code": "cap-nord", "table": "formats",
+            "campaign_id": campaign, "move_id": handout["move"]}
     return app, api_token(app.test_client(), "juriste"), real
 
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from server.cli import main
+from ledger_campaign import campaign_in_cap_nord
 from start_data import CAP_NORD
 from web_helpers import PASSWORD, USER_OF_ROLE, actor, anct_convention_at_review, api_token, login, post
 from workflows.documents.examples import EXAMPLES
@@ -20,8 +21,8 @@ from workflows.services.actors import Actor
 from workflows.services.instances import start_instance
 from workflows.services.territories import add_territory
 from workflows.services.users import add_user
-from workflows.store.models import (AuditEntry, GeneratedDocument, ProcessDefinition, ProcessInstance, TaskClaim,
-                                    UserAccount)
+from workflows.store.models import (AuditEntry, GeneratedDocument, LedgerBeneficiary, LedgerMove, ProcessDefinition,
+                                    ProcessInstance, TaskClaim, UserAccount)
 
 ALLOWED = {   # action -> roles allowed; any other role gets 403
     "open the director's review": {"director", "admin"},
@@ -33,6 +34,7 @@ ALLOWED = {   # action -> roles allowed; any other role gets 403
     "add a user": {"admin"},
     "disable a user": {"admin"},
     "generate a document": {"legal", "admin"},
+    "hand out a booklet": {"prescriber", "admin"},   # its prescriber's agent (the demo's prescripteur)
 }
 SECRET_TITLE = "Dossier confidentiel des Yvelines"
 ADMIN = Actor("admin", frozenset({"admin"}))
@@ -40,7 +42,7 @@ HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
 BROKEN_MODEL = b"<bpmn:definitions/>"
 
 
-def attempt(client, token, action, instance_id, review_id):
+def attempt(client, token, action, instance_id, review_id, campaign):
     """The status of one action; allowed ones are made to fail validation when they would write."""
     from io import BytesIO
     if action == "open the director's review":
@@ -68,6 +70,12 @@ def attempt(client, token, action, instance_id, review_id):
         page = post(client, f"/instances/{instance_id}/documents", {"template": "inconnu"})
         assert page.status_code == api.status_code, (page.status_code, api.status_code)
         return api.status_code, 404
+    if action == "hand out a booklet":   # the API, then the page: a booklet the ledger does not know
+        handout = {"prescripteur": "CCAS", "public": "senior", "carnets": "CAPN10-999999", "date": "2027-03-10"}
+        api = client.post(f"/api/v1/campaigns/{campaign}/handouts", headers=token, json=handout)
+        page = post(client, f"/registre/{campaign}/remise", handout)
+        assert page.status_code == api.status_code, (page.status_code, api.status_code)
+        return api.status_code, 422
     raise AssertionError(action)
 
 
@@ -76,7 +84,7 @@ def state(conventio, instance_id):
     with conventio.db.sessions() as session:
         counted = tuple(session.execute(select(func.count()).select_from(model)).scalar()
                         for model in (ProcessInstance, ProcessDefinition, UserAccount, TaskClaim,
-                                      GeneratedDocument, AuditEntry))
+                                      GeneratedDocument, AuditEntry, LedgerMove, LedgerBeneficiary))
         active = session.execute(select(func.count()).where(UserAccount.active.is_(True))).scalar()
         return session.get(ProcessInstance, instance_id).version, counted, active
 
@@ -84,12 +92,13 @@ def state(conventio, instance_id):
 @pytest.mark.parametrize("role", sorted(ROLE_LABELS))
 def test_rights_matrix(role, client, conventio):
     instance_id, review_id = anct_convention_at_review(conventio)
+    campaign = campaign_in_cap_nord(conventio)
     username = USER_OF_ROLE[role]
     login(client, username)
     token = api_token(client, username)
     for action, roles in ALLOWED.items():
         before = state(conventio, instance_id)
-        status, allowed_status = attempt(client, token, action, instance_id, review_id)
+        status, allowed_status = attempt(client, token, action, instance_id, review_id, campaign)
         assert status == (allowed_status if role in roles else 403), (role, action, status)
         if role not in roles:
             assert state(conventio, instance_id) == before, f"refused « {action} » changed something"
@@ -112,6 +121,7 @@ CLI_REFUSALS = {
     "add a user": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
     "disable a user": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
     "generate a document": "Erreur : Seul le service juridique peut générer un document à la demande.",
+    "hand out a booklet": "Erreur : Vous n’êtes pas enregistré(e) comme agent du prescripteur « CCAS ».",
 }
 
 
@@ -120,7 +130,7 @@ def run_cli(conventio, *args, input=None):
     return CliRunner().invoke(main, list(args), obj=conventio, input=input)
 
 
-def cli_attempt(conventio, username, action, instance_id, review_id, model):
+def cli_attempt(conventio, username, action, instance_id, review_id, model, campaign):
     """(the command's result, what it gives when allowed: exit 0, or the start of the refusal of
     invalid data the allowed ones are made to fail with, as on the page)."""
     as_user = ("--as", username)
@@ -145,6 +155,10 @@ def cli_attempt(conventio, username, action, instance_id, review_id, model):
     if action == "generate a document":
         return (run_cli(conventio, "documents", "generate", str(instance_id), "inconnu", *as_user),
                 "Erreur : Modèle de document inconnu")
+    if action == "hand out a booklet":
+        return (run_cli(conventio, "ledger", "handout", str(campaign), "--data", json.dumps(
+            {"prescripteur": "CCAS", "public": "senior", "carnets": "CAPN10-999999", "date": "2027-03-10"}), *as_user),
+                "Erreur : Le carnet CAPN10-999999 est inconnu du registre.")
     raise AssertionError(action)
 
 
@@ -152,11 +166,13 @@ def cli_attempt(conventio, username, action, instance_id, review_id, model):
 def test_rights_matrix_from_the_command_line(role, conventio, tmp_path):
     """The same matrix through `conventio … --as USER`: the same outcome as the page and the API."""
     instance_id, review_id = anct_convention_at_review(conventio)
+    campaign = campaign_in_cap_nord(conventio)
     (tmp_path / "x.bpmn").write_bytes(BROKEN_MODEL)
     username = USER_OF_ROLE[role]
     for action, roles in ALLOWED.items():
         before = state(conventio, instance_id)
-        result, allowed_error = cli_attempt(conventio, username, action, instance_id, review_id, tmp_path / "x.bpmn")
+        result, allowed_error = cli_attempt(conventio, username, action, instance_id, review_id, tmp_path / "x.bpmn",
+                                            campaign)
         if role not in roles:
             assert (result.exit_code, result.stderr.strip()) == (1, CLI_REFUSALS[action]), (role, action)
             assert state(conventio, instance_id) == before, f"refused « {action} » changed something"

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..domain.allocation import allocation_for
+from ..domain.allocation import allocation_for, default_allocation_rules
 from ..domain.booklet_register import serials_of
 from ..domain.errors import DomainError
 from ..domain.ledger_rules import (
@@ -28,7 +28,7 @@ from . import ledger_facts as facts
 from .ledger_campaigns import (  # noqa: F401 (one entry point)
     add_prescriber, open_campaign, receive_range, record_credit, record_statement,
 )
-from .ledger_figures import campaign_figures  # noqa: F401
+from .ledger_figures import campaign_figures, campaigns, holdings  # noqa: F401
 from .ledger_writes import add_endowed, add_received, journal, recording, write_move
 
 MANAGERS = frozenset({"director"})
@@ -86,7 +86,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     public = (public or "").strip()
     if not public:
         raise InvalidData("Indiquez le public de la personne.", {"public": "champ obligatoire"})
-    identifier = _identifier(identifier)
+    identifier = pseudonym(identifier)
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
         by = facts.prescriber(session, campaign.id, prescriber)
@@ -97,16 +97,18 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
         raise InvalidData(f"La personne {identifier} est enregistrée au public « {person.public} », "
                           f"non « {public} ».", {"public": "public différent de celui déjà enregistré"})
     previous = person.booklets if person is not None else 0
-    _checked(check_handout, [r.facts for r in rows], by.name, on, _rule(public, on, campaign.territory), previous)
+    _checked(check_handout, [r.facts for r in rows], by.name, on, allocation_rule(public, on, campaign.territory),
+             previous)
     with recording(app) as step:
-        if person is None:
+        if person is None:   # a new person: created with the booklets of this handout
             person = LedgerBeneficiary(campaign_id=campaign.id, identifier=identifier, public=public,
-                                       age_band=_short(age_band, 20), commune=_short(commune, 200),
-                                       priority_area=bool(priority_area), booklets=0,
+                                       age_band=clipped(age_band, 20), commune=clipped(commune, 200),
+                                       priority_area=bool(priority_area), booklets=len(rows),
                                        created_by=actor.username, created_at=step.now)
             step.session.add(person)
             step.session.flush()
-        add_received(step, person.id, previous, len(rows))
+        else:
+            add_received(step, person.id, previous, len(rows))
         move = write_move(step, campaign, actor, MoveKind.TO_BENEFICIARY, rows, on, place=Place.BENEFICIARY,
                           prescriber_id=by.id, beneficiary_id=person.id, from_prescriber_id=by.id)
         journal(step, campaign, actor, f"Remise de {len(rows)} carnet(s) par {by.name} à {identifier}",
@@ -116,7 +118,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     return {**_move_result(move, rows), "beneficiary": identifier, "public": public}
 
 
-def _identifier(typed):
+def pseudonym(typed):
     if typed is None or not str(typed).strip():
         return "B-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(10))
     typed = str(typed).strip()
@@ -127,12 +129,17 @@ def _identifier(typed):
     return typed
 
 
-def _short(text, length):
+def publics():
+    """[(public, its French label)] of the allocation rules, for a form's choices."""
+    return sorted({(r.public, r.label) for r in default_allocation_rules()}, key=lambda p: p[1])
+
+
+def clipped(text, length):
     text = (text or "").strip()
     return text[:length] or None
 
 
-def _rule(public, on, territory):
+def allocation_rule(public, on, territory):
     try:
         return allocation_for(public, on, territory)
     except DomainError:

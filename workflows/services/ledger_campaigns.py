@@ -127,12 +127,12 @@ def record_statement(app, campaign_id, actor, *, place, month, passes, workshops
         month = Month.parse(month)
     except DomainError as error:
         raise facts.invalid(error, "mois") from None
-    redeemed = _pass_ids(pass_ids, passes)
+    redeemed = pass_ids_of(pass_ids, passes)
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor, STATEMENT_ROLES, "déclarer des passes encaissés dans")
         handed = facts.handed_passes(session, campaign.id)
         rows = {r.serial: r for r in facts.booklets(session, campaign.id, sorted({p.booklet_serial for p in redeemed}))}
-        earlier = _earlier_redemptions(session, [rows[p.booklet_serial].id for p in redeemed])
+        earlier = earlier_redemptions(session, [rows[p.booklet_serial].id for p in redeemed])
     last_day = month.next().first_day - timedelta(days=1)
     try:
         line = statement(place, month, passes, DEFAULT_FACE_VALUE, declared=campaign.redeemed_passes,
@@ -154,14 +154,14 @@ def record_statement(app, campaign_id, actor, *, place, month, passes, workshops
             step.session.execute(insert(LedgerRedemption), [
                 {"statement_id": row.id, "booklet_id": rows[p.booklet_serial].id, "pass_number": p.number}
                 for p in redeemed])
-        _add_redeemed(step, campaign, passes)
+        add_redeemed(step, campaign, passes)
         journal(step, campaign, actor, f"Relevé de {line.place} pour {month.label} : {passes} pass encaissé(s)",
                 {"releve": row.id, "lieu": line.place, "mois": str(month), "passes": passes})
         step.commit()
     return {"statement": row.id, "place": line.place, "month": str(month), "passes": passes}
 
 
-def _pass_ids(texts, passes):
+def pass_ids_of(texts, passes):
     ids = []
     for text in texts or ():
         serial, _, number = str(text).strip().rpartition("-")
@@ -177,7 +177,7 @@ def _pass_ids(texts, passes):
     return ids
 
 
-def _earlier_redemptions(session, booklet_ids):
+def earlier_redemptions(session, booklet_ids):
     found = {}
     for start in range(0, len(booklet_ids), facts.CHUNK):
         for booklet_id, number, month, place in session.execute(
@@ -188,7 +188,7 @@ def _earlier_redemptions(session, booklet_ids):
     return found
 
 
-def _add_redeemed(step, campaign, passes):
+def add_redeemed(step, campaign, passes):
     """From the total the ceiling was checked on: two places' statements never pass it together."""
     changed = step.session.execute(update(LedgerCampaign).where(
         LedgerCampaign.id == campaign.id, LedgerCampaign.redeemed_passes == campaign.redeemed_passes,

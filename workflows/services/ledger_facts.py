@@ -81,15 +81,21 @@ def require_agent(session, actor, prescriber):
 
 def booklets(session, campaign_id, serials):
     """The named booklets, in the order named; InvalidData naming the first unknown one."""
+    found = found_booklets(session, campaign_id, serials)
+    unknown = [s for s in serials if s not in found]
+    if unknown:
+        raise InvalidData(f"Le carnet {unknown[0]} est inconnu du registre.", {"carnets": unknown[0]})
+    return [found[s] for s in serials]
+
+
+def found_booklets(session, campaign_id, serials):
+    """{serial: BookletRow} of those of `serials` the campaign knows."""
     found = {}
     for start in range(0, len(serials), CHUNK):
         chunk = serials[start:start + CHUNK]
         for row in session.execute(_booklet_query(campaign_id).where(LedgerBooklet.serial.in_(chunk))):
             found[row.serial] = _booklet_row(row)
-    unknown = [s for s in serials if s not in found]
-    if unknown:
-        raise InvalidData(f"Le carnet {unknown[0]} est inconnu du registre.", {"carnets": unknown[0]})
-    return [found[s] for s in serials]
+    return found
 
 
 def booklets_by_id(session, campaign_id, ids):
@@ -132,12 +138,16 @@ def _booklet_row(row):
 
 def prescriber(session, campaign_id, name, field="prescripteur"):
     """The prescriber and its convention de mandat; InvalidData when the campaign does not know it."""
-    row = session.execute(select(LedgerPrescriber).where(LedgerPrescriber.campaign_id == campaign_id,
-                                                         LedgerPrescriber.name == name)).scalar_one_or_none()
-    if row is None:
+    rows = session.execute(   # the prescriber with its formats, in one query
+        select(LedgerPrescriber.id, LedgerPrescriber.name, LedgerPrescriber.executory_on, LedgerMandate.booklet_size,
+               LedgerMandate.booklets, LedgerMandate.endowed)
+        .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
+        .where(LedgerPrescriber.campaign_id == campaign_id, LedgerPrescriber.name == name)).all()
+    if not rows:
         raise InvalidData(f"Le prescripteur « {name} » n’est pas enregistré dans cette campagne : aucune "
                           "convention de mandat connue.", {field: "prescripteur inconnu"})
-    formats = session.execute(select(LedgerMandate).where(LedgerMandate.prescriber_id == row.id)).scalars().all()
+    formats = [r for r in rows if r.booklet_size is not None]
+    row = rows[0]
     mandate = Mandate(row.name, row.executory_on, {m.booklet_size: m.booklets for m in formats},
                       {m.booklet_size: m.endowed for m in formats})
     return PrescriberRow(row.id, row.name, mandate)
@@ -147,6 +157,17 @@ def beneficiary(session, campaign_id, identifier):
     return session.execute(select(LedgerBeneficiary).where(LedgerBeneficiary.campaign_id == campaign_id,
                                                            LedgerBeneficiary.identifier == identifier)
                            ).scalar_one_or_none()
+
+
+def beneficiaries(session, campaign_id, identifiers):
+    """{identifier: LedgerBeneficiary} of those of `identifiers` the campaign knows."""
+    identifiers = sorted(set(identifiers))
+    found = {}
+    for start in range(0, len(identifiers), CHUNK):
+        found.update((row.identifier, row) for row in session.execute(select(LedgerBeneficiary).where(
+            LedgerBeneficiary.campaign_id == campaign_id,
+            LedgerBeneficiary.identifier.in_(identifiers[start:start + CHUNK]))).scalars())
+    return found
 
 
 def handed_passes(session, campaign_id):

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..domain.ledger_rules import MoveKind, Place
+from ..errors import InvalidData, NotFound
 from ..store.models import (
-    LedgerBeneficiary, LedgerBooklet, LedgerCampaign, LedgerMove, LedgerPrescriber, LedgerStatement,
+    LedgerAgent, LedgerBeneficiary, LedgerBooklet, LedgerCampaign, LedgerMove, LedgerPrescriber, LedgerStatement,
 )
 from . import ledger_facts as facts
 
@@ -78,3 +79,55 @@ def _handouts_by_month(session, campaign_id):
         month["carnets"] += booklets
         month["passes"] += passes
     return dict(sorted(months.items()))
+
+
+def campaigns(app, actor):
+    """The campaigns of the territories the actor sees, each with its prescribers and those the
+    actor records for (every one for an administrator)."""
+    visible = actor.visible_territories
+    with app.db.sessions() as session:
+        query = select(LedgerCampaign).order_by(LedgerCampaign.territory, LedgerCampaign.id)
+        if visible is not None:
+            query = query.where(LedgerCampaign.territory.in_(sorted(visible)))
+        rows = session.execute(query).scalars().all()
+        names = {}
+        for campaign_id, name in session.execute(
+                select(LedgerPrescriber.campaign_id, LedgerPrescriber.name)
+                .where(LedgerPrescriber.campaign_id.in_([r.id for r in rows])).order_by(LedgerPrescriber.name)):
+            names.setdefault(campaign_id, []).append(name)
+        mine = set(session.execute(select(LedgerPrescriber.campaign_id, LedgerPrescriber.name)
+                                   .join(LedgerAgent, LedgerAgent.prescriber_id == LedgerPrescriber.id)
+                                   .where(LedgerAgent.username == actor.username)).all())
+    return [{"id": r.id, "territory": r.territory, "title": r.title, "instance_id": r.instance_id,
+             "prescribers": names.get(r.id, []),
+             "mine": [n for n in names.get(r.id, []) if actor.is_admin or (r.id, n) in mine]} for r in rows]
+
+
+def holdings(app, campaign_id, actor, prescriber, recent=20):
+    """What a prescriber holds now (its booklets per size, their numbers) and its last handouts."""
+    with app.db.sessions() as session:
+        campaign = facts.campaign_for(session, campaign_id, actor, what="consulter")
+        try:
+            by = facts.prescriber(session, campaign.id, prescriber)
+        except InvalidData as unknown:   # what is asked for is not there, rather than a wrong value
+            raise NotFound(unknown.message) from None
+        held = session.execute(select(LedgerBooklet.serial, LedgerBooklet.size).where(
+            LedgerBooklet.prescriber_id == by.id, LedgerBooklet.place == Place.PRESCRIBER.value)
+            .order_by(LedgerBooklet.size.desc(), LedgerBooklet.serial)).all()
+        correction = aliased(LedgerMove)
+        handouts = session.execute(
+            select(LedgerMove.id, LedgerMove.happened_on, LedgerMove.booklets, LedgerMove.passes,
+                   LedgerBeneficiary.identifier, LedgerBeneficiary.public)
+            .join(LedgerBeneficiary, LedgerBeneficiary.id == LedgerMove.beneficiary_id)
+            .outerjoin(correction, correction.corrects_move_id == LedgerMove.id)
+            .where(LedgerMove.from_prescriber_id == by.id, LedgerMove.kind == MoveKind.TO_BENEFICIARY.value,
+                   correction.id.is_(None))
+            .order_by(LedgerMove.id.desc()).limit(recent)).all()
+    sizes = {}
+    for serial, size in held:
+        sizes.setdefault(str(size), []).append(serial)
+    return {"campagne": campaign.id, "territoire": campaign.territory, "prescripteur": by.name,
+            "carnets": {size: len(serials) for size, serials in sizes.items()}, "numeros": sizes,
+            "confies": {str(k): v for k, v in sorted(by.mandate.entrusted.items(), reverse=True)},
+            "remises": [{"mouvement": m.id, "date": m.happened_on.isoformat(), "beneficiaire": m.identifier,
+                         "public": m.public, "carnets": m.booklets, "passes": m.passes} for m in handouts]}

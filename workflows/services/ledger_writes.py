@@ -8,7 +8,7 @@ IntegrityError becomes a Conflict; nothing of it is written.
 from collections import Counter
 from contextlib import contextmanager
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.ledger_rules import Place
@@ -47,6 +47,22 @@ def write_move(step, campaign, actor, kind, rows, on, *, place, prescriber_id=No
         {"id": r.id, "seq": r.seq + 1, "place": place.value, "since": on, "prescriber_id": prescriber_id,
          "beneficiary_id": beneficiary_id if place is Place.BENEFICIARY else None} for r in rows])
     return move
+
+
+def insert_all(step, model, rows):
+    """Insert `rows` of `model` at once; their new ids, in order. On PostgreSQL the ids are drawn from
+    the table's sequence in one query and the rows go in without RETURNING: an insert that must
+    give its ids back in order costs three times as much there (an import of thousands of lines).
+    Elsewhere (SQLite) the insert returns them."""
+    if not rows:
+        return []
+    if step.session.get_bind().dialect.name != "postgresql":
+        return step.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
+    sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
+    ids = step.session.execute(select(func.nextval(sequence)).select_from(
+        func.generate_series(1, len(rows)))).scalars().all()
+    step.session.execute(insert(model), [dict(row, id=new_id) for row, new_id in zip(rows, ids)])
+    return ids
 
 
 def add_endowed(step, prescriber_id, rows, sign=1):

@@ -7,7 +7,6 @@ territories were data (the embedded demo, older installations); once one is, a s
 known territory.
 """
 import json
-import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, exists, select
@@ -17,6 +16,7 @@ from ..errors import Conflict, InvalidData
 from ..states import JournalAction
 from ..store.models import Territory, TerritoryLink
 from .actors import Actor
+from .csv_files import normalized_name
 from .results import TerritorySummary
 from .rights import require_admin
 from .steps import Step
@@ -30,12 +30,6 @@ RELATIONS = {"operator": "agit pour", "hub": "observe"}
 DEFAULT_TIME_ZONE = "Europe/Paris"
 CODE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 FIRST_CENSUS_YEAR, LAST_YEAR = 1800, 2200
-
-
-def normalized_name(text):
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "_".join(plain.replace("’", " ").replace("'", " ").replace("-", " ").split())
 
 
 _KIND_NAMES = {**{normalized_name(code): code for code in KINDS}, **{normalized_name(label): code for code, label in KINDS.items()},

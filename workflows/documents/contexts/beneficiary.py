@@ -33,7 +33,7 @@ def _census_record(values, name) -> dict:
     return next((record for record in records if record.get("nom") == name), {})
 
 
-def _places(values) -> list[dict]:
+def census_places(values) -> list[dict]:
     """The mediation places under convention, as the partners' census describes them."""
     records = (_census_record(values, name) for name in values.get("lieux_mediation") or [])
     return [{field: record[field] for field in PLACE_FIELDS if record.get(field)}
@@ -57,7 +57,7 @@ def _from_process(values) -> dict:
     contact = _census_record(values, adapted.get("prescripteur")).get("telephone")
     adapted["contact_prescripteur"] = contact or values.get("contact_prescripteur")
     if "lieux" not in values:
-        adapted["lieux"] = _places(values)
+        adapted["lieux"] = census_places(values)
     if adapted.get("signataire") and not adapted.get("fonction_signataire"):
         adapted["fonction_signataire"] = "Le Président"
     return adapted
