@@ -73,6 +73,18 @@ def get_task(app, task_id, actor):
                             time_zone=time_zones(session, {row.territory})[row.territory])
 
 
+def dossier_forms(app, task_id, actor):
+    """The JSON schemas of the forms of the task's process but its own (the start form first):
+    the labels under which its page shows the dossier."""
+    with app.db.sessions() as session:
+        record, row = _task_and_instance(session, task_id, actor)
+        definition = definition_for(app, session, row.definition_id)
+    own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
+    start = definition.start_form
+    forms = [start] + [form for form in definition.forms.values() if form is not start]
+    return [form for form in forms if isinstance(form, dict) and form is not own]
+
+
 SENDING_BACK = ("rejeter", "modifier")
 
 
