@@ -1,4 +1,5 @@
 """The `conventio` command line: every use case usable from the shell."""
+import getpass
 import json
 import os
 import sys
@@ -10,7 +11,7 @@ import click
 from workflows.cli_support import conventio_of, fails_in_french
 from workflows.errors import InvalidData
 
-from .cli_shared import _as_option, _data_argument, _json_option, _parse_json, _print, acting, shell_actor  # noqa: F401
+from .cli_shared import DATA_HELP, _as_option, _data_argument, _json_option, _parse_json, _print, acting, shell_actor  # noqa: F401
 from .cli_usage import FrenchUsage, in_french
 
 
@@ -134,7 +135,7 @@ def instances():
 
 @instances.command("start")
 @click.argument("process_id")
-@click.option("--data", default="{}", help="Données de départ (objet JSON).")
+@click.option("--data", default="{}", help=f"Données de départ ({DATA_HELP}).")
 @click.option("--territory", default=None,
               help="Territoire de l’instance (par défaut, celui de l’utilisateur s’il n’en a qu’un).")
 @click.option("--version", type=int, default=None, help="Version du modèle (la dernière par défaut).")
@@ -145,7 +146,7 @@ def instances():
 def instances_start(ctx, process_id, data, territory, version, username, as_json):
     from workflows.services.instances import start_instance
     app = conventio_of(ctx)
-    result = start_instance(app, process_id, _parse_json(data), acting(app, username), territory=territory,
+    result = start_instance(app, process_id, _data_argument(data), acting(app, username), territory=territory,
                             version=version)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -216,29 +217,53 @@ def tasks_list(ctx, instance_id, role, as_json):
 @click.pass_context
 @fails_in_french
 def tasks_show(ctx, task_id, username=None):
-    from server.instructions import instructions_as_text, render_instructions
     from workflows.services.tasks import get_task
     app = conventio_of(ctx)
     task = get_task(app, task_id, acting(app, username))
     # As the task page shows them (Markdown over the task's data), in plain text.
-    task["instructions"] = instructions_as_text(render_instructions(task.get("instructions"), task.get("data")))
+    task["instructions"] = _instructions_text(task)
     click.echo(json.dumps(task, ensure_ascii=False, indent=2))
 
 
 @tasks.command("complete")
 @click.argument("task_id")
-@click.option("--data", default="{}", help="Données du formulaire (objet JSON).")
+@click.option("--data", default="{}", help=f"Données du formulaire ({DATA_HELP}).")
 @click.option("--as", "username", required=True, help="Utilisateur qui agit.")
 @click.pass_context
 @fails_in_french
 def tasks_complete(ctx, task_id, data, username):
+    """Termine une tâche. Code de sortie 3 quand les contrôles du processus renvoient l’étape pour
+    correction (la raison sur la sortie d’erreur) ; une saisie après l’échéance légale est acceptée
+    avec un avertissement."""
     from workflows.services.tasks import complete_task
     from workflows.services.users import get_actor
     app = conventio_of(ctx)
-    result = complete_task(app, task_id, _parse_json(data), get_actor(app, username))
+    who = get_actor(app, username)
+    result = complete_task(app, task_id, _data_argument(data), who)
+    if result["late"]:
+        click.echo(f"Attention : {result['late']['message']}", err=True)
+    if result["sent_back"]:
+        click.echo(f"Erreur : {_sent_back_line(app, result['sent_back'], who)}", err=True)
+        sys.exit(SENT_BACK_EXIT)
     click.echo(f"Tâche terminée. Instance n° {result['instance_id']} : {result['status']}")
     for task in result["next_tasks"]:
         click.echo(f"  à faire : {task['id']}  {task['name']}  {task['role'] or ''}")
+
+
+SENT_BACK_EXIT = 3
+
+
+def _sent_back_line(app, returned, who):
+    """One French line: the step to take up again and why (its instructions, as the page shows them)."""
+    from workflows.services.tasks import get_task
+    reason = _instructions_text(get_task(app, returned["id"], who))
+    return (f"étape renvoyée pour correction par les contrôles du processus : « {returned['name']} » est à "
+            f"reprendre (tâche {returned['id']})" + (f". {' '.join(reason.split())}" if reason else "."))
+
+
+def _instructions_text(task):
+    from server.instructions import instructions_as_text, render_instructions
+    return instructions_as_text(render_instructions(task.get("instructions"), task.get("data")))
 
 
 @tasks.command("claim")
@@ -341,7 +366,7 @@ def documents():
 
 @documents.command("render")
 @click.argument("template")
-@click.option("--data", "data_text", required=True, help="Données (objet JSON, ou @fichier.json).")
+@click.option("--data", "data_text", required=True, help=f"Données ({DATA_HELP}).")
 @click.option("--out", required=True, type=click.Path(), help="Fichier produit (.docx, ou .pdf via LibreOffice).")
 @click.option("--destinataire", "recipient", default=None,
               help="Pour un document établi par destinataire (lettre de rejet) : le candidat évincé.")
@@ -440,6 +465,25 @@ def users_add(ctx, username, roles, territories, display_name, password_stdin, b
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     add_user(app, username, roles, territories, password, display_name, by=by)
     click.echo(f"Utilisateur « {username} » créé ({', '.join(roles)}).")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
+@click.pass_context
+@fails_in_french
+def users_reset_password(ctx, username, by_username):
+    """Donne un nouveau mot de passe à un compte local (lu sur l’entrée standard, une ligne) ; ses
+    sessions et jetons d’API sont fermés."""
+    from workflows.services.users import reset_password
+    app = conventio_of(ctx)
+    by = acting(app, by_username)
+    if sys.stdin.isatty():
+        password = getpass.getpass("Nouveau mot de passe : ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    ended = reset_password(app, username, password, by)
+    click.echo(f"Mot de passe de « {username} » réinitialisé ; {ended} session(s) ou jeton(s) fermé(s).")
 
 
 @users.command("list")

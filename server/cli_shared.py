@@ -1,7 +1,8 @@
 """What the `conventio` command groups share: who acts, the --as and --json options, JSON data
-given inline or as @file, the table printed."""
+given inline, as @file or on the standard input, the table printed."""
 import getpass
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -54,13 +55,19 @@ def _print(rows, as_json, columns):
                              for c, _ in columns))
 
 
-def _data_argument(text):
-    """Inline JSON, or @FILE for a JSON file."""
-    if text.startswith("@"):
+def _data_argument(text, what="--data"):
+    """Inline JSON, @FILE for a JSON file, or - for the standard input (data too large for a
+    command line)."""
+    if text == "-":
+        text = sys.stdin.read()
+    elif text.startswith("@"):
         try:
             text = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
-            raise InvalidData(f"--data : fichier illisible ({exc.strerror} : {text[1:]}).") from None
+            raise InvalidData(f"{what} : fichier illisible ({exc.strerror} : {text[1:]}).") from None
         except UnicodeError:
-            raise InvalidData(f"--data : le fichier {text[1:]} n’est pas un texte UTF-8.") from None
-    return _parse_json(text)
+            raise InvalidData(f"{what} : le fichier {text[1:]} n’est pas un texte UTF-8.") from None
+    return _parse_json(text, what)
+
+
+DATA_HELP = "objet JSON, @fichier.json, ou - pour l’entrée standard"

@@ -7,6 +7,7 @@ number) is passed through as text, so the schema's own message explains it.
 """
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 APPROVAL_DECISIONS = ("approuver", "rejeter", "modifier")
@@ -86,11 +87,8 @@ def _kind(schema):
 
 def _attributes(schema, kind):
     attributes = {}
-    if kind == "integer":
-        attributes.update(type="number", step="1", inputmode="numeric")
-        for bound in ("minimum", "maximum"):
-            if bound in schema:
-                attributes[bound[:3]] = schema[bound]
+    if kind == "integer":   # a text field: « 2 080 » is typed as people write it (type=number refuses it)
+        attributes.update(inputmode="numeric")
     if kind == "number":
         attributes.update(inputmode="decimal")
     if kind in ("text", "textarea") and "maxLength" in schema:
@@ -162,8 +160,13 @@ def unplaced_errors(fields, errors):
 
 
 # --- from the submitted form to JSON --------------------------------------------------
+# What people type around a French number: group separators (spaces, non-breaking or thin) and
+# a unit (« 12 000,50 € », « 50 % »); the decimal comma becomes a point.
+_NUMBER_NOISE = re.compile(r"[\s\u00a0\u2007\u2009\u202f]|(?:€|EUR|%)$", re.IGNORECASE)
+
+
 def _number(text, integer):
-    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    cleaned = _NUMBER_NOISE.sub("", text.strip()).replace(",", ".")
     try:
         number = float(cleaned)
     except ValueError:

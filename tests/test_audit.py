@@ -72,7 +72,7 @@ def test_each_decision_is_journaled_sealed_and_checkpointed(any_app):
         entries = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
         assert [e.action for e in entries] == ["deploiement", "demarrage", "decision"]
         completion = entries[-1]
-        assert completion.summary == "« Approuver » : décision « approuver »"
+        assert completion.summary == "« Approuver » : approuvé"
         assert (completion.actor, completion.instance_id, completion.task_id) == ("admin", instance_id, task_id)
         assert '"soumis": {"decision": "approuver"}' in completion.payload
         assert '"montant": 208000' in completion.payload   # the data as it was before

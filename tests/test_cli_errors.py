@@ -127,7 +127,7 @@ def test_a_usage_error_is_one_french_line_naming_the_help_command(tmp_path, args
 def test_the_help_texts_still_work(tmp_path):
     done = run(tmp_path, "instances", "start", "--help")
     assert done.returncode == 0 and done.stderr == ""
-    assert "Données de départ (objet JSON)." in done.stdout and "PROCESS_ID" in done.stdout
+    assert "Données de départ (objet JSON, @fichier.json, ou - pour" in " ".join(done.stdout.split()) and "PROCESS_ID" in done.stdout
     done = run(tmp_path, "--help")
     assert done.returncode == 0 and "Instances de processus." in done.stdout
 

@@ -8,6 +8,7 @@ from workflows.services.documents import list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
 from workflows.services.rights import may_generate, may_start, require_starter, start_territory
+from workflows.services.tasks import list_tasks
 from workflows.services.templates import template_choices
 
 from ..context import conventio
@@ -28,13 +29,22 @@ def latest_processes():
     return sorted(latest.values(), key=lambda d: d["name"].casefold())
 
 
+def _next_due(actor):
+    """{instance id: its open task due first} (legal deadlines and processing times alike)."""
+    first = {}
+    for task in list_tasks(conventio(), actor, include_all_roles=True):
+        if task["due_at"] and (task["instance_id"] not in first or task["due_at"] < first[task["instance_id"]]["due_at"]):
+            first[task["instance_id"]] = task
+    return first
+
+
 @bp.get("/instances")
 @login_required
 def index():
     actor = current_actor()
     status = request.args.get("status") or None
     return render_template("instances/index.html", instances=list_instances(conventio(), actor, status=status),
-                           status=status, processes=latest_processes(),
+                           status=status, processes=latest_processes(), next_due=_next_due(actor),
                            may_start=may_start(conventio(), actor))
 
 

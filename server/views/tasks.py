@@ -1,20 +1,25 @@
-"""One task: its form rendered from the JSON schema, and its completion."""
+"""One task: what is decided (the dossier, the documents, the step's past), its form rendered
+from the JSON schema, and its completion. A refusal, whatever it is, shows the form again with
+what was typed."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from workflows.errors import InvalidData
+from workflows.errors import Conflict, ConventioError, InstanceFailed, InvalidData
 from workflows.services import ModelCodeStopped
 from workflows.services.assignments import claims_for
-from workflows.services.tasks import complete_task, get_task
+from workflows.services.document_preview import current_documents, document_preview
+from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
 from ..context import conventio
+from ..dossier import dossier
 from ..identity import current_actor, login_required
 from ..instructions import render_instructions
 from ..schema_form import approval_choices, build_fields, parse_submission, unplaced_errors
 
 # Rendered by name in a model code worker (engine.call_bounded), bounded like model code.
 RENDER_INSTRUCTIONS = f"{render_instructions.__module__}:{render_instructions.__name__}"
+PREVIEWED_DOCUMENTS = 5   # the most recent ones; the instance's page lists them all
 
 bp = Blueprint("tasks", __name__)
 
@@ -29,15 +34,34 @@ def _instructions(task, values):
                         "permises ; signalez-le au responsable du modèle."))
 
 
-def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200):
+def _documents(task, actor):
+    """The current version of the instance's documents, each with its text to read in the page."""
+    shown = []
+    for document in current_documents(conventio(), task["instance_id"], actor)[:PREVIEWED_DOCUMENTS]:
+        try:
+            blocks, truncated = document_preview(conventio(), document, actor)
+            shown.append(dict(document, blocks=blocks, truncated=truncated, preview_error=None))
+        except ConventioError as exc:
+            shown.append(dict(document, blocks=[], truncated=False, preview_error=exc.message))
+    return shown
+
+
+def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200, refusal=None):
+    actor = current_actor()
     schema = task["form"]
     approval = approval_choices(schema)
     fields = build_fields(schema, values, errors, use_defaults, extra_rows, skip={"decision"} if approval else ())
     claim = claims_for(conventio(), [task["id"]]).get(task["id"])
-    return render_template("tasks/task.html", task=task, fields=fields, approval=approval,
-                           decision_error=(errors or {}).get("decision"), claim=claim,
-                           general_errors=unplaced_errors(fields, errors or {}) if errors else {},
-                           schema=schema, instructions=_instructions(task, values)), status
+    history = step_history(conventio(), task["id"], actor)
+    return render_template(
+        "tasks/task.html", task=task, fields=fields, approval=approval,
+        decision_error=(errors or {}).get("decision"), claim=claim,
+        held_by_colleague=claim is not None and claim["claimed_by"] != actor.username,
+        general_errors=unplaced_errors(fields, errors or {}) if errors else {}, refusal=refusal,
+        schema=schema, instructions=_instructions(task, values), history=history,
+        sent_back=history[0] if history and history[0]["sent_back"] else None,
+        documents=_documents(task, actor),
+        dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
 
 
 @bp.get("/tasks/<task_id>")
@@ -61,6 +85,15 @@ def complete(task_id):
         result = complete_task(conventio(), task_id, data, actor)
     except InvalidData as invalid:
         return _render(task, data, invalid.details, use_defaults=False, status=422)
+    except (Conflict, InstanceFailed) as refused:   # the task as it is now, the values as typed
+        return _render(get_task(conventio(), task_id, actor), data, use_defaults=False,
+                       status=refused.http_status, refusal=refused.message)
+    if result["sent_back"]:
+        flash(_("« %(name)s » est à reprendre : les contrôles du processus l’ont renvoyée pour correction "
+                "(la raison est ci-dessous).", name=task["name"]), "error")
+        return redirect(url_for(".show", task_id=result["sent_back"]["id"]))
+    if result["late"]:
+        flash(result["late"]["message"], "warning")
     flash(_("« %(name)s » est terminée.", name=task["name"]), "success")
     mine = [t for t in result["next_tasks"] if actor.may_act_in(t["role"])]
     if len(mine) == 1:

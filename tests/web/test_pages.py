@@ -145,7 +145,7 @@ def test_task_form_is_rendered_from_its_schema(client, conventio):
     login(client, "juriste")
     page = text(client.get(f"/tasks/{task['id']}"))
     assert 'type="date"' in page and 'name="date_projet_convention_anct"' in page
-    assert 'name="nombre_pass_prevus"' in page and 'step="1"' in page          # integer
+    assert 'name="nombre_pass_prevus"' in page and 'inputmode="numeric"' in page   # integer, typed as written (« 2 080 »)
     assert 'name="montant_achat_prevu_ht"' in page and 'inputmode="decimal"' in page   # number
     assert 'value="Cofinancement du déploiement du Pass numérique"' in page    # schema default
     assert "Terminer la tâche" in page

@@ -29,7 +29,8 @@ def test_kinds_of_fields():
         "g": "select", "h": "select", "i": "multiselect", "j": "json"}
     assert fields["a"].required and fields["a"].title == "Texte"
     assert fields["g"].options == [("x", "Ex"), ("y", "Why")]
-    assert fields["d"].attributes["min"] == 1
+    # a text field with a numeric keyboard: « 2 080 » is typed as written (type=number refuses it)
+    assert fields["d"].attributes == {"inputmode": "numeric"}
 
 
 def test_submitted_values_are_typed_as_the_schema_says():
@@ -46,6 +47,16 @@ def test_submitted_values_are_typed_as_the_schema_says():
     kept = parse_submission(schema, MultiDict({"montant": "vingt", "nombre": "1,5"}))
     assert kept["montant"] == "vingt" and kept["nombre"] == "1,5", "left for the schema to refuse"
     assert parse_submission(schema, MultiDict({"montant": "20000"}))["montant"] == 20000
+
+
+def test_french_numbers_and_amounts_are_taken_as_typed():
+    schema = {"type": "object", "properties": {"montant": {"type": "number"}, "nombre": {"type": "integer"}}}
+    for typed, amount in (("12 000,50 €", 12000.5), ("12\u202f000,50\u00a0€", 12000.5), ("12\u00a0000", 12000),
+                          ("20 800 EUR", 20800), ("1 500,5", 1500.5), ("50 %", 50)):
+        assert parse_submission(schema, MultiDict({"montant": typed}))["montant"] == amount, typed
+    assert parse_submission(schema, MultiDict({"nombre": "2\u202f080"}))["nombre"] == 2080
+    for refused in ("€", "douze €", "12 000,50 $"):
+        assert parse_submission(schema, MultiDict({"montant": refused}))["montant"] == refused, "for the schema to refuse"
 
 
 def test_arrays_of_objects_are_rows_and_blank_rows_are_dropped():

@@ -50,15 +50,34 @@ def actor(conventio, username):
     return get_actor(conventio, username)
 
 
-def anct_convention_at_review(conventio, territory=TERRITORY, title=None):
+def anct_convention_at_review(conventio, territory=TERRITORY, title=None, start=None):
     """A convention_anct instance whose draft is written: the director's review is ready."""
     legal = actor(conventio, "juriste" if territory == TERRITORY else "juriste78")
-    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), legal, territory=territory, title=title)
+    instance = start_instance(conventio, "convention_anct", {**CAP_NORD, **(start or {})}, legal,
+                              territory=territory, title=title)
     [draft] = list_tasks(conventio, legal, instance_id=instance["id"])
     complete_task(conventio, draft["id"], CONVENTION_DRAFT, legal)
     [review] = [t for t in list_tasks(conventio, legal, instance_id=instance["id"], include_all_roles=True)]
     assert review["bpmn_id"] == "examiner_convention_anct"
     return instance["id"], review["id"]
+
+
+def anct_convention_at_transmission(conventio, signed_on="2026-10-20", countersigned_on="2026-10-28"):
+    """A convention_anct instance signed and countersigned: the legal staff's transmission to the
+    préfecture is ready, its legal deadline 15 days after the last signature."""
+    instance_id, review_id = anct_convention_at_review(conventio, start={
+        "numero_deliberation": "CC-09-2026-031", "date_seance": "2026-09-24", "date_executoire": "2026-09-30"})
+    complete_task(conventio, review_id, {"decision": "approuver"}, actor(conventio, "directrice"))
+    for username, data in (("president", {"date_signature_convention_anct": signed_on,
+                                          "signataire_convention_anct": "Bruno Nestor AZÉROT",
+                                          "qualite_signataire_convention_anct": "Président"}),
+                           ("anct", {"date_contresignature_anct": countersigned_on,
+                                     "numero_convention_anct": "ANCT-PN-2026-0042"})):
+        [task] = list_tasks(conventio, actor(conventio, "admin"), instance_id=instance_id)
+        complete_task(conventio, task["id"], data, actor(conventio, username))
+    [transmission] = list_tasks(conventio, actor(conventio, "admin"), instance_id=instance_id)
+    assert transmission["bpmn_id"] == "transmettre_convention_anct_prefecture"
+    return instance_id, transmission["id"]
 
 
 def api_token(client, username, password=PASSWORD):

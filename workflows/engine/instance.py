@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition, TimerEventDefinition,
+    CycleTimerEventDefinition, TimeDateEventDefinition, TimerEventDefinition,
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
@@ -66,6 +67,7 @@ class TaskView:
     due_at: datetime | None
     documents: tuple
     instructions: str | None
+    due_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,17 @@ class Definition:
         spec = self.spec if process_id == self.spec.name else self.subprocess_specs.get(process_id)
         task_spec = spec.task_specs.get(spec_name) if spec is not None else None
         return (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+
+    def deadline_name(self, process_id, spec_name):
+        """The name of the date timer attached to a task without interrupting it (its deadline,
+        see _deadline_timer), or None: what the task's due date comes from."""
+        spec = self.spec if process_id == self.spec.name else self.subprocess_specs.get(process_id)
+        task_spec = spec.task_specs.get(spec_name) if spec is not None else None
+        for split in (task_spec.inputs if task_spec is not None else ()):
+            for event in split.outputs if isinstance(split, BoundaryEventSplit) else ():
+                if _is_deadline(event):
+                    return event.bpmn_name or event.bpmn_id
+        return None
 
 
 def _utc(timestamp):
@@ -154,7 +167,9 @@ class Instance:
         process_id = task.workflow.spec.name
         properties = (getattr(spec, "extensions", None) or {}).get("properties") or {}
         created = _utc(task.last_state_change)
-        due = _due_after(created, properties["dueIn"]) if "dueIn" in properties else None
+        due, due_source = _deadline_timer(task)
+        if due is None and "dueIn" in properties:
+            due = _due_after(created, properties["dueIn"])
         documents = tuple(d.strip() for d in properties.get("documents", "").split(",") if d.strip())
         return TaskView(
             id=str(task.id), process_id=process_id, bpmn_id=spec.bpmn_id or spec.name,
@@ -163,6 +178,7 @@ class Instance:
             data=dict(task.data), state=STATE_NAMES.get(task.state, str(task.state)),
             created_at=created, due_at=due, documents=documents,
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
+            due_source=due_source,
         )
 
     def find_task(self, task_id):
@@ -379,6 +395,26 @@ def _timer_definition(task_spec):
         timers = [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
         return timers[0] if timers else None
     return definition if isinstance(definition, TimerEventDefinition) else None
+
+
+def _deadline_timer(task):
+    """(due time, timer name) of the date timer attached to `task` without interrupting it:
+    the deadline the model computed for it (a legal delay, from the domain's dated data),
+    which wins over a mere processing time (dueIn). (None, None) without one. A timer that
+    has fired (the deadline has passed) still tells when it was due."""
+    parent = task.parent
+    for sibling in (parent.children if parent is not None else ()):
+        if sibling is not task and sibling.state in (TaskState.WAITING, TaskState.COMPLETED) \
+                and _is_deadline(sibling.task_spec):
+            due = _timer_due(sibling)
+            if due is not None:
+                return due, sibling.task_spec.bpmn_name or sibling.task_spec.bpmn_id
+    return None, None
+
+
+def _is_deadline(spec):
+    return getattr(spec, "cancel_activity", True) is False and \
+        isinstance(getattr(spec, "event_definition", None), TimeDateEventDefinition)
 
 
 def _timer_due(task):

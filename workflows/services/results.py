@@ -54,6 +54,8 @@ class TaskLine(TypedDict):
     territory: str | None
     created_at: str
     due_at: str | None
+    due_source: str | None      # the legal deadline the due date comes from, None for a processing time
+    due_time_zone: str          # the territory's, in which the due date is a day
     claimed_by: NotRequired[str | None]
 
 
@@ -126,11 +128,19 @@ class NextTask(TypedDict):
     role: str | None
 
 
+class Lateness(TypedDict):
+    days: int
+    due_at: str
+    message: str
+
+
 class Completion(TypedDict):
     instance_id: int
     task_id: str
     status: InstanceStatus
     next_tasks: list[NextTask]
+    sent_back: NextTask | None      # the task to take up again when the model's checks sent the step back
+    late: Lateness | None
     documents: NotRequired[list[GeneratedDocumentSummary]]
     document_errors: NotRequired[list[DocumentError]]
 

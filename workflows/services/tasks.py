@@ -1,23 +1,37 @@
 """Human tasks: the inbox, one task with its form, and completing it."""
 import json
+import math
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from ..domain.french_dates import format_date
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
-from ..store.models import ProcessInstance, TaskClaim, TaskRecord
+from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskRecord, Territory, UserAccount
 from .events import StepCompleted
 from .ledger_process import step_facts
 from .persistence import aware, definition_for
 from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
 from .steps import run_guarded
+from .territories import DEFAULT_TIME_ZONE
 
 
-def task_summary(record, definition, instance_row, with_form=False) -> TaskLine | TaskWithForm:
+def time_zones(session, codes):
+    """{territory code: its time zone} (the default one for a territory not described)."""
+    known = dict(session.execute(select(Territory.code, Territory.time_zone)
+                                 .where(Territory.code.in_({c for c in codes if c}))).all()) if codes else {}
+    return {code: known.get(code) or DEFAULT_TIME_ZONE for code in codes}
+
+
+def task_summary(record, definition, instance_row, with_form=False,
+                 time_zone=DEFAULT_TIME_ZONE) -> TaskLine | TaskWithForm:
+    """A task as plain data. `due_source`: the deadline timer its due date comes from (a legal
+    deadline, a day in the territory's `due_time_zone`), None for a mere processing time."""
     summary = {
         "id": record.id, "instance_id": record.instance_id, "process_id": record.process_id,
         "bpmn_id": record.bpmn_id, "name": record.name or record.bpmn_id, "lane": record.lane,
@@ -25,6 +39,8 @@ def task_summary(record, definition, instance_row, with_form=False) -> TaskLine 
         "state": record.state, "territory": instance_row.territory,
         "created_at": aware(record.created_at).isoformat(),
         "due_at": aware(record.due_at).isoformat() if record.due_at else None,
+        "due_source": definition.deadline_name(record.process_id, record.spec_name) if record.due_at else None,
+        "due_time_zone": time_zone,
     }
     if with_form:
         summary["form"] = definition.forms.get(f"{record.process_id}:{record.spec_name}")
@@ -43,15 +59,13 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False)
             query = query.where(TaskRecord.instance_id == instance_id)
         if role is not None:
             query = query.where(TaskRecord.role == role)
-        results = []
-        for record, row in session.execute(query).all():
-            if not actor.sees_territory(row.territory):
-                continue
-            if not include_all_roles and not (actor.may_act_in(record.role)
-                                              and actor.acts_in_territory(row.territory, record.role)):
-                continue
-            results.append(task_summary(record, definition_for(app, session, row.definition_id), row))
-        return results
+        visible = [(record, row) for record, row in session.execute(query).all()
+                   if actor.sees_territory(row.territory) and (
+                       include_all_roles or (actor.may_act_in(record.role)
+                                             and actor.acts_in_territory(row.territory, record.role)))]
+        zones = time_zones(session, {row.territory for _record, row in visible})
+        return [task_summary(record, definition_for(app, session, row.definition_id), row,
+                             time_zone=zones[row.territory]) for record, row in visible]
 
 
 def get_task(app, task_id, actor) -> TaskWithForm:
@@ -59,7 +73,56 @@ def get_task(app, task_id, actor) -> TaskWithForm:
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
-        return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True)
+        return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True,
+                            time_zone=time_zones(session, {row.territory})[row.territory])
+
+
+def dossier_forms(app, task_id, actor):
+    """The JSON schemas of the forms of the task's process but its own (the start form first):
+    the labels under which its page shows the dossier."""
+    with app.db.sessions() as session:
+        record, row = _task_and_instance(session, task_id, actor)
+        definition = definition_for(app, session, row.definition_id)
+    own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
+    start = definition.start_form
+    forms = [start] + [form for form in definition.forms.values() if form is not start]
+    return [form for form in forms if isinstance(form, dict) and form is not own]
+
+
+SENDING_BACK = ("rejeter", "modifier")
+
+
+def step_history(app, task_id, actor):
+    """The earlier rounds of a task's step in its instance, newest first: who did each and
+    when, and what sent the step back (a decision with its comment, or the process's own
+    checks). [] for a step done for the first time. Each entry: at, actor (their name),
+    summary, comment, sent_back (whether this entry sent the step back)."""
+    with app.db.sessions() as session:
+        record, row = _task_and_instance(session, task_id, actor)
+        require_role(actor, record.role, row.territory)
+        rounds = set(session.execute(select(TaskRecord.id).where(
+            TaskRecord.instance_id == row.id, TaskRecord.process_id == record.process_id,
+            TaskRecord.spec_name == record.spec_name, TaskRecord.id != record.id,
+            TaskRecord.state == TaskState.COMPLETED)).scalars())
+        if not rounds:
+            return []
+        entries = session.execute(
+            select(AuditEntry, UserAccount.display_name)
+            .outerjoin(UserAccount, UserAccount.username == AuditEntry.actor)
+            .where(AuditEntry.instance_id == row.id,
+                   AuditEntry.action.in_((JournalAction.COMPLETION, JournalAction.DECISION)))
+            .order_by(AuditEntry.id)).all()
+    history, started = [], False
+    for entry, name in entries:
+        submitted = json.loads(entry.payload or "{}")
+        mine = entry.task_id in rounds
+        started = started or mine
+        sending_back = (submitted.get("soumis") or {}).get("decision") in SENDING_BACK
+        if mine or (started and sending_back):
+            history.append({"at": aware(entry.at).isoformat(), "actor": name or entry.actor,
+                            "summary": entry.summary, "sent_back": sending_back or bool(submitted.get("renvoyee")),
+                            "comment": (submitted.get("soumis") or {}).get("commentaire") if sending_back else None})
+    return history[::-1]
 
 
 def _task_and_instance(session, task_id, actor):
@@ -75,27 +138,59 @@ class _CompletionFacts(NamedTuple):
     manual: bool
     role: str | None
     claimed_by: str | None
+    due_at: object
+    spec_name: str
+    process_id: str
 
 
 def _completion_facts(session, task_id):
     """What completing a task checks besides its instance's state (read again before writing)."""
     found = session.execute(
-        select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username)
+        select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username, TaskRecord.due_at,
+               TaskRecord.spec_name, TaskRecord.process_id)
         .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id).where(TaskRecord.id == str(task_id))).first()
     return None if found is None else _CompletionFacts(*found)
 
 
-def _journal_action(task_name, data):
-    """An approval form carries a `decision`: it is journaled as a decision, not a mere completion."""
+DECISION_WORDS = {"approuver": "approuvé", "rejeter": "rejeté", "modifier": "modifications demandées"}
+QUOTED_COMMENT = 300   # characters of a decision's comment the journal's summary quotes
+
+
+def _journal_action(task_name, data, sent_back=False, late=None):
+    """The journal's words for a completion: a decision (an approval form's `decision`, with its
+    comment), a step the model's own checks sent back, or a plain completion; and its lateness."""
     if "decision" in data:
-        return JournalAction.DECISION, f"« {task_name} » : décision « {data['decision']} »"
-    return JournalAction.COMPLETION, f"« {task_name} » terminée"
+        action = JournalAction.DECISION
+        words = f"« {task_name} » : {DECISION_WORDS.get(data['decision'], 'décision « %s »' % data['decision'])}"
+        comment = str(data.get("commentaire") or "").strip()
+        if comment:
+            words += f" — « {comment[:QUOTED_COMMENT]}{'…' if len(comment) > QUOTED_COMMENT else ''} »"
+    elif sent_back:
+        action, words = JournalAction.COMPLETION, (f"« {task_name} » renvoyée pour correction par les contrôles du "
+                                       "processus")
+    else:
+        action, words = JournalAction.COMPLETION, f"« {task_name} » terminée"
+    return action, words + (f" ; {late['message'][0].lower()}{late['message'][1:]}" if late else "")
+
+
+def lateness(due_at, due_source, time_zone, now):
+    """How late a task's completion is against its deadline: None on time (or without a legal
+    deadline), else the days and the French warning naming them."""
+    if due_at is None or due_source is None or now <= due_at:
+        return None
+    days = math.ceil((now - due_at).total_seconds() / 86400)
+    day = aware(due_at).astimezone(ZoneInfo(time_zone)).date()
+    return {"days": days, "due_at": aware(due_at).isoformat(),
+            "message": f"Saisie avec {days} jour{'s' if days > 1 else ''} de retard sur l’échéance du "
+                       f"{format_date(day)} ({due_source})."}
 
 
 def complete_task(app, task_id, data, actor) -> Completion:
     """Complete a ready task with validated data: 404, 403, 409 or 422, and then nothing changes.
     Once the step is committed, StepCompleted is published: its handlers' outcomes (the step's
-    documents and their errors) complete the result."""
+    documents and their errors) complete the result. The result says whether the model's own
+    checks sent the step back (`sent_back`: the task to take up again) and how late it was done
+    against its legal deadline (`late`, None on time): a late entry is accepted, and journaled so."""
     if not isinstance(data, dict):
         raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
 
@@ -109,7 +204,7 @@ def complete_task(app, task_id, data, actor) -> Completion:
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
-                           "avant d’agir.")
+                           "avant d’agir.", {"claimed_by": found.claimed_by})
         # The campaign's figures as of now, not read again under the lock: the ledger records
         # handouts all day long, and its own constraints, not this step, keep them consistent.
         # Offered to the step's scripts, not stored: the instance keeps what they retain.
@@ -124,12 +219,21 @@ def complete_task(app, task_id, data, actor) -> Completion:
         step.save(row, instance)
         if found.claimed_by is not None:   # the claim goes with the task
             step.on_write(lambda session: session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id))))
-        step.record(*_journal_action(view.name, data), actor, role=found.role,
-                    payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
-        withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id))
+        returned = _returned_task(instance, view, str(task_id))
+        late = lateness(found.due_at, instance.definition.deadline_name(found.process_id, found.spec_name),
+                        step.read(lambda session: time_zones(session, {row.territory})[row.territory]),
+                        step.now)
+        payload = {"avant": view.data, "soumis": data}
+        if returned:
+            payload["renvoyee"] = True
+        if late:
+            payload["retard_jours"] = late["days"]
+        step.record(*_journal_action(view.name, data, bool(returned), late), actor, role=found.role,
+                    payload=payload, instance_id=row.id, task_id=str(task_id))
+        withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id), bool(returned))
         result = {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
                   "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
-                  "documents": [], "document_errors": withheld}
+                  "sent_back": returned, "late": late, "documents": [], "document_errors": withheld}
         return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents))
 
     result, completed = run_guarded(app, None, actor, body)
@@ -138,10 +242,19 @@ def complete_task(app, task_id, data, actor) -> Completion:
     return result
 
 
-def _withheld_documents(step, instance, view, actor, instance_id, task_id):
+def _returned_task(instance, view, task_id):
+    """The task to take up again when the model's own checks sent the step back, else None."""
+    if not instance.sent_back(task_id):
+        return None
+    again = next((t for t in instance.ready_human_tasks()
+                  if t.bpmn_id == view.bpmn_id and t.process_id == view.process_id), None)
+    return {"id": again.id, "name": again.name, "role": again.role} if again else None
+
+
+def _withheld_documents(step, instance, view, actor, instance_id, task_id, sent_back):
     """A step the model's checks send back for correction produces no document: the
     corrected step will. Journaled in the step's own transaction."""
-    if not view.documents or not instance.sent_back(task_id):
+    if not view.documents or not sent_back:
         return []
     reason = "l’étape est renvoyée pour correction par les contrôles du processus"
     for template in view.documents:

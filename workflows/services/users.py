@@ -1,14 +1,14 @@
 """Local user accounts (LDAP users are mirrored here at login by the server)."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import ROLE_LABELS
 from ..states import JournalAction
-from ..store.models import UserAccount
+from ..store.models import LoginSession, UserAccount
 from .actors import Actor
 from .results import UserSummary
 from .rights import require_admin
@@ -16,6 +16,7 @@ from .steps import Step
 from .territories import account_actor
 
 
+MIN_PASSWORD_LENGTH = 12
 
 
 def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
@@ -80,6 +81,29 @@ def set_active(app, username, active, by):
         account.active = active
         step.record(JournalAction.USER, f"Utilisateur « {username} » {'réactivé' if active else 'désactivé'}", by)
         step.commit()
+
+
+def reset_password(app, username, password, by):
+    """An administrator `by` gives a local account a new password; its page sessions and API
+    tokens end (whoever held the old one is out). Journaled, without the password."""
+    require_admin(by)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidData(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.",
+                          {"password": f"au moins {MIN_PASSWORD_LENGTH} caractères"})
+    with Step(app) as step:
+        account = step.session.get(UserAccount, username)
+        if account is None:
+            raise NotFound(f"Utilisateur « {username} » inconnu.")
+        if account.source == "ldap":
+            raise InvalidData(f"« {username} » est un compte de l’annuaire LDAP : son mot de passe se change "
+                              "dans l’annuaire.", {"username": "compte de l’annuaire LDAP"})
+        account.password_hash = generate_password_hash(password)
+        ended = step.session.execute(delete(LoginSession).where(LoginSession.username == username)).rowcount
+        step.record(JournalAction.USER, f"Mot de passe de « {username} » réinitialisé par un administrateur ; "
+                                   f"{ended} session(s) ou jeton(s) fermé(s)", by,
+                    payload={"utilisateur": username, "sessions": ended})
+        step.commit()
+    return ended
 
 
 def mirror_directory_user(app, username, display_name, roles, territories):
