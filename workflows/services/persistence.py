@@ -27,7 +27,7 @@ def aware(moment):
 def definition_for(app, session, definition_id):
     row = session.get(ProcessDefinition, definition_id)
     return app.engine.definition(row.content_hash, row.process_id, lambda: row.spec_json,
-                                 json.loads(row.forms_json))
+                                 lambda: json.loads(row.forms_json))
 
 
 def read_instance(app, session, row):

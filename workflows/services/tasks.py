@@ -2,7 +2,7 @@
 import json
 from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, InvalidData, NotFound
@@ -14,12 +14,13 @@ from .rights import require_role
 from .steps import run_guarded
 
 
-def task_summary(record, definition, instance_row, with_form=False):
+def task_summary(record, definition, territory, with_form=False):
+    """A task row as the API and the pages show it; `definition` is only read `with_form`."""
     summary = {
         "id": record.id, "instance_id": record.instance_id, "process_id": record.process_id,
         "bpmn_id": record.bpmn_id, "name": record.name or record.bpmn_id, "lane": record.lane,
         "role": record.role, "role_label": role_label(record.role) if record.role else None,
-        "state": record.state, "territory": instance_row.territory,
+        "state": record.state, "territory": territory,
         "created_at": aware(record.created_at).isoformat(),
         "due_at": aware(record.due_at).isoformat() if record.due_at else None,
     }
@@ -30,24 +31,32 @@ def task_summary(record, definition, instance_row, with_form=False):
     return summary
 
 
-def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False):
-    """Ready human tasks the actor may see, oldest first."""
+def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False, with_claims=False):
+    """Ready human tasks the actor may see, oldest first; `with_claims`: each with who holds it
+    (`claimed_by`, None when free), read in the same query."""
     with app.db.sessions() as session:
-        query = (select(TaskRecord, ProcessInstance).join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+        query = (select(TaskRecord, ProcessInstance.territory,
+                        TaskClaim.username if with_claims else literal(None))
+                 .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
                  .where(TaskRecord.state == "ready", TaskRecord.manual.is_(True))
                  .order_by(TaskRecord.created_at, TaskRecord.id))
+        if with_claims:
+            query = query.outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
         if instance_id is not None:
             query = query.where(TaskRecord.instance_id == instance_id)
         if role is not None:
             query = query.where(TaskRecord.role == role)
         results = []
-        for record, row in session.execute(query).all():
-            if not actor.sees_territory(row.territory):
+        for record, territory, claimed_by in session.execute(query).all():
+            if not actor.sees_territory(territory):
                 continue
             if not include_all_roles and not (actor.may_act_in(record.role)
-                                              and actor.acts_in_territory(row.territory, record.role)):
+                                              and actor.acts_in_territory(territory, record.role)):
                 continue
-            results.append(task_summary(record, definition_for(app, session, row.definition_id), row))
+            summary = task_summary(record, None, territory)
+            if with_claims:
+                summary["claimed_by"] = claimed_by
+            results.append(summary)
         return results
 
 
@@ -56,7 +65,8 @@ def get_task(app, task_id, actor):
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
-        return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True)
+        definition = definition_for(app, session, row.definition_id)
+        return task_summary(record, definition, row.territory, with_form=True)
 
 
 def _task_and_instance(session, task_id, actor):
