@@ -8,7 +8,8 @@ the times next to them are indicative only. Each figure is the median over --run
 
 Prints a table, then one JSON line: {kind: {"queries", "calls", "ms"}}.
 usage: python bench/api_profile.py [--runs 10] [--postgres-url URL] [--top N] [--sql] [--root SOURCE_TREE]
-`--top N` prints the N functions of a warm completion with the most cumulative time.
+`--top N` prints the N functions with the most cumulative time (PROFILE_SORT=tottime: own time) of
+the last request of the kind --top-kind (complete by default).
 `--root` profiles another source tree (an exported older commit, for before/after figures).
 """
 import argparse
@@ -77,16 +78,19 @@ def open_app(data_dir, database_url):
     return conventio, app
 
 
-def profile_requests(conventio, app, runs, top, show_sql=False):
+def profile_requests(conventio, app, runs, top, show_sql=False, top_kind="complete"):
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "bench", "password": PASSWORD}).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     counter = Counter(conventio.db)
     figures = {kind: [] for kind in ("start", "list", "complete", "complete_cold", "task")}
-    warm_profile = None
+    kept = None
 
     def note(kind, call, status):
+        nonlocal kept
         response, queries, calls, ms, profile = measured(counter, call)
+        if kind == top_kind:
+            kept = profile
         assert response.status_code == status, (kind, response.status_code, response.get_data(as_text=True))
         figures[kind].append((queries, calls, ms))
         if show_sql and len(figures[kind]) == 3:
@@ -112,10 +116,8 @@ def profile_requests(conventio, app, runs, top, show_sql=False):
             _, profile = note("complete_cold" if cold else "complete",
                               lambda: client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}},
                                                   headers=headers), 200)
-            if not cold and step == 1:
-                warm_profile = profile
     if top:
-        pstats.Stats(warm_profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(top)
+        pstats.Stats(kept).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(top)
     return {kind: {"queries": statistics.median(v[0] for v in values),
                    "calls": statistics.median(v[1] for v in values),
                    "ms": round(statistics.median(v[2] for v in values), 2)}
@@ -140,6 +142,7 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--postgres-url", default=None, help="base d’administration (une base jetable y est créée)")
     parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--top-kind", default="complete", help="la sorte de requête dont --top montre le profil")
     parser.add_argument("--sql", action="store_true", help="affiche les requêtes SQL d’une requête de chaque sorte")
     parser.add_argument("--root", type=Path, default=HERE.parent)
     args = parser.parse_args()
@@ -152,7 +155,7 @@ def main():
             url, drop = postgres_database(args.postgres_url)
         conventio, app = open_app(Path(tmp), url)
         try:
-            figures = profile_requests(conventio, app, args.runs, args.top, args.sql)
+            figures = profile_requests(conventio, app, args.runs, args.top, args.sql, args.top_kind)
         finally:
             conventio.close()
             if drop:

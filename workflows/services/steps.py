@@ -134,15 +134,24 @@ class EngineStep(_Journaling):
         self.saved = []           # _Opened, in the order saved: the order they are written
         self.pending_new = []     # _Pending
         self.pending_taken = []   # ids of stored pending messages this step delivered
+        self._reading = None      # the session of the read transaction open, if any
 
     # --- reading -------------------------------------------------------------------
     @contextmanager
     def reading(self):
-        """A short read-only transaction on one consistent state; model code never runs in it."""
+        """A short read-only transaction on one consistent state; model code never runs in it.
+        Nested, the reads share the outer one (one transaction where a step reads several things)."""
+        if self._reading is not None:
+            yield self._reading
+            return
         with self.app.db.sessions() as session:
             if not self.app.db.is_sqlite:   # SQLite's read transactions are snapshots already
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
+            self._reading = session
+            try:
+                yield session
+            finally:
+                self._reading = None
 
     def read(self, query):
         """`query(session)`, returning plain values; read again under the lock before writing."""

@@ -107,10 +107,11 @@ def complete_task(app, task_id, data, actor):
         raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
 
     def body(step):
-        found = step.read(lambda session: _completion_facts(session, task_id))
-        if found is None or not found.manual:
-            raise NotFound(f"Tâche {task_id} introuvable.")
-        row, instance = step.open(found.instance_id)
+        with step.reading():   # the task's facts and its instance, in one read transaction
+            found = step.read(lambda session: _completion_facts(session, task_id))
+            if found is None or not found.manual:
+                raise NotFound(f"Tâche {task_id} introuvable.")
+            row, instance = step.open(found.instance_id)
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
         require_role(actor, found.role, row.territory)
@@ -129,8 +130,10 @@ def complete_task(app, task_id, data, actor):
         step.record(*_journal_action(view.name, data), actor, role=found.role,
                     payload={"avant": view.data, "soumis": data}, instance_id=row.id, task_id=str(task_id))
         withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id))
+        ready = instance.ready_human_tasks()
         result = {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
-                  "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
+                  "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in ready],
+                  "your_tasks": _actor_tasks(step, instance, ready, actor, row),
                   "documents": [], "document_errors": withheld}
         return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents))
 
@@ -138,6 +141,27 @@ def complete_task(app, task_id, data, actor):
     for outcome in app.events.publish(app, completed):
         result.update(outcome)
     return result
+
+
+def _actor_tasks(step, instance, ready, actor, row):
+    """The actor's ready tasks of the instance once the step is written, as GET /tasks?instance_id=
+    lists them: a client goes on without listing. Only the tasks stored ready before the step can
+    be claimed: their claims are read (and read again under the step's lock)."""
+    territory = row.territory
+    mine = sorted((t for t in ready if actor.may_act_in(t.role) and actor.acts_in_territory(territory, t.role)),
+                  key=lambda t: (t.created_at, t.id))
+    stored = [t.id for t in mine if instance.was_saved_ready(t.id)]
+    claims = step.read(lambda session: _claims_of(session, stored)) if stored else {}
+    return [{"id": t.id, "instance_id": row.id, "process_id": t.process_id, "bpmn_id": t.bpmn_id,
+             "name": t.name, "lane": t.lane, "role": t.role, "role_label": role_label(t.role) if t.role else None,
+             "state": t.state, "territory": territory, "created_at": t.created_at.isoformat(),
+             "due_at": t.due_at.isoformat() if t.due_at else None, "claimed_by": claims.get(t.id)}
+            for t in mine]
+
+
+def _claims_of(session, task_ids):
+    return dict(session.execute(select(TaskClaim.task_id, TaskClaim.username)
+                                .where(TaskClaim.task_id.in_(task_ids))).all())
 
 
 def _withheld_documents(step, instance, view, actor, instance_id, task_id):
