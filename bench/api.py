@@ -2,7 +2,8 @@
 
 `conventio serve` runs on a fresh data directory, started by this script:
 1. a whole 10-task sequential instance through the API (token once; start; then list the
-   instance's tasks and complete the first, ten times): median of --runs instances;
+   instance's tasks and complete the first, ten times; a completion that answers with the
+   caller's next tasks, `your_tasks`, saves the next list): median of --runs instances;
 2. --clients clients (threads, one HTTP connection each) for --duration seconds, each loop
    starting an instance, listing its tasks and completing two: requests per second and
    latency percentiles, on PostgreSQL (a throw-away database) and on SQLite; afterwards every
@@ -13,8 +14,9 @@ Prints a table, then as its last line one JSON line:
 {"whole_instance_ms", "load_rps_pg", "load_p99_ms_pg", "load_p99_ms_sqlite", "cold_vs_naive_500"}
 (null where a part was skipped or PostgreSQL is unreachable).
 
-usage: python bench/api.py [--runs 20] [--clients 20] [--duration 60] [--skip-engine]
-                           [--postgres-url URL] [--server-option=--workers --server-option=2]
+usage: python bench/api.py [--runs 20] [--clients 20] [--duration 60] [--skip-engine] [--skip-load]
+                           [--list-each-step] [--postgres-url URL] [--root SOURCE_TREE]
+                           [--server-option=--workers --server-option=2]
 """
 import argparse
 import json
@@ -78,15 +80,20 @@ def check(data_dir, database_url, acknowledged_file):
 
 
 # --- the measures -----------------------------------------------------------------------------
-def whole_instance(api):
+def whole_instance(api, list_each_step=False):
+    """Start, list the instance's tasks, complete the first, ten times; a completion that answers
+    with the caller's next tasks (`your_tasks`) saves the next list, unless `list_each_step`."""
     started = time.perf_counter()
     status, instance = api.post(f"/api/v1/processes/{PROCESS}/instances", {"data": {}})
     assert status == 201, (status, instance)
+    tasks = None
     for _ in range(STEPS):
-        status, tasks = api.get(f"/api/v1/tasks?instance_id={instance['id']}")
-        assert status == 200 and tasks, (status, tasks)
+        if tasks is None:
+            status, tasks = api.get(f"/api/v1/tasks?instance_id={instance['id']}")
+            assert status == 200 and tasks, (status, tasks)
         status, body = api.post(f"/api/v1/tasks/{tasks[0]['id']}/complete", {"data": {}})
         assert status == 200, (status, body)
+        tasks = None if list_each_step else body.get("your_tasks")
     return time.perf_counter() - started
 
 
@@ -177,12 +184,12 @@ def load(clients, duration):
     return work
 
 
-def whole(runs):
+def whole(runs, list_each_step=False):
     def work(port, token):
         api = Api(port, token)
         for _ in range(3):   # warm-up: connection, caches
-            whole_instance(api)
-        times = [whole_instance(api) for _ in range(runs)]
+            whole_instance(api, list_each_step)
+        times = [whole_instance(api, list_each_step) for _ in range(runs)]
         return round(1000 * statistics.median(times), 1), []
     return work
 
@@ -221,15 +228,18 @@ def main():
     parser.add_argument("--server-option", action="append", default=None,
                         help="option de `conventio serve` (répétable), par défaut --threads 8")
     parser.add_argument("--skip-engine", action="store_true")
+    parser.add_argument("--skip-load", action="store_true", help="sans les 20 clients (instance entière seule)")
+    parser.add_argument("--list-each-step", action="store_true",
+                        help="instance entière : lister avant chaque complétion, sans `your_tasks`")
     parser.add_argument("--root", type=Path, default=HERE)
     args = parser.parse_args()
     root, options = args.root.resolve(), tuple(args.server_option or ("--threads", "8"))
 
-    whole_ms, _ = run_server(root, None, options, whole(args.runs))
+    whole_ms, _ = run_server(root, None, options, whole(args.runs, args.list_each_step))
     print(f"Instance entière ({STEPS} étapes, SQLite) : médiane {whole_ms} ms sur {args.runs}")
     figures = {"whole_instance_ms": whole_ms}
-    url, drop = postgres_database(args.postgres_url)
-    for name, database_url in (("pg", url), ("sqlite", None)):
+    url, drop = (None, None) if args.skip_load else postgres_database(args.postgres_url)
+    for name, database_url in () if args.skip_load else (("pg", url), ("sqlite", None)):
         if name == "pg" and url is None:
             figures.update(load_rps_pg=None, load_p99_ms_pg=None)
             continue
@@ -245,6 +255,8 @@ def main():
         figures[f"load_rps_{name}"] = result["rps"]
         figures[f"load_p99_ms_{name}"] = result["p99_ms"]
     figures.pop("load_rps_sqlite", None)
+    for skipped in ("load_rps_pg", "load_p99_ms_pg", "load_p99_ms_sqlite"):
+        figures.setdefault(skipped, None)
     figures["cold_vs_naive_500"] = None if args.skip_engine else engine_ratio(root)
     print(json.dumps(figures))
 

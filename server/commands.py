@@ -13,22 +13,35 @@ from workflows.services.storage import check_startup
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d’écoute.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port d’écoute.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Requêtes traitées en parallèle.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requêtes traitées en parallèle (par processus).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processus serveurs : au-delà d’un, gunicorn les lance et les relance (un par cœur).")
 @click.option("--no-timers", is_flag=True, help="Ne pas déclencher les minuteurs ici (Celery s’en charge).")
 @click.pass_context
-def serve(ctx, host, port, threads, no_timers):
-    """Lance le serveur web (waitress) et le déclenchement des minuteurs échus."""
-    import waitress
-
-    from . import create_app
+def serve(ctx, host, port, threads, workers, no_timers):
+    """Lance le serveur web (waitress ; gunicorn avec --workers) et le déclenchement des minuteurs échus."""
     from workflows.jobs.embedded import start_embedded_jobs
     check_startup(Settings.from_env())   # before anything: one French line saying what to set
     conventio = _conventio(ctx)   # first: a database out of reach is one line, before any log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    click.echo(f"Conventio sur http://{host}:{port}/ (base : {conventio.settings.database_url})")
+    if workers > 1:
+        from .workers import ServerProcesses
+        conventio.close()   # the workers open their own after the fork; nothing shared across it
+        ServerProcesses(conventio.settings, host, port, workers, threads,
+                        None if no_timers else start_embedded_jobs).run()
+        return
+    _serve_one(conventio, host, port, threads, None if no_timers else start_embedded_jobs)
+
+
+def _serve_one(conventio, host, port, threads, start_jobs):
+    import waitress
+
+    from . import create_app
     app = create_app(conventio=conventio)
     # Embedded default: a Celery worker and beat inside this process, no broker to start.
-    timers = None if no_timers else start_embedded_jobs(conventio)
-    click.echo(f"Conventio sur http://{host}:{port}/ (base : {conventio.settings.database_url})")
+    timers = None if start_jobs is None else start_jobs(conventio)
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="Conventio")
     finally:

@@ -8,6 +8,8 @@ stops its tokens at once; DELETE /auth/token revokes the token used, and an admi
 end all of a user's (workflows.services.logins.sign_out_user). The salt keeps tokens apart
 from session cookies.
 """
+from functools import lru_cache
+
 from flask import request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -19,8 +21,10 @@ SALT = "conventio-api-token"
 KIND = "api"
 
 
+@lru_cache(maxsize=8)
 def _serializer(secret_key, previous=()):
-    # itsdangerous signs with the last key and verifies with any of them.
+    # itsdangerous signs with the last key and verifies with any of them. Kept: every request
+    # checks a token, and a serializer is the same for the same keys.
     return URLSafeTimedSerializer([*previous, secret_key], salt=SALT)
 
 

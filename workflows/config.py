@@ -17,6 +17,7 @@ class Settings:
     bpmn_dir: Path
     sqlite_synchronous: str = "FULL"
     instance_cache_size: int = 500
+    db_pool_size: int | None = None           # PostgreSQL connections per process (None: 5; serve: its threads)
     spec_cache: bool = True
     documents_dir: Path | None = None
     document_storage: str = "local"           # local, directory (CONVENTIO_DOCUMENTS_DIR) or database
@@ -39,6 +40,7 @@ class Settings:
             bpmn_dir=Path(env.get("CONVENTIO_BPMN_DIR", PROJECT_ROOT / "bpmn")),
             sqlite_synchronous=env.get("CONVENTIO_SQLITE_SYNCHRONOUS", "FULL").upper(),
             instance_cache_size=int(env.get("CONVENTIO_INSTANCE_CACHE", "500")),
+            db_pool_size=int(env["CONVENTIO_DB_POOL_SIZE"]) if env.get("CONVENTIO_DB_POOL_SIZE") else None,
             spec_cache=env.get("CONVENTIO_SPEC_CACHE", "1") != "0",
             documents_dir=Path(env["CONVENTIO_DOCUMENTS_DIR"]) if env.get("CONVENTIO_DOCUMENTS_DIR") else None,
             document_storage=env.get("CONVENTIO_DOCUMENT_STORAGE", "local").strip().lower() or "local",

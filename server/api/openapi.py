@@ -107,7 +107,12 @@ SCHEMAS = {
     "CompleteRequest": obj({"data": {"type": "object", "description": "les champs du formulaire"}}, required=[]),
     "Completion": obj({"instance_id": INTEGER, "task_id": STRING, "status": STRING,
                        "next_tasks": {"type": "array", "items": obj({"id": STRING, "name": STRING,
-                                                                     "role": NULLABLE_STRING})},
+                                                                     "role": NULLABLE_STRING}),
+                                      "description": "les tâches prêtes de l’instance après l’étape, de tous "
+                                                     "les rôles"},
+                       "your_tasks": {"type": "array", "items": ref("Task"),
+                                      "description": "vos tâches prêtes de l’instance après l’étape, telles que "
+                                                     "GET /tasks?instance_id= les donne (inutile de les lister)"},
                        "sent_back": {"oneOf": [obj({"id": STRING, "name": STRING, "role": NULLABLE_STRING}),
                                                {"type": "null"}],
                                      "description": "la tâche à reprendre quand les contrôles du processus "
@@ -120,7 +125,7 @@ SCHEMAS = {
                        "document_errors": {"type": "array", "items": obj({"template": STRING, "error": STRING}),
                                            "description": "documents de l’étape non produits, et pourquoi "
                                                           "(l’étape reste faite)"}},
-                      required=["instance_id", "task_id", "status", "next_tasks", "sent_back", "late"]),
+                      required=["instance_id", "task_id", "status", "next_tasks", "your_tasks", "sent_back", "late"]),
     "Document": obj({"id": INTEGER, "instance_id": INTEGER, "template": STRING, "title": STRING,
                      "recipient": {**NULLABLE_STRING, "description": "destinataire d’un document établi par "
                                    "destinataire (lettre de rejet : le candidat évincé), sinon null"},

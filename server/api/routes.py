@@ -239,7 +239,7 @@ def document(document_id):
 @bp.get("/tasks")
 def tasks():
     instance_id = int_arg("instance_id")
-    return jsonify(_with_claims(list_tasks(conventio(), g.actor, instance_id=instance_id)))
+    return jsonify(list_tasks(conventio(), g.actor, instance_id=instance_id, with_claims=True))
 
 
 @bp.get("/tasks/<task_id>")

@@ -6,6 +6,8 @@ from openapi_spec_validator import validate
 
 from start_data import CAP_NORD
 from web_helpers import CONVENTION_DRAFT, PASSWORD, actor, anct_convention_at_review, api_token, login
+from bpmn_builder import definitions, flow, process, user_task
+from helpers import WARM_AND_COLD, deploy_xml
 from openapi_check import CheckedClient
 from workflows.services.instances import get_instance
 from workflows.store.models import ProcessInstance
@@ -157,6 +159,39 @@ def test_task_with_form_then_complete_with_all_the_refusals(api, client, convent
     assert done.status_code == 200 and done.get_json()["next_tasks"][0]["role"] == "president"
     again = api.post(f"/api/v1/tasks/{review_id}/complete", headers=director, json={"data": {"decision": "approuver"}})
     assert again.status_code == 409 and again.get_json()["error"] == "conflit"
+
+
+PARALLEL = definitions(process("parallele", "\n".join([
+    '<bpmn:startEvent id="start"/>', '<bpmn:parallelGateway id="split"/>',
+    user_task("rediger", "Rédiger"), user_task("verifier", "Vérifier"), user_task("approuver", "Approuver"),
+    '<bpmn:parallelGateway id="join"/>', user_task("signer", "Signer"), '<bpmn:endEvent id="end"/>',
+    flow("f0", "start", "split"), flow("f1", "split", "rediger"), flow("f2", "split", "verifier"),
+    flow("f3", "split", "approuver"), flow("f4", "rediger", "join"), flow("f5", "verifier", "join"),
+    flow("f6", "approuver", "join"), flow("f7", "join", "signer"), flow("f8", "signer", "end")]),
+    lanes={"Service juridique": ["rediger", "verifier", "signer"], "Direction": ["approuver"]}))
+
+
+@pytest.mark.parametrize("mode", WARM_AND_COLD)
+def test_a_completion_answers_with_the_actors_next_tasks_as_the_list_gives_them(api, client, conventio, mode):
+    deploy_xml(conventio, {"parallele.bpmn": PARALLEL})
+    if mode == "cold":
+        conventio.cache.size = 0   # every step reads its instance from the database
+    lawyer, director, admin = (api_token(client, name) for name in ("juriste", "directrice", "admin"))
+    started = api.post("/api/v1/processes/parallele/instances", headers=lawyer, json={"data": {}}).get_json()
+    listed = api.get(f"/api/v1/tasks?instance_id={started['id']}", headers=lawyer).get_json()
+    draft, check = (next(t for t in listed if t["bpmn_id"] == name) for name in ("rediger", "verifier"))
+    assert api.post(f"/api/v1/tasks/{check['id']}/claim", headers=admin).status_code == 200
+
+    done = api.post(f"/api/v1/tasks/{draft['id']}/complete", headers=lawyer, json={"data": {}}).get_json()
+    assert [t["bpmn_id"] for t in done["your_tasks"]] == ["verifier"]   # not the director's, not the done one
+    assert done["your_tasks"][0]["claimed_by"] == "admin"
+    assert done["your_tasks"] == api.get(f"/api/v1/tasks?instance_id={started['id']}", headers=lawyer).get_json()
+    assert {t["name"] for t in done["next_tasks"]} == {"Vérifier", "Approuver"}   # every role's
+
+    api.post(f"/api/v1/tasks/{check['id']}/complete", headers=admin, json={"data": {}})
+    approval = next(t for t in done["next_tasks"] if t["name"] == "Approuver")
+    last = api.post(f"/api/v1/tasks/{approval['id']}/complete", headers=director, json={"data": {}}).get_json()
+    assert last["your_tasks"] == [] and [t["name"] for t in last["next_tasks"]] == ["Signer"]
 
 
 def _version(conventio, instance_id):

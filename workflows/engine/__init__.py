@@ -35,8 +35,9 @@ class Engine:
     def parse(self, sources):
         return parse_model_set(sources)
 
-    def definition(self, content_hash, process_id, load_spec_json, forms):
-        """The runnable definition; `load_spec_json()` is only called when not cached."""
+    def definition(self, content_hash, process_id, load_spec_json, load_forms):
+        """The runnable definition; `load_spec_json()` and `load_forms()` are only called when
+        not cached."""
         if self.runner is not None:
             self.runner.prestart()     # instances will run model code: have a worker ready
         with self._lock:
@@ -45,7 +46,7 @@ class Engine:
                 self._definitions.move_to_end(content_hash)
                 return cached
         spec, subprocess_specs = self._load_specs(content_hash, load_spec_json)
-        loaded = Definition(process_id, spec, subprocess_specs, forms)
+        loaded = Definition(process_id, spec, subprocess_specs, load_forms())
         with self._lock:
             cached = self._definitions.setdefault(content_hash, loaded)
             if len(self._definitions) > self._cache_size:

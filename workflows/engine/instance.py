@@ -181,6 +181,10 @@ class Instance:
             due_source=due_source,
         )
 
+    def was_saved_ready(self, task_id):
+        """Whether the task was ready in the state last saved (only such a task can have been claimed)."""
+        return bool((self.tracker.saved_state(UUID(str(task_id))) or 0) & TaskState.READY)
+
     def find_task(self, task_id):
         try:
             return self.workflow.get_task_from_id(UUID(str(task_id)))

@@ -151,6 +151,11 @@ class StateTracker:
         # prunes predicted children), so later steps need not look at them at all.
         self.settled = set()
 
+    def saved_state(self, task_id):
+        """The task's state as last saved (a UUID); None if it was not saved."""
+        fingerprint = self.fingerprints.get(task_id.int)
+        return None if fingerprint is None else fingerprint[0]
+
     def collect(self, workflow):
         changes = StateChanges()
         # Keyed by the ids' integers: a UUID's hash is Python code, an int's is not, and

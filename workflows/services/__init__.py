@@ -31,7 +31,7 @@ class Conventio:
 
 def open_conventio(settings=None, migrate=True):
     settings = settings or Settings.from_env()
-    db = open_database(settings.database_url, settings.sqlite_synchronous)
+    db = open_database(settings.database_url, settings.sqlite_synchronous, settings.db_pool_size)
     try:
         storage = open_storage(settings, db)
     except Exception:

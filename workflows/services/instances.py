@@ -14,7 +14,7 @@ from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
 from .steps import run_guarded
 from .territories import population_for_start
-from .tasks import task_summary
+from .tasks import task_summary, time_zones
 
 
 def _require_short_text(value, field, label, longest):
@@ -145,7 +145,8 @@ def get_instance(app, instance_id, actor) -> InstanceState:
         history = session.execute(select(AuditEntry).where(AuditEntry.instance_id == row.id)
                                   .order_by(AuditEntry.id)).scalars().all()
         summary = instance_summary(row, version)
-        summary["open_tasks"] = [task_summary(t, definition, row) for t in tasks
+        zone = time_zones(session, {row.territory})[row.territory]
+        summary["open_tasks"] = [task_summary(t, definition, row.territory, time_zone=zone) for t in tasks
                                  if t.manual and t.state == TaskState.READY]
         summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state, "bpmn_id": t.bpmn_id,
                                "process_id": t.process_id,

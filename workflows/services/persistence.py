@@ -8,7 +8,7 @@ from sqlalchemy import delete, insert, select, update
 from ..engine import StateChanges, StoredState
 from ..states import InstanceStatus
 from ..store.models import (
-    MessageSubscription, ProcessDefinition, TaskRecord, WorkflowHeader,
+    MessageSubscription, ProcessDefinition, ProcessInstance, TaskRecord, WorkflowHeader,
 )
 
 
@@ -28,7 +28,7 @@ def aware(moment):
 def definition_for(app, session, definition_id):
     row = session.get(ProcessDefinition, definition_id)
     return app.engine.definition(row.content_hash, row.process_id, lambda: row.spec_json,
-                                 json.loads(row.forms_json))
+                                 lambda: json.loads(row.forms_json))
 
 
 def read_instance(app, session, row):
@@ -74,17 +74,28 @@ def prepare_save(instance):
                          set(instance.waiting_messages()))
 
 
-def write_instance(session, row, prepared, saved_subscriptions, now):
-    """Write a prepared save: only the rows that changed; update the instance row."""
-    _write_headers(session, row.id, prepared.changes)
-    _write_tasks(session, row.id, prepared.changes)
-    _write_subscriptions(session, row.id, saved_subscriptions, prepared.waiting)
-    row.status = prepared.status
-    row.error = None
-    row.next_timer_at = prepared.next_timer_at
-    row.updated_at = now
-    if row.status == InstanceStatus.COMPLETED and row.completed_at is None:
-        row.completed_at = now
+def instance_values(row, prepared, now):
+    """The instance row's columns after a prepared save of it (`row` as read at its version)."""
+    completed_at = row.completed_at
+    if prepared.status == InstanceStatus.COMPLETED and completed_at is None:
+        completed_at = now
+    return {"status": prepared.status, "error": None, "next_timer_at": prepared.next_timer_at,
+            "updated_at": now, "completed_at": completed_at}
+
+
+def update_instance_row(session, instance_id, version, values):
+    """Write the instance row's `values` and its next version if it is still at `version`, in one
+    statement (which takes the row's lock); False when it has moved on."""
+    instances = ProcessInstance.__table__
+    return session.execute(update(instances).where(instances.c.id == instance_id, instances.c.version == version)
+                           .values(version=version + 1, **values)).rowcount == 1
+
+
+def write_instance(session, instance_id, prepared, saved_subscriptions):
+    """Write a prepared save's state: only the rows that changed (the instance row apart)."""
+    _write_headers(session, instance_id, prepared.changes)
+    _write_tasks(session, instance_id, prepared.changes)
+    _write_subscriptions(session, instance_id, saved_subscriptions, prepared.waiting)
 
 
 def _write_headers(session, instance_id, changes):

@@ -139,6 +139,7 @@ class Completion(TypedDict):
     task_id: str
     status: InstanceStatus
     next_tasks: list[NextTask]
+    your_tasks: list[TaskLine]      # the actor's ready tasks of the instance after the step
     sent_back: NextTask | None      # the task to take up again when the model's checks sent the step back
     late: Lateness | None
     documents: NotRequired[list[GeneratedDocumentSummary]]

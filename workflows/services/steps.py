@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import ExecutionFailed
 from ..errors import Conflict, ConventioError, InstanceFailed, NotFound
@@ -34,7 +33,9 @@ from ..store import audit
 from ..store.models import MessageSubscription, PendingMessage, ProcessInstance
 from ..store.uow import UnitOfWork
 from .actors import SYSTEM
-from .persistence import db_time, prepare_save, read_instance, restore_instance, write_instance
+from .persistence import (
+    db_time, instance_values, prepare_save, read_instance, restore_instance, update_instance_row, write_instance,
+)
 
 MAX_DELIVERIES_PER_STEP = 100
 MAX_ATTEMPTS = 5
@@ -110,6 +111,7 @@ class _Opened:
     new: bool = False
     saved: bool = False
     prepared: object = None
+    values: dict = None   # the instance row's columns as the step writes them
 
 
 @dataclass(eq=False)
@@ -135,15 +137,24 @@ class EngineStep(_Journaling):
         self.saved = []           # _Opened, in the order saved: the order they are written
         self.pending_new = []     # _Pending
         self.pending_taken = []   # ids of stored pending messages this step delivered
+        self._reading = None      # the session of the read transaction open, if any
 
     # --- reading -------------------------------------------------------------------
     @contextmanager
     def reading(self):
-        """A short read-only transaction on one consistent state; model code never runs in it."""
+        """A short read-only transaction on one consistent state; model code never runs in it.
+        Nested, the reads share the outer one (one transaction where a step reads several things)."""
+        if self._reading is not None:
+            yield self._reading
+            return
         with self.app.db.sessions() as session:
             if not self.app.db.is_sqlite:   # SQLite's read transactions are snapshots already
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
+            self._reading = session
+            try:
+                yield session
+            finally:
+                self._reading = None
 
     def read(self, query):
         """`query(session)`, returning plain values; read again under the lock before writing."""
@@ -290,13 +301,7 @@ class EngineStep(_Journaling):
             entry.prepared = prepare_save(entry.instance)
         with UnitOfWork(self.app.db, write=True) as uow:
             session = uow.session
-            locked = {}
-            for instance_id in sorted(self.versions):
-                row = session.execute(uow.lock(select(ProcessInstance).where(ProcessInstance.id == instance_id))
-                                      ).scalar_one_or_none()
-                if row is None or row.version != self.versions[instance_id]:
-                    raise _Moved()
-                locked[instance_id] = row
+            self._lock_instances(uow)
             for query, seen in self.checks:
                 if query(session) != seen:
                     raise _Moved()
@@ -304,15 +309,11 @@ class EngineStep(_Journaling):
                 write(session)
             for entry in self.saved:
                 if entry.new:
+                    for name, value in instance_values(entry.row, entry.prepared, self.now).items():
+                        setattr(entry.row, name, value)
                     session.add(entry.row)
                     session.flush()   # its id, for its rows
-                else:
-                    entry.row = locked[entry.row.id]
-                write_instance(session, entry.row, entry.prepared, entry.instance.saved_subscriptions, self.now)
-            try:
-                session.flush()
-            except StaleDataError as exc:
-                raise _Moved() from exc
+                write_instance(session, entry.row.id, entry.prepared, entry.instance.saved_subscriptions)
             for message_id in self.pending_taken:
                 if session.execute(delete(PendingMessage).where(PendingMessage.id == message_id)).rowcount != 1:
                     raise _Moved()   # another step delivered it meanwhile
@@ -324,7 +325,26 @@ class EngineStep(_Journaling):
             uow.commit()
         for entry in self.saved:
             entry.instance.saved_subscriptions = entry.prepared.waiting
+            if not entry.new:   # the row as read, now as written
+                for name, value in entry.values.items():
+                    setattr(entry.row, name, value)
+                entry.row.version = self.versions[entry.row.id] + 1
         self._keep_warm()
+
+    def _lock_instances(self, uow):
+        """Lock every instance the step read, in id order, checking each is still at the version
+        read (else `_Moved`); those it saved are written in the same statement."""
+        saved = {e.row.id: e for e in self.saved if not e.new}
+        for instance_id in sorted(self.versions):
+            version, entry = self.versions[instance_id], saved.get(instance_id)
+            if entry is not None:
+                entry.values = instance_values(entry.row, entry.prepared, self.now)
+                current = update_instance_row(uow.session, instance_id, version, entry.values)
+            else:
+                current = uow.session.execute(uow.lock(select(ProcessInstance.version).where(
+                    ProcessInstance.id == instance_id))).scalar() == version
+            if not current:
+                raise _Moved()
 
     def _keep_warm(self):
         for entry in self.entries:

@@ -4,7 +4,7 @@ import math
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 
 from ..domain.french_dates import format_date
 from ..engine import FormRejected, TaskNotReady, describe_form_errors
@@ -28,15 +28,16 @@ def time_zones(session, codes):
     return {code: known.get(code) or DEFAULT_TIME_ZONE for code in codes}
 
 
-def task_summary(record, definition, instance_row, with_form=False,
+def task_summary(record, definition, territory, with_form=False,
                  time_zone=DEFAULT_TIME_ZONE) -> TaskLine | TaskWithForm:
-    """A task as plain data. `due_source`: the deadline timer its due date comes from (a legal
+    """A task row as the API and the pages show it; `definition` is read only `with_form` or
+    for a task with a due date. `due_source`: the deadline timer its due date comes from (a legal
     deadline, a day in the territory's `due_time_zone`), None for a mere processing time."""
     summary = {
         "id": record.id, "instance_id": record.instance_id, "process_id": record.process_id,
         "bpmn_id": record.bpmn_id, "name": record.name or record.bpmn_id, "lane": record.lane,
         "role": record.role, "role_label": role_label(record.role) if record.role else None,
-        "state": record.state, "territory": instance_row.territory,
+        "state": record.state, "territory": territory,
         "created_at": aware(record.created_at).isoformat(),
         "due_at": aware(record.due_at).isoformat() if record.due_at else None,
         "due_source": definition.deadline_name(record.process_id, record.spec_name) if record.due_at else None,
@@ -49,23 +50,37 @@ def task_summary(record, definition, instance_row, with_form=False,
     return summary
 
 
-def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False) -> list[TaskLine]:
-    """Ready human tasks the actor may see, oldest first."""
+def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
+               with_claims=False) -> list[TaskLine]:
+    """Ready human tasks the actor may see, oldest first; `with_claims`: each with who holds it
+    (`claimed_by`, None when free), read in the same query, as the territory's time zone."""
     with app.db.sessions() as session:
-        query = (select(TaskRecord, ProcessInstance).join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+        query = (select(TaskRecord, ProcessInstance.territory, ProcessInstance.definition_id, Territory.time_zone,
+                        TaskClaim.username if with_claims else literal(None))
+                 .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+                 .outerjoin(Territory, Territory.code == ProcessInstance.territory)
                  .where(TaskRecord.state == TaskState.READY, TaskRecord.manual.is_(True))
                  .order_by(TaskRecord.created_at, TaskRecord.id))
+        if with_claims:
+            query = query.outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
         if instance_id is not None:
             query = query.where(TaskRecord.instance_id == instance_id)
         if role is not None:
             query = query.where(TaskRecord.role == role)
-        visible = [(record, row) for record, row in session.execute(query).all()
-                   if actor.sees_territory(row.territory) and (
-                       include_all_roles or (actor.may_act_in(record.role)
-                                             and actor.acts_in_territory(row.territory, record.role)))]
-        zones = time_zones(session, {row.territory for _record, row in visible})
-        return [task_summary(record, definition_for(app, session, row.definition_id), row,
-                             time_zone=zones[row.territory]) for record, row in visible]
+        results = []
+        for record, territory, definition_id, time_zone, claimed_by in session.execute(query).all():
+            if not actor.sees_territory(territory):
+                continue
+            if not include_all_roles and not (actor.may_act_in(record.role)
+                                              and actor.acts_in_territory(territory, record.role)):
+                continue
+            # The definition names a due date's legal source: read only for a task that has one.
+            definition = definition_for(app, session, definition_id) if record.due_at else None
+            summary = task_summary(record, definition, territory, time_zone=time_zone or DEFAULT_TIME_ZONE)
+            if with_claims:
+                summary["claimed_by"] = claimed_by
+            results.append(summary)
+        return results
 
 
 def get_task(app, task_id, actor) -> TaskWithForm:
@@ -73,7 +88,8 @@ def get_task(app, task_id, actor) -> TaskWithForm:
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
-        return task_summary(record, definition_for(app, session, row.definition_id), row, with_form=True,
+        definition = definition_for(app, session, row.definition_id)
+        return task_summary(record, definition, row.territory, with_form=True,
                             time_zone=time_zones(session, {row.territory})[row.territory])
 
 
@@ -141,14 +157,18 @@ class _CompletionFacts(NamedTuple):
     due_at: object
     spec_name: str
     process_id: str
+    time_zone: str | None   # the territory's, for the day a legal deadline falls on
 
 
 def _completion_facts(session, task_id):
     """What completing a task checks besides its instance's state (read again before writing)."""
     found = session.execute(
         select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username, TaskRecord.due_at,
-               TaskRecord.spec_name, TaskRecord.process_id)
-        .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id).where(TaskRecord.id == str(task_id))).first()
+               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone)
+        .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
+        .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+        .outerjoin(Territory, Territory.code == ProcessInstance.territory)
+        .where(TaskRecord.id == str(task_id))).first()
     return None if found is None else _CompletionFacts(*found)
 
 
@@ -195,21 +215,21 @@ def complete_task(app, task_id, data, actor) -> Completion:
         raise InvalidData("Les données doivent être un objet JSON.", {"": "objet JSON attendu"})
 
     def body(step):
-        found = step.read(lambda session: _completion_facts(session, task_id))
-        if found is None or not found.manual:
-            raise NotFound(f"Tâche {task_id} introuvable.")
-        row, instance = step.open(found.instance_id)
+        with step.reading() as session:   # the task's facts, its instance, its campaign's figures: one read
+            found = step.read(lambda session: _completion_facts(session, task_id))
+            if found is None or not found.manual:
+                raise NotFound(f"Tâche {task_id} introuvable.")
+            row, instance = step.open(found.instance_id)
+            # The campaign's figures as of now, not read again under the lock: the ledger records
+            # handouts all day long, and its own constraints, not this step, keep them consistent.
+            # Offered to the step's scripts, not stored: the instance keeps what they retain.
+            facts = step_facts(session, row.id)
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
                            "avant d’agir.", {"claimed_by": found.claimed_by})
-        # The campaign's figures as of now, not read again under the lock: the ledger records
-        # handouts all day long, and its own constraints, not this step, keep them consistent.
-        # Offered to the step's scripts, not stored: the instance keeps what they retain.
-        with step.reading() as session:
-            facts = step_facts(session, row.id)
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
@@ -220,9 +240,9 @@ def complete_task(app, task_id, data, actor) -> Completion:
         if found.claimed_by is not None:   # the claim goes with the task
             step.on_write(lambda session: session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id))))
         returned = _returned_task(instance, view, str(task_id))
+        zone = found.time_zone or DEFAULT_TIME_ZONE
         late = lateness(found.due_at, instance.definition.deadline_name(found.process_id, found.spec_name),
-                        step.read(lambda session: time_zones(session, {row.territory})[row.territory]),
-                        step.now)
+                        zone, step.now)
         payload = {"avant": view.data, "soumis": data}
         if returned:
             payload["renvoyee"] = True
@@ -231,8 +251,10 @@ def complete_task(app, task_id, data, actor) -> Completion:
         step.record(*_journal_action(view.name, data, bool(returned), late), actor, role=found.role,
                     payload=payload, instance_id=row.id, task_id=str(task_id))
         withheld = _withheld_documents(step, instance, view, actor, row.id, str(task_id), bool(returned))
+        ready = instance.ready_human_tasks()
         result = {"instance_id": row.id, "task_id": str(task_id), "status": instance.status,
-                  "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in instance.ready_human_tasks()],
+                  "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in ready],
+                  "your_tasks": _actor_tasks(step, instance, ready, actor, row, zone),
                   "sent_back": returned, "late": late, "documents": [], "document_errors": withheld}
         return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents))
 
@@ -249,6 +271,28 @@ def _returned_task(instance, view, task_id):
     again = next((t for t in instance.ready_human_tasks()
                   if t.bpmn_id == view.bpmn_id and t.process_id == view.process_id), None)
     return {"id": again.id, "name": again.name, "role": again.role} if again else None
+
+
+def _actor_tasks(step, instance, ready, actor, row, time_zone):
+    """The actor's ready tasks of the instance once the step is written, as GET /tasks?instance_id=
+    lists them: a client goes on without listing. Only the tasks stored ready before the step can
+    be claimed: their claims are read (and read again under the step's lock)."""
+    territory = row.territory
+    mine = sorted((t for t in ready if actor.may_act_in(t.role) and actor.acts_in_territory(territory, t.role)),
+                  key=lambda t: (t.created_at, t.id))
+    stored = [t.id for t in mine if instance.was_saved_ready(t.id)]
+    claims = step.read(lambda session: _claims_of(session, stored)) if stored else {}
+    return [{"id": t.id, "instance_id": row.id, "process_id": t.process_id, "bpmn_id": t.bpmn_id,
+             "name": t.name, "lane": t.lane, "role": t.role, "role_label": role_label(t.role) if t.role else None,
+             "state": t.state, "territory": territory, "created_at": t.created_at.isoformat(),
+             "due_at": t.due_at.isoformat() if t.due_at else None,
+             "due_source": t.due_source, "due_time_zone": time_zone, "claimed_by": claims.get(t.id)}
+            for t in mine]
+
+
+def _claims_of(session, task_ids):
+    return dict(session.execute(select(TaskClaim.task_id, TaskClaim.username)
+                                .where(TaskClaim.task_id.in_(task_ids))).all())
 
 
 def _withheld_documents(step, instance, view, actor, instance_id, task_id, sent_back):

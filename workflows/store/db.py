@@ -25,8 +25,18 @@ class Database:
             self.write_engine.dispose()
 
 
+SQLITE_BUSY_SECONDS = 30
+
+
 def _sqlite_engine(url, immediate, synchronous):
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    pool = {}
+    if immediate and make_url(url).database not in (None, "", ":memory:"):
+        # One writer at a time in the whole file: the threads of a process wait for the write
+        # connection in the pool's queue, in order, instead of in SQLite's busy handler, which
+        # sleeps up to 100 ms between tries and lets a late comer overtake (seconds of p99 under
+        # load). Processes still meet at BEGIN IMMEDIATE, one thread each.
+        pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_SECONDS}
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}, **pool)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record):
@@ -36,7 +46,7 @@ def _sqlite_engine(url, immediate, synchronous):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -57,13 +67,20 @@ NETWORK_BOUNDS = {
 }
 
 
+PG_OVERFLOW = 4           # connections opened beyond the pool at a peak, closed after
+PREPARE_THRESHOLD = 2     # psycopg's default is 5; the steps' statements repeat for the pool's life
+
+
 def _network_bounds(parsed):
     if not parsed.get_backend_name().startswith("postgresql"):
         return {}
     return {name: value for name, value in NETWORK_BOUNDS.items() if name not in parsed.query}
 
 
-def open_database(url, sqlite_synchronous="FULL"):
+def open_database(url, sqlite_synchronous="FULL", pool_size=None):
+    """`pool_size`: PostgreSQL connections kept per process (None: SQLAlchemy's 5), plus a few
+    more opened at a peak; size it to the process's threads, so that every server process's
+    pool fits in the server's max_connections."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -71,7 +88,11 @@ def open_database(url, sqlite_synchronous="FULL"):
         engine = _sqlite_engine(url, immediate=False, synchronous=sqlite_synchronous)
         write_engine = _sqlite_engine(url, immediate=True, synchronous=sqlite_synchronous)
     else:
-        engine = write_engine = create_engine(url, pool_pre_ping=True, connect_args=_network_bounds(parsed))
+        # psycopg 3 prepares on the server every statement a connection runs PREPARE_THRESHOLD times.
+        pool = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": PG_OVERFLOW}
+        engine = write_engine = create_engine(url, pool_pre_ping=True, **pool,
+                                              connect_args={**_network_bounds(parsed),
+                                                            "prepare_threshold": PREPARE_THRESHOLD})
     return Database(
         url=url, engine=engine, write_engine=write_engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
