@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from helpers import sqlite_settings
+from server.cli import SENT_BACK_EXIT as SENT_BACK
 from test_library import LIBRARY, SCENARIOS, _ledger, _matches, check_state
 from workflows.services import open_conventio
 from workflows.store.models import TaskRecord
@@ -27,10 +28,10 @@ class Shell:
         self.cwd = tmp_path
         self.db = None
 
-    def __call__(self, *args):
+    def __call__(self, *args, exit_code=0):
         done = subprocess.run([*CONVENTIO, *args], capture_output=True, text=True, env=self.env, cwd=self.cwd,
                               timeout=120)
-        assert done.returncode == 0, (args[:3], done.stdout, done.stderr)
+        assert done.returncode == exit_code, (args[:3], done.stdout, done.stderr)
         return done.stdout
 
     def rows(self, statement):
@@ -48,6 +49,13 @@ def _open_task(shell, instance_id, step):
         if not step.get("where") or _matches(json.loads(body).get("data", {}), step["where"]):
             return task_id
     pytest.fail(f"tâche {step['task']} {step.get('where') or ''} absente")
+
+
+def _sent_back(steps, position):
+    """Whether the scenario expects the step at `position` sent back: the next step expects its
+    task open again."""
+    following = steps[position + 1] if position + 1 < len(steps) else {}
+    return steps[position]["task"] in following.get("expect", {}).get("open", ())
 
 
 def _due(shell, instance_id, timer):
@@ -73,7 +81,7 @@ def test_a_whole_chain_through_separate_cli_processes(tmp_path, name):
     # API records them while the chain's steps go through the command line.
     books = open_conventio(sqlite_settings(tmp_path / "data"))
     campaign, saved = None, {}
-    for step in steps[1:]:
+    for position, step in enumerate(steps[1:], 1):
         if "ledger" in step:
             campaign = _ledger(books, instance_id, campaign, step, steps[0]["start"].get("territoire", "FR"), saved)
         elif "timer" in step:
@@ -84,7 +92,10 @@ def test_a_whole_chain_through_separate_cli_processes(tmp_path, name):
             check_state(json.loads(shell("instances", "show", str(instance_id), "--json")), step["expect"])
         else:
             assert "refused" not in step, "les refus sont vérifiés par les scénarios du module test_library"
+            # A step the model's own checks send back exits 3 with the reason (the scenario then
+            # expects the same task open again); any other completion exits 0.
             shell("tasks", "complete", _open_task(shell, instance_id, step), "--data",
-                  json.dumps(step.get("data", {})), "--as", "agent")
+                  json.dumps(step.get("data", {})), "--as", "agent",
+                  exit_code=SENT_BACK if _sent_back(steps, position) else 0)
     assert json.loads(shell("instances", "show", str(instance_id), "--json"))["error"] is None
     books.close()
