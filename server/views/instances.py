@@ -13,7 +13,6 @@ from workflows.services.templates import template_choices
 
 from ..context import conventio
 from ..identity import current_actor, login_required
-from ..register_view import register_view
 from ..schema_form import build_fields, parse_submission, unplaced_errors
 
 bp = Blueprint("instances", __name__)
@@ -99,8 +98,7 @@ def show(instance_id):
     summary = get_instance(conventio(), instance_id, actor)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
-                           templates=template_choices() if may_generate(actor, summary["territory"]) else [],
-                           register=register_view(summary["data"]))
+                           templates=template_choices() if may_generate(actor, summary["territory"]) else [])
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")
