@@ -51,14 +51,28 @@ def complete(app, instance_id, bpmn_id, data, by):
     return complete_task(app, open_task(app, instance_id, bpmn_id), data, by)
 
 
-def scenario_data(name, task):
-    """The data a library scenario gives `task` (the seeds' texts already typed there once)."""
+def scenario_data(name, task, which=0):
+    """The data a library scenario gives `task` (the seeds' texts already typed there once); its
+    `which`-th completion of it (-1: the last, the one accepted after a correction)."""
     steps = json.loads((SCENARIOS / f"{name}.json").read_text())["steps"]
-    return next(s["data"] for s in steps if s.get("task") == task)
+    return [s["data"] for s in steps if s.get("task") == task][which]
 
 
 def scenario_start(name):
     return json.loads((SCENARIOS / f"{name}.json").read_text())["steps"][0]["start"]
+
+
+ANCT_SCENARIO = "convention_anct_signee"
+
+
+def anct_convention_at_review(app, legal, territory, calendar, collectivite, title):
+    """A convention ANCT drafted by `legal` for `territory` (whose legal calendar is `calendar`: "972",
+    "FR"…): the director's review waits."""
+    data = {**scenario_start(ANCT_SCENARIO), "collectivite": collectivite, "territoire": calendar}
+    instance = start(app, "convention_anct", data, legal, territory, title)
+    complete(app, instance, "rediger_convention_anct", scenario_data(ANCT_SCENARIO, "rediger_convention_anct", -1),
+             legal)
+    return instance
 
 
 def footprint(app):
