@@ -1,0 +1,204 @@
+"""The five deployments of the seeds, loaded by `conventio demo` at the stages a newcomer should
+see: CAP Nord's whole 2027 programme run to its evaluation report; Saint-Martin's purchase late on
+the issuer's proof; the Yvelines' convention ANCT drafted by Seine-et-Yvelines Numérique and waiting
+for the département's DGAS; the Hauts-de-Seine's council convened; last year's booklets handed out
+in Saint-Martin, CAP Nord, the 78, the 92 and La Réunion (passes from the State's purchase).
+
+The chains replay the library's own scenario of a whole deployment (the one the suite proves runs
+to its end), with each territory's identity and, for those stopped mid-way, their dates moved so
+that they stand where they would stand today. Counts of booklets are the demo's own where the seeds
+give none."""
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from workflows.errors import NotFound
+from workflows.services import ledger
+from workflows.services.actors import Actor
+from workflows.services.dashboard import dashboard
+from workflows.services.territories import add_territory, list_territories
+from workflows.services.territory_import import import_territories
+from workflows.services.users import get_actor
+
+from .demo_replay import Replay
+
+ROOT = Path(__file__).resolve().parent.parent
+TERRITORIES = ROOT / "data" / "territoires.csv"
+CHAIN = ROOT / "tests" / "scenarios" / "pass_numerique_happy.json"   # the whole chain, proved by the suite
+DEMO = Actor("demo", frozenset({"admin"}), display_name="conventio demo")
+HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
+DEPLOYMENT_USERS = {   # username -> (role, territory, display name)
+    "hub": ("observer", HUB, "Hub Antilles-Guyane (ANIS St Martin)"),
+    "juriste-syn": ("legal", SYN, "Juriste de Seine-et-Yvelines Numérique"),
+    "acheteur-syn": ("buyer", SYN, "Acheteur de Seine-et-Yvelines Numérique"),
+    "dgas78": ("director", "78", "DGAS des Yvelines"),
+    "dgas92": ("director", "92", "DGAS des Hauts-de-Seine"),
+    "dgs-saint-martin": ("dgs", "978", "DGS de la Collectivité de Saint-Martin"),
+    "juriste-saint-martin": ("legal", "978", "Juriste de la Collectivité de Saint-Martin"),
+    "prefecture974": ("director", "974", "Préfecture de La Réunion"),
+}
+TITLES = {"cap-nord": "Pass numérique 2027 – CAP Nord Martinique", "978": "Pass numérique – Saint-Martin",
+          "78": "Pass numérique – Yvelines", "92": "Pass numérique – Hauts-de-Seine"}
+IDENTITIES = {
+    "978": {"collectivite": "Collectivité de Saint-Martin", "territoire": "978", "president": "Daniel GIBBS",
+            "collectivite_adresse": "Hôtel de la Collectivité, rue de l'Hôtel de ville, 97150 Marigot",
+            "tribunal_administratif": "le tribunal administratif de Saint-Martin", "fait_a": "Marigot"},
+    "78": {"collectivite": "Département des Yvelines", "type_collectivite": "departement", "territoire": "FR",
+           "president": "Le président du conseil départemental", "fait_a": "Versailles",
+           "collectivite_adresse": "Hôtel du Département, 78000 Versailles",
+           "tribunal_administratif": "le tribunal administratif de Versailles"},
+    "92": {"collectivite": "Département des Hauts-de-Seine", "type_collectivite": "departement", "territoire": "FR",
+           "president": "Le président du conseil départemental", "fait_a": "Nanterre",
+           "collectivite_adresse": "Hôtel du Département, 92000 Nanterre",
+           "tribunal_administratif": "le tribunal administratif de Cergy-Pontoise"},
+}
+COUNCILS = {"978": "conseil_territorial", "78": "conseil_departemental", "92": "conseil_departemental"}
+
+
+def load_deployments(conventio, demo_territory, demo_usernames, today=None):
+    """Load the deployments once: False when they already are (their chains are there)."""
+    today = today or date.today()
+    if any(c["title"] in TITLES.values() for c in dashboard(conventio, DEMO, ledger=False)["chains"]):
+        return False
+    import_territories(conventio, DEMO, TERRITORIES.read_bytes())
+    if demo_territory not in {t["code"] for t in list_territories(conventio, DEMO)}:
+        add_territory(conventio, DEMO, code=demo_territory, name=demo_territory, kind="commune")
+    steps = json.loads(CHAIN.read_text(encoding="utf-8"))["steps"]
+    _chains(conventio, steps, demo_territory, demo_usernames, today)
+    _campaigns(conventio, demo_territory, today)
+    return True
+
+
+def _people(conventio, usernames):
+    """{role: Actor} of the accounts that exist among `usernames` (the demo's own acts for the rest)."""
+    people = {}
+    for username in usernames:
+        try:
+            actor = get_actor(conventio, username)
+        except NotFound:
+            continue
+        people.setdefault(next(iter(actor.roles)), actor)
+    return people
+
+
+def _chains(conventio, steps, demo_territory, demo_usernames, today):
+    if demo_territory == "cap-nord":   # the demo's users are CAP Nord's staff: they ran its programme
+        cap_nord = _people(conventio, demo_usernames)
+        Replay(conventio, cap_nord, cap_nord.get("legal", DEMO), DEMO).run(
+            "pass_numerique", steps, "cap-nord", TITLES["cap-nord"])
+    saint_martin = _people(conventio, ["juriste-saint-martin", "dgs-saint-martin"])
+    # the bon de commande went three weeks ago: the issuer's proof (6 days) is late
+    _stage(conventio, steps, "978", saint_martin, today - timedelta(days=21), "2027-07-10", "valider_bon_a_tirer")
+    syndicat = _people(conventio, ["juriste-syn", "acheteur-syn"])
+    # the syndicat drafted the Yvelines' convention ANCT ten days ago: the DGAS decides
+    _stage(conventio, steps, "78", syndicat, today - timedelta(days=10), "2027-04-02", "examiner_convention_anct")
+    # the Hauts-de-Seine's council is convened (5 jours francs) and sits in three days
+    _stage(conventio, steps, "92", syndicat, today + timedelta(days=3), "2027-03-25", "tenir_seance")
+
+
+def _stage(conventio, steps, territory, people, anchor_day, scenario_day, until):
+    shift = (anchor_day - date.fromisoformat(scenario_day)).days
+    replay = Replay(conventio, people, people.get("legal", DEMO), DEMO, shift_days=shift)
+    overrides = {"rediger_projet_deliberation": {"instance_deliberante": COUNCILS[territory]}}
+    staged = [{**s, "data": {**s["data"], **overrides[s["task"]]}} if s.get("task") in overrides else s
+              for s in steps]
+    replay.run("pass_numerique", staged, territory, TITLES[territory], IDENTITIES[territory], until=until)
+
+
+# --- last year's booklets, in the ledger ------------------------------------------------------
+
+# territory -> (manager, prescribers {name: booklet size}, [(public, booklets each, people, of whom in a
+# priority neighbourhood)]); a public's booklets are of its prescribers' size
+CAMPAIGNS = {
+    "cap-nord": ("directrice", {"Référents de parcours du PLIE": 10, "CCAS du Lorrain": 5},
+                 [("plie_demandeur_emploi", 3, 6, 0), ("senior", 1, 12, 0)]),
+    "978": (None, {"Service AIO de la Collectivité": 5, "Pôle emploi Saint-Martin": 10},
+            [("femme_16_25", 1, 4, 3), ("beneficiaire_rsa", 1, 5, 3), ("demandeur_emploi", 1, 6, 2),
+             ("jeune_quartier_excentre", 1, 4, 1), ("personne_handicap", 1, 3, 1), ("jeune_psad", 1, 4, 3),
+             ("senior", 1, 5, 1)]),
+    "78": ("dgas78", {"Travailleurs sociaux des Yvelines": 10}, [("pic", 1, 20, 6)]),
+    "92": ("dgas92", {"Travailleurs sociaux des Hauts-de-Seine": 10}, [("pic", 1, 14, 4)]),
+    "974": ("prefecture974", {"Relais CAF": 5, "Relais CGSS": 5, "Relais des Finances publiques": 5,
+                              "Relais Pôle emploi": 5}, [("habitant_qpv", 1, 30, 30)]),
+}
+SIZE_OF_PUBLIC = {"978": {"beneficiaire_rsa": 10, "demandeur_emploi": 10},   # Pôle emploi's booklets
+                  "cap-nord": {"senior": 5}}   # the CCAS'
+RECEIVED = {"974": 1000}   # La Réunion: 1,000 people, a booklet of 5 each (seed 001)
+PLACES = {"cap-nord": ["Exo 7", "CARECOF", "Martinique Nord Média"], "978": ["ANIS St Martin"],
+          "974": ["Solidarnum"], "78": ["Espace numérique de Mantes"], "92": ["Médiathèque de Nanterre"]}
+
+
+def _campaigns(conventio, demo_territory, today):
+    received_on = today - timedelta(days=120)
+    last_day = min(today - timedelta(days=1), date(received_on.year, 12, 31))
+    for territory, (manager, prescribers, publics) in CAMPAIGNS.items():
+        if territory == "cap-nord" and demo_territory != "cap-nord":
+            continue
+        by = get_actor(conventio, manager) if manager else DEMO
+        _campaign(conventio, territory, by, prescribers, publics, received_on, last_day)
+
+
+def _campaign(conventio, territory, by, prescribers, publics, received_on, last_day):
+    opened = ledger.open_campaign(conventio, territory, by,
+                                  title=f"Pass numérique {received_on.year} – {territory}")["id"]
+    handouts = _handouts(territory, prescribers, publics)
+    prefix = territory.upper().replace("-", "")
+    counts = {}
+    for _, _, size, booklets, _ in handouts:
+        counts[size] = counts.get(size, 0) + booklets
+    received = {size: max(RECEIVED.get(territory, 0), count * 2) for size, count in counts.items()}
+    for size, count in received.items():
+        ledger.receive_range(conventio, opened, by, booklet_size=size, first=f"{prefix}{size:02d}-000001",
+                             last=f"{prefix}{size:02d}-{count:06d}", issuer=_issuer(territory),
+                             validity_year=received_on.year, order=f"BC-{prefix}-{received_on.year}",
+                             received_on=received_on)
+    for name, size in prescribers.items():
+        ledger.add_prescriber(conventio, opened, by, name=name, formats={size: received.get(size, 0)},
+                              executory_on=received_on)
+    serials = _serials(prefix, handouts)
+    for name in prescribers:
+        mine = [s for (prescriber, *_), named in zip(handouts, serials) if prescriber == name for s in named]
+        if mine:
+            ledger.endow(conventio, opened, DEMO, prescriber=name, on=received_on + timedelta(days=5), serials=mine)
+    span = max((last_day - received_on).days - 10, 1)
+    for n, ((prescriber, public, _, _, priority), named) in enumerate(zip(handouts, serials)):
+        ledger.hand_out(conventio, opened, DEMO, prescriber=prescriber, public=public, serials=named,
+                        on=received_on + timedelta(days=10 + n * span // len(handouts)),
+                        identifier=f"{prefix}-{n + 1:05d}", priority_area=priority)
+    _statements(conventio, opened, territory, sum(counts.get(s, 0) * s for s in counts), received_on, last_day)
+
+
+def _handouts(territory, prescribers, publics):
+    """[(prescriber, public, booklet size, booklets, priority area)], one line a person."""
+    names = list(prescribers)
+    lines = []
+    for public, booklets, people, priority in publics:
+        size = SIZE_OF_PUBLIC.get(territory, {}).get(public) or prescribers[names[0]]
+        of_size = [n for n in names if prescribers[n] == size]
+        for person in range(people):
+            lines.append((of_size[person % len(of_size)], public, size, booklets, person < priority))
+    return lines
+
+
+def _serials(prefix, handouts):
+    following, named = {}, []
+    for _, _, size, booklets, _ in handouts:
+        first = following.get(size, 1)
+        following[size] = first + booklets
+        named.append([f"{prefix}{size:02d}-{n:06d}" for n in range(first, first + booklets)])
+    return named
+
+
+def _statements(conventio, opened, territory, handed_passes, received_on, last_day):
+    """The places' monthly statements: a third of the passes handed out, redeemed over the months."""
+    months = sorted({(received_on + timedelta(days=d)).strftime("%Y-%m")
+                     for d in range(40, (last_day - received_on).days, 30)})
+    places = PLACES[territory]
+    each = handed_passes // 3 // max(len(months) * len(places), 1)
+    for month in months:
+        for place in places:
+            ledger.record_statement(conventio, opened, DEMO, place=place, month=month, passes=each)
+
+
+def _issuer(territory):
+    return "État – achat national de Pass numériques" if territory == "974" else "APTIC"

@@ -1,0 +1,83 @@
+"""Replaying a chain's steps (the library scenarios' format: start, task, timer) through the
+services, as the people of each lane would, for the demo.
+
+Dates can be moved by a number of days, so that a chain stopped mid-way stands where it would
+stand today: the engine then fires by itself the timers already due (the wall clock decides, as
+in production), and those steps are skipped here; a late step stays open, late."""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from workflows.services.instances import get_instance, start_instance
+from workflows.services.tasks import complete_task, get_task, list_tasks
+from workflows.services.timers import fire_instance_timers
+
+ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?=$|T|\b)")
+
+
+@dataclass
+class Replay:
+    """`people` {role: Actor} act in their lanes, `fallback` in the others; `starter` starts;
+    `shift_days` moves the dates."""
+    app: object
+    people: dict
+    starter: object
+    fallback: object
+    shift_days: int = 0
+
+    def run(self, process_id, steps, territory, title, start_overrides=None, until=None):
+        """Start and complete `steps` up to the task `until` (left open); the instance id."""
+        start = {**self.moved(steps[0]["start"]), **(start_overrides or {})}
+        instance_id = start_instance(self.app, process_id, start, self.starter, territory=territory,
+                                     title=title)["id"]
+        for step in steps[1:]:
+            if until is not None and step.get("task") == until:
+                break
+            if "timer" in step:
+                self._fire(instance_id, step["timer"])
+            elif "task" in step and "refused" not in step:
+                task = self._open(instance_id, step["task"], step.get("where"))
+                complete_task(self.app, task["id"], self.moved(step.get("data", {})), self._actor(task))
+        return instance_id
+
+    def moved(self, value):
+        """`value` with every ISO date in it moved by `shift_days`."""
+        if not self.shift_days:
+            return value
+        if isinstance(value, dict):
+            return {k: self.moved(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.moved(v) for v in value]
+        if isinstance(value, str):
+            return ISO_DAY.sub(lambda m: (date.fromisoformat(m.group(1)) + timedelta(days=self.shift_days))
+                               .isoformat(), value)
+        return value
+
+    def _actor(self, task):
+        return self.people.get(task["role"], self.fallback)
+
+    def _open(self, instance_id, bpmn_id, where):
+        for task in list_tasks(self.app, self.starter, instance_id=instance_id, include_all_roles=True):
+            if task["bpmn_id"] == bpmn_id and (not where or _matches(
+                    get_task(self.app, task["id"], self._actor(task))["data"], where)):
+                return task
+        open_now = [t["bpmn_id"] for t in list_tasks(self.app, self.starter, instance_id=instance_id,
+                                                     include_all_roles=True)]
+        raise LookupError(f"démonstration : étape « {bpmn_id} » introuvable (ouvertes : {', '.join(open_now)})")
+
+    def _fire(self, instance_id, bpmn_id):
+        waiting = [w for w in get_instance(self.app, instance_id, self.starter)["waiting"]
+                   if w["bpmn_id"] == bpmn_id and w["due_at"]]
+        if waiting:   # else the engine fired it already: its date was past
+            due = datetime.fromisoformat(waiting[0]["due_at"])
+            fire_instance_timers(self.app, instance_id, due + timedelta(seconds=1))
+
+
+def _matches(data, where):
+    for path, expected in where.items():
+        value = data
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value != expected:
+            return False
+    return True
