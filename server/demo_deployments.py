@@ -37,7 +37,8 @@ DEPLOYMENT_USERS = {   # username -> (role, territory, display name)
     "juriste-saint-martin": ("legal", "978", "Juriste de la Collectivité de Saint-Martin"),
     "prefecture974": ("director", "974", "Préfecture de La Réunion"),
 }
-TITLES = {"cap-nord": "Pass numérique 2027 – CAP Nord Martinique", "978": "Pass numérique – Saint-Martin",
+TITLES = {"cap-nord": "Pass numérique 2027 – CAP Nord Martinique", "cap-nord-next": "Pass numérique – CAP Nord Martinique",
+          "978": "Pass numérique – Saint-Martin",
           "78": "Pass numérique – Yvelines", "92": "Pass numérique – Hauts-de-Seine"}
 IDENTITIES = {
     "978": {"collectivite": "Collectivité de Saint-Martin", "territoire": "978", "president": "Daniel GIBBS",
@@ -86,6 +87,9 @@ def _chains(conventio, steps, demo_territory, demo_usernames, today):
         cap_nord = _people(conventio, demo_usernames)
         Replay(conventio, cap_nord, cap_nord.get("legal", DEMO), DEMO).run(
             "pass_numerique", steps, "cap-nord", TITLES["cap-nord"])
+        # the next programme: the council adopted it a fortnight ago, the legal staff draft the convention
+        _stage(conventio, steps, "cap-nord", cap_nord, today, "2027-04-02", "rediger_convention_anct",
+               TITLES["cap-nord-next"])
     saint_martin = _people(conventio, ["juriste-saint-martin", "dgs-saint-martin"])
     # the bon de commande went three weeks ago: the issuer's proof (6 days) is late
     _stage(conventio, steps, "978", saint_martin, today - timedelta(days=21), "2027-07-10", "valider_bon_a_tirer")
@@ -96,13 +100,17 @@ def _chains(conventio, steps, demo_territory, demo_usernames, today):
     _stage(conventio, steps, "92", syndicat, today + timedelta(days=3), "2027-03-25", "tenir_seance")
 
 
-def _stage(conventio, steps, territory, people, anchor_day, scenario_day, until):
+def _stage(conventio, steps, territory, people, anchor_day, scenario_day, until, title=None):
+    """The chain replayed up to `until`, its dates moved so that the scenario's `scenario_day` is
+    `anchor_day`."""
     shift = (anchor_day - date.fromisoformat(scenario_day)).days
     replay = Replay(conventio, people, people.get("legal", DEMO), DEMO, shift_days=shift)
-    overrides = {"rediger_projet_deliberation": {"instance_deliberante": COUNCILS[territory]}}
+    overrides = {"rediger_projet_deliberation": {"instance_deliberante": COUNCILS[territory]}} \
+        if territory in COUNCILS else {}
     staged = [{**s, "data": {**s["data"], **overrides[s["task"]]}} if s.get("task") in overrides else s
               for s in steps]
-    replay.run("pass_numerique", staged, territory, TITLES[territory], IDENTITIES[territory], until=until)
+    replay.run("pass_numerique", staged, territory, title or TITLES[territory], IDENTITIES.get(territory),
+               until=until)
 
 
 # --- last year's booklets, in the ledger ------------------------------------------------------
