@@ -1,17 +1,20 @@
-"""Replaying a chain's steps (the library scenarios' format: start, task, timer) through the
-services, as the people of each lane would, for the demo.
+"""Replaying a chain's steps (the library scenarios' format: start, task, timer, ledger) through
+the services, as the people of each lane would, for the demo.
 
 Dates can be moved by a number of days, so that a chain stopped mid-way stands where it would
 stand today: the engine then fires by itself the timers already due (the wall clock decides, as
 in production), and those steps are skipped here; a late step stays open, late."""
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from workflows.services import ledger
 from workflows.services.instances import get_instance, start_instance
 from workflows.services.tasks import complete_task, get_task, list_tasks
 from workflows.services.timers import fire_instance_timers
 
+LEDGER_DATES = ("on", "received_on", "executory_on", "as_of")
 ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?=$|T|\b)")
 
 
@@ -26,19 +29,49 @@ class Replay:
     shift_days: int = 0
 
     def run(self, process_id, steps, territory, title, start_overrides=None, until=None):
-        """Start and complete `steps` up to the task `until` (left open); the instance id."""
-        start = {**self.moved(steps[0]["start"]), **(start_overrides or {})}
+        """Start and complete `steps` up to the task `until` (left open); the instance id. The
+        ledger's records ({"ledger": service function, "with": …}) go to the chain's campaign."""
+        self.campaign, self.saved = None, {}
+        before = list(itertools.takewhile(lambda step: "ledger" in step, steps))
+        for step in before:
+            self._ledger(step, None, territory)
+        start = {k: self.campaign if v == "$campagne" else v
+                 for k, v in {**self.moved(steps[len(before)]["start"]), **(start_overrides or {})}.items()}
         instance_id = start_instance(self.app, process_id, start, self.starter, territory=territory,
                                      title=title)["id"]
-        for step in steps[1:]:
+        for step in steps[len(before) + 1:]:
             if until is not None and step.get("task") == until:
                 break
-            if "timer" in step:
+            if "refused" in step or "expect" in step:
+                continue   # the scenario's checks: the demo shows what was accepted
+            if "ledger" in step:
+                self._ledger(step, instance_id, territory)
+            elif "timer" in step:
                 self._fire(instance_id, step["timer"])
-            elif "task" in step and "refused" not in step:
+            else:
                 task = self._open(instance_id, step["task"], step.get("where"))
                 complete_task(self.app, task["id"], self.moved(step.get("data", {})), self._actor(task))
         return instance_id
+
+    def _ledger(self, step, instance_id, territory):
+        args = {k: self._saved_value(v) for k, v in self.moved(step.get("with", {})).items()}
+        args = {k: date.fromisoformat(v) if k in LEDGER_DATES and v else v for k, v in args.items()}
+        if step["ledger"] == "open_campaign":
+            self.campaign = ledger.open_campaign(self.app, territory, self.fallback, instance_id=instance_id,
+                                                 **args)["id"]
+        elif step["ledger"] == "correct":
+            move = args.pop("move_id")
+            self.saved[step.get("as")] = ledger.correct(self.app, self.campaign, move, self.fallback, **args)
+        else:
+            record = getattr(ledger, step["ledger"])
+            self.saved[step.get("as")] = record(self.app, self.campaign, self.fallback, **args)
+
+    def _saved_value(self, value):
+        """"$name.key": the key of a record kept under "as": name (a move to correct)."""
+        if isinstance(value, str) and value.startswith("$") and "." in value:
+            name, key = value[1:].split(".", 1)
+            return self.saved[name][key]
+        return value
 
     def moved(self, value):
         """`value` with every ISO date in it moved by `shift_days`."""
