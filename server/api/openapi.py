@@ -42,6 +42,10 @@ COMMITMENTS = {
     "redeemed": INTEGER, "credited": INTEGER, "distribution_pct": NULLABLE_NUMBER, "usage_pct": NULLABLE_NUMBER,
     "pic_pct": NULLABLE_NUMBER, "pic_min_pct": NULLABLE_NUMBER,
     "pic_alert": {**BOOLEAN, "description": "part PIC sous le minimum des conditions de l’ANCT"},
+    "beneficiaries": {**INTEGER, "description": "personnes détenant des carnets remis"},
+    "priority_area_beneficiaries": {**INTEGER, "description": "dont habitant un quartier prioritaire"},
+    "priority_area_pct": {**NULLABLE_NUMBER, "description": "part des bénéficiaires habitant un quartier "
+                          "prioritaire de la politique de la ville, en %"},
     "money": obj({"order_face_value": MONEY, "issuer_fees": MONEY, "issuer_fee_pct": NULLABLE_NUMBER,
                   "order_total": MONEY, "paid_to_places": MONEY, "state_share_owed": MONEY,
                   "state_max_pct": NULLABLE_NUMBER, "terms_source": NULLABLE_STRING, "terms_from": NULLABLE_STRING})}
