@@ -46,9 +46,9 @@ def hub(app):
                                             {10: 20, 5: 10}, date(2027, 9, 1), 2027)
         ledger.endow(app, opened, director, prescriber="Prescripteur", on=AUTUMN,
                      serials=serials(code, 10, 1, tens) + serials(code, 5, 1, fives))
-        for n in range(1, tens + 1):
-            ledger.hand_out(app, opened, agent, prescriber="Prescripteur", public="pic", on=AUTUMN,
-                            serials=serials(code, 10, n, n))
+        for n in range(1, tens + 1):   # Saint-Martin's public of the PIC: its young school drop-outs
+            ledger.hand_out(app, opened, agent, prescriber="Prescripteur", on=AUTUMN, serials=serials(code, 10, n, n),
+                            public="jeune_psad" if code == "978" else "pic")
         for n in range(1, fives + 1):
             ledger.hand_out(app, opened, agent, prescriber="Prescripteur", public="senior", on=AUTUMN,
                             serials=serials(code, 5, n, n))
@@ -83,7 +83,7 @@ def test_the_hub_follows_the_figures_of_each_territory_and_all_together(app, hub
     assert lines["978"]["distribution_pct"] == 54.0
     assert [line["territory"] for line in comparison(app, hub["observer"])] == ["971", "978", CAP_NORD]
     assert territory_dashboard(app, hub["observer"], "978")["by_public"] == [
-        {"public": "pic", "pic": True, "beneficiaries": 12, "passes": 120},
+        {"public": "jeune_psad", "pic": True, "beneficiaries": 12, "passes": 120},
         {"public": "senior", "pic": False, "beneficiaries": 3, "passes": 15}]
 
 
@@ -99,7 +99,7 @@ def test_every_action_of_the_hub_is_refused_and_changes_nothing(app, hub):
         "ouvrir une campagne": lambda: ledger.open_campaign(app, "978", observer),
         "doter": lambda: ledger.endow(app, saint_martin, observer, prescriber="Prescripteur", on=AUTUMN,
                                       serials=serials("978", 10, 20, 20)),
-        "remettre": lambda: ledger.hand_out(app, saint_martin, observer, prescriber="Prescripteur", public="pic",
+        "remettre": lambda: ledger.hand_out(app, saint_martin, observer, prescriber="Prescripteur", public="senior",
                                             on=AUTUMN, serials=serials("978", 10, 13, 13)),
         "déclarer un relevé": lambda: ledger.record_statement(app, saint_martin, observer, place="ANIS St Martin",
                                                               month="2027-10", passes=1),
