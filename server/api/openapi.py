@@ -51,6 +51,10 @@ COMMITMENTS = {
                   "state_max_pct": NULLABLE_NUMBER, "terms_source": NULLABLE_STRING, "terms_from": NULLABLE_STRING})}
 TERRITORY_DASHBOARD = obj({
     **COMMITMENTS, "campaigns": INTEGER,
+    "by_campaign": {"type": "array", "items": obj({
+        "campaign": INTEGER, "title": STRING, "opened_on": {"type": "string", "format": "date"},
+        "received": INTEGER, "handed": INTEGER, "redeemed": INTEGER}),
+        "description": "une campagne par année d’un déploiement pluriannuel, en passes"},
     "by_format": {"type": "array", "items": obj({
         "size": INTEGER, "received": INTEGER, "with_prescribers": INTEGER, "handed": INTEGER,
         "passes_received": INTEGER, "passes_handed": INTEGER})},
@@ -171,7 +175,7 @@ PORTFOLIO_QUERY = [
                                       "mise_a_jour"]}, "tri des chaînes"),
     query_parameter("order", {"enum": ["asc", "desc"]}, "ordre du tri")]
 EXPORT_TABLES = ("territoires", "chaines", "retards", "echeances", "parcours", "formats", "prescripteurs", "publics",
-                 "mois", "suivi_anct")
+                 "mois", "campagnes", "suivi_anct")
 FILES = {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
 PATHS = {
     "/auth/token": {"post": operation(

@@ -110,7 +110,10 @@ def test_each_departement_has_its_figures_and_the_syndicat_their_sum_year_by_yea
     assert {code: (line["received"], line["handed"], line["pic_handed"]) for code, line in lines.items()} == \
         {"78": (250 + 100, 120, 110), "92": (250, 50, 30)}
     assert sum(line["handed"] for line in lines.values()) == 170
-    assert territory_dashboard(app, director, "78")["campaigns"] == 2
+    yvelines = territory_dashboard(app, director, "78")
+    assert yvelines["campaigns"] == 2
+    assert [(c["title"], c["received"], c["handed"]) for c in yvelines["by_campaign"]] == [
+        ("Distribution des Pass numériques – 78", 250, 70), ("Pass numérique – Yvelines – 2028", 100, 50)]
     assert {f["territory"]: f["handed"] for f in dashboard(app, director)["funnel"]} == {"78": 120, "92": 50}
     # each DGAS sees its own département, not the other's
     own = {line["territory"] for line in follow_up(app, syndicat["dgas-92"], SYN)["lines"]}

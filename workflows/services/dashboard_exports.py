@@ -47,6 +47,9 @@ COLUMNS = {
         ("passes", "Passes remis", NUMBER)]),
     "mois": ("Par mois", [
         ("month", "Mois", TEXT), ("handed", "Passes remis", NUMBER), ("redeemed", "Passes encaissés", NUMBER)]),
+    "campagnes": ("Par campagne", [
+        ("title", "Campagne", TEXT), ("opened_on", "Ouverte le", TEXT), ("received", "Passes reçus", NUMBER),
+        ("handed", "Passes remis", NUMBER), ("redeemed", "Passes encaissés", NUMBER)]),
     "suivi_anct": ("Suivi ANCT", [
         ("territory", "Code", TEXT), ("name", "Territoire", TEXT), ("received", "Passes reçus", NUMBER),
         ("handed", "Passes remis", NUMBER), ("pic_handed", "dont public PIC", NUMBER),

@@ -33,7 +33,8 @@ def territory_dashboard(app, actor, territory):
     with app.db.sessions() as session:
         ids = session.scalars(select(LedgerCampaign.id).where(LedgerCampaign.territory == territory)).all()
         [line] = _commitments(session, [territory])
-        return {**line, "campaigns": len(ids), "by_format": _by_format(session, ids),
+        return {**line, "campaigns": len(ids), "by_campaign": _by_campaign(session, ids),
+                "by_format": _by_format(session, ids),
                 "by_prescriber": _by_prescriber(session, ids), "by_public": _by_public(session, ids),
                 "by_month": _by_month(session, ids)}
 
@@ -138,6 +139,22 @@ def _line(code, name, received, face, handed, pic, redeemed, opened, credited):
                   "terms_source": terms.source if terms else None,
                   "terms_from": terms.effective_from.isoformat() if terms else None},
     }
+
+
+def _by_campaign(session, ids):
+    """Per campaign (a campaign a year for a multi-year deployment), in passes: received, handed,
+    redeemed."""
+    lines = {cid: {"campaign": cid, "title": title, "opened_on": opened.date().isoformat(), "received": 0,
+                   "handed": 0, "redeemed": redeemed}
+             for cid, title, opened, redeemed in session.execute(
+                 select(LedgerCampaign.id, LedgerCampaign.title, LedgerCampaign.opened_at,
+                        LedgerCampaign.redeemed_passes).where(LedgerCampaign.id.in_(ids)))}
+    for cid, place, passes in session.execute(
+            select(LedgerBooklet.campaign_id, LedgerBooklet.place, func.sum(LedgerBooklet.size))
+            .where(LedgerBooklet.campaign_id.in_(ids)).group_by(LedgerBooklet.campaign_id, LedgerBooklet.place)):
+        lines[cid]["received"] += passes
+        lines[cid]["handed"] += passes if place == Place.BENEFICIARY.value else 0
+    return sorted(lines.values(), key=lambda line: (line["opened_on"], line["campaign"]))
 
 
 def _by_format(session, ids):
