@@ -2,7 +2,8 @@
 see: CAP Nord's whole 2027 programme run to its evaluation report; Saint-Martin's purchase late on
 the issuer's proof; the Yvelines' convention ANCT drafted by Seine-et-Yvelines Numérique and waiting
 for the département's DGAS; the Hauts-de-Seine's council convened; last year's booklets handed out
-in Saint-Martin, CAP Nord, the 78, the 92 and La Réunion (passes from the State's purchase).
+in Saint-Martin, CAP Nord, the 78 and the 92; La Réunion's préfecture distributing the State's 1,000
+booklets of 5 through its relays.
 
 The chains replay the library's own scenario of a whole deployment (the one the suite proves runs
 to its end), with each territory's identity and, for those stopped mid-way, their dates moved so
@@ -16,6 +17,8 @@ from workflows.errors import NotFound
 from workflows.services import ledger
 from workflows.services.actors import Actor
 from workflows.services.dashboard import dashboard
+from workflows.services.instances import start_instance
+from workflows.services.tasks import complete_task, list_tasks
 from workflows.services.territories import add_territory, list_territories
 from workflows.services.territory_import import import_territories
 from workflows.services.users import get_actor
@@ -36,10 +39,12 @@ DEPLOYMENT_USERS = {   # username -> (role, territory, display name)
     "dgs-saint-martin": ("dgs", "978", "DGS de la Collectivité de Saint-Martin"),
     "juriste-saint-martin": ("legal", "978", "Juriste de la Collectivité de Saint-Martin"),
     "prefecture974": ("director", "974", "Préfecture de La Réunion"),
+    "solidarnum": ("legal", "solidarnum", "Solidarnum (opérateur du Pass numérique de l'État)"),
 }
 TITLES = {"cap-nord": "Pass numérique 2027 – CAP Nord Martinique", "cap-nord-next": "Pass numérique – CAP Nord Martinique",
           "978": "Pass numérique – Saint-Martin",
-          "78": "Pass numérique – Yvelines", "92": "Pass numérique – Hauts-de-Seine"}
+          "78": "Pass numérique – Yvelines", "92": "Pass numérique – Hauts-de-Seine",
+          "974": "Pass numérique de l'État – La Réunion"}
 IDENTITIES = {
     "978": {"collectivite": "Collectivité de Saint-Martin", "territoire": "978", "president": "Daniel GIBBS",
             "collectivite_adresse": "Hôtel de la Collectivité, rue de l'Hôtel de ville, 97150 Marigot",
@@ -67,6 +72,7 @@ def load_deployments(conventio, demo_territory, demo_usernames, today=None):
     steps = json.loads(CHAIN.read_text(encoding="utf-8"))["steps"]
     _chains(conventio, steps, demo_territory, demo_usernames, today)
     _campaigns(conventio, demo_territory, today)
+    _reunion(conventio, today)
     return True
 
 
@@ -126,14 +132,11 @@ CAMPAIGNS = {
              ("senior", 1, 5, 1)]),
     "78": ("dgas78", {"Travailleurs sociaux des Yvelines": 10}, [("pic", 1, 20, 6)]),
     "92": ("dgas92", {"Travailleurs sociaux des Hauts-de-Seine": 10}, [("pic", 1, 14, 4)]),
-    "974": ("prefecture974", {"Relais CAF": 5, "Relais CGSS": 5, "Relais des Finances publiques": 5,
-                              "Relais Pôle emploi": 5}, [("habitant_qpv", 1, 30, 30)]),
 }
 SIZE_OF_PUBLIC = {"978": {"beneficiaire_rsa": 10, "demandeur_emploi": 10},   # Pôle emploi's booklets
                   "cap-nord": {"senior": 5}}   # the CCAS'
-RECEIVED = {"974": 1000}   # La Réunion: 1,000 people, a booklet of 5 each (seed 001)
 PLACES = {"cap-nord": ["Exo 7", "CARECOF", "Martinique Nord Média"], "978": ["ANIS St Martin"],
-          "974": ["Solidarnum"], "78": ["Espace numérique de Mantes"], "92": ["Médiathèque de Nanterre"]}
+          "78": ["Espace numérique de Mantes"], "92": ["Médiathèque de Nanterre"]}
 
 
 def _campaigns(conventio, demo_territory, today):
@@ -154,7 +157,7 @@ def _campaign(conventio, territory, by, prescribers, publics, received_on, last_
     counts = {}
     for _, _, size, booklets, _ in handouts:
         counts[size] = counts.get(size, 0) + booklets
-    received = {size: max(RECEIVED.get(territory, 0), count * 2) for size, count in counts.items()}
+    received = {size: count * 2 for size, count in counts.items()}
     for size, count in received.items():
         ledger.receive_range(conventio, opened, by, booklet_size=size, first=f"{prefix}{size:02d}-000001",
                              last=f"{prefix}{size:02d}-{count:06d}", issuer=_issuer(territory),
@@ -209,4 +212,62 @@ def _statements(conventio, opened, territory, handed_passes, received_on, last_d
 
 
 def _issuer(territory):
-    return "État – achat national de Pass numériques" if territory == "974" else "APTIC"
+    return "APTIC"
+
+
+# --- La Réunion: the State's passes, through the relays --------------------------------------
+
+RELAYS = ["Relais CAF", "Relais CGSS", "Relais des Finances publiques", "Relais Pôle emploi"]
+REUNION_PEOPLE, REUNION_HANDED = 1000, 30   # 1,000 people, a booklet of 5 each (seed 001); handed so far: the demo's
+
+
+def _reunion(conventio, today):
+    """The préfecture's chain (bpmn/pass_numerique_etat.bpmn): the State's allotment, its 1,000
+    booklets received in the ledger, Solidarnum's letter of rights, the relays handing out."""
+    prefecture = get_actor(conventio, "prefecture974")
+    operator = _people(conventio, ["solidarnum"]).get("legal", DEMO)
+    activated = today - timedelta(days=60)
+    if activated.year != today.year:   # early in the year: last autumn's passes, still within their validity
+        activated = date(today.year - 1, 10, 1)
+    convention = activated + timedelta(days=5)
+    last_day = min(today - timedelta(days=1), date(activated.year, 12, 31))
+    identity = {"collectivite": "Préfecture de La Réunion", "territoire": "974", "fait_a": "Saint-Denis",
+                "collectivite_adresse": "Place du Barachois, 97400 Saint-Denis", "president": "Le préfet de La Réunion",
+                "tribunal_administratif": "le tribunal administratif de La Réunion"}
+    instance = start_instance(conventio, "pass_numerique_etat", identity, prefecture, territory="974",
+                              title=TITLES["974"])["id"]
+    allotment = {"date_arrete": (activated - timedelta(days=2)).isoformat(), "nombre_beneficiaires": REUNION_PEOPLE,
+                 "carnets_par_beneficiaire": 1, "cheques_par_carnet": 5, "date_activation_pass": activated.isoformat(),
+                 "relais": [{"nom": r, "date_convention": convention.isoformat(), "nombre_carnets": REUNION_PEOPLE // 4}
+                            for r in RELAYS],
+                 "lieux_mediation": ["Solidarnum – Saint-Denis", "Médiathèque de Saint-Pierre", "Cyberbase du Port"]}
+    _complete(conventio, instance, "arreter_dotation_etat", allotment, prefecture)
+    campaign = ledger.open_campaign(conventio, "974", prefecture, instance_id=instance,
+                                    title=f"Pass numérique de l'État {activated.year} – La Réunion")["id"]
+    ledger.receive_range(conventio, campaign, prefecture, booklet_size=5, first="RUN05-000001",
+                         last=f"RUN05-{REUNION_PEOPLE:06d}", issuer="État – achat national de Pass numériques",
+                         validity_year=activated.year, order="Dotation de l'État", received_on=activated)
+    _complete(conventio, instance, "receptionner_carnets_etat", {"date_reception": activated.isoformat()}, prefecture)
+    _complete(conventio, instance, "rediger_courrier_droits", {
+        "date_courrier": convention.isoformat(),
+        "droits": "Votre carnet de 5 Pass numériques vous donne droit à cinq ateliers gratuits d'accompagnement au "
+                  "numérique dans les lieux référencés ci-dessous."}, operator)
+    quarter = REUNION_PEOPLE // 4
+    for n, relay in enumerate(RELAYS):
+        ledger.add_prescriber(conventio, campaign, prefecture, name=relay, formats={5: quarter}, executory_on=convention)
+        ledger.endow(conventio, campaign, prefecture, prescriber=relay, on=convention + timedelta(days=1),
+                     ranges=[{"premier": f"RUN05-{quarter * n + 1:06d}", "dernier": f"RUN05-{quarter * (n + 1):06d}"}])
+    _complete(conventio, instance, "repartir_dotations",
+              {"date_remise_prescripteurs": (convention + timedelta(days=1)).isoformat()}, prefecture)
+    for person in range(REUNION_HANDED):
+        n = person % 4
+        ledger.hand_out(conventio, campaign, DEMO, prescriber=RELAYS[n], public="habitant_qpv",
+                        on=convention + timedelta(days=2 + person * ((last_day - convention).days - 2) // REUNION_HANDED),
+                        serials=[f"RUN05-{quarter * n + person // 4 + 1:06d}"],
+                        identifier=f"RUN-{person + 1:04d}", priority_area=True)
+
+
+def _complete(conventio, instance, bpmn_id, data, by):
+    [task] = [t for t in list_tasks(conventio, DEMO, instance_id=instance, include_all_roles=True)
+              if t["bpmn_id"] == bpmn_id]
+    complete_task(conventio, task["id"], data, by)

@@ -81,12 +81,17 @@ def test_saint_martin_is_late_on_the_issuers_proof_and_the_hub_follows_it(loaded
     assert len(publics) == 7 and sum(p["beneficiaries"] for p in publics) == 31
 
 
-def test_la_reunion_received_a_thousand_booklets_of_five_from_the_state(loaded):
+def test_la_reunion_distributes_the_states_thousand_booklets_of_five_through_its_relays(loaded):
     conventio, _ = loaded
     prefecture = login(conventio, "prefecture974")
+    [chain] = chains(conventio, prefecture).values()
+    assert (chain["process_id"], chain["phase"]) == ("pass_numerique_etat", "distribution")
+    assert open_steps(conventio, chain, prefecture).count("remettre_carnets_beneficiaires") == 4
     figures = territory_dashboard(conventio, prefecture, "974")
     assert figures["by_format"][0]["size"] == 5 and figures["by_format"][0]["received"] == 1000
     assert figures["received"] == 5000 and figures["handed"] == 30 * 5
+    assert figures["priority_area_pct"] == 100.0
+    assert chains(conventio, login(conventio, "solidarnum")).keys() == {chain["title"]}
 
 
 def test_run_again_it_changes_nothing(loaded):
