@@ -54,17 +54,25 @@ def _serve_one(conventio, host, port, threads, start_jobs):
 @click.option("--territory", default="cap-nord", show_default=True, help="Territoire de démonstration.")
 @click.pass_context
 def demo(ctx, password, territory):
-    """Crée un territoire de démonstration : un utilisateur par rôle, modèles déployés."""
-    from .demo import create_demo
+    """Crée un territoire de démonstration (un utilisateur par rôle, modèles déployés) et charge
+    les cinq déploiements des exemples à des étapes réalistes."""
+    from .demo import load_demo
     try:
-        users, deployed = create_demo(_conventio(ctx), password=password, territory=territory)
+        users, staff, deployed, loaded = load_demo(_conventio(ctx), password=password, territory=territory)
     except ConventioError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Territoire de démonstration : {territory}")
-    for user in users:
-        state = f"mot de passe : {user.password}" if user.password else "existe déjà (mot de passe inchangé)"
-        click.echo(f"  {user.username:<13} {role_label(user.role):<28} {state}")
+    _echo_users(users)
+    click.echo("Déploiements des exemples (Saint-Martin, La Réunion, Seine-et-Yvelines, hub Antilles-Guyane) :")
+    _echo_users(staff)
     created = [d for d in deployed if d.created]
     click.echo(f"Modèles : {len(created)} déployé(s), {len(deployed) - len(created)} déjà à jour.")
+    click.echo("Déploiements : chargés." if loaded else "Déploiements : déjà chargés, rien n’a changé.")
     click.echo("Connectez-vous : conventio serve, puis http://127.0.0.1:8000/login "
                "avec un des identifiants ci-dessus.")
+
+
+def _echo_users(users):
+    for user in users:
+        state = f"mot de passe : {user.password}" if user.password else "existe déjà (mot de passe inchangé)"
+        click.echo(f"  {user.username:<20} {role_label(user.role):<28} {state}")

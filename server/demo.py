@@ -1,4 +1,5 @@
-"""A demo territory with one user per role, and the process library deployed."""
+"""A demo territory with one user per role, and the process library deployed; with the
+deployments of the seeds (server/demo_deployments.py) for `conventio demo`."""
 import secrets
 from dataclasses import dataclass
 
@@ -7,6 +8,8 @@ from workflows.roles import ROLE_LABELS
 from workflows.services.actors import Actor
 from workflows.services.deploy import deploy_paths
 from workflows.services.users import add_user
+
+from .demo_deployments import DEPLOYMENT_USERS, load_deployments
 
 DEMO_TERRITORY = "cap-nord"
 DEMO_USERS = {   # username -> (role, display name)
@@ -34,16 +37,33 @@ class DemoUser:
     password: str | None   # None: it already existed, its password is unchanged
 
 
+BY = Actor("demo", frozenset({"admin"}), display_name="conventio demo")
+
+
 def create_demo(conventio, password=None, territory=DEMO_TERRITORY):
     """Create the demo users (idempotent) and deploy the library; return ([DemoUser], [Deployed])."""
-    by = Actor("demo", frozenset({"admin"}), display_name="conventio demo")
+    users = _users(conventio, {u: (role, territory, name) for u, (role, name) in DEMO_USERS.items()}, password)
+    deployed = deploy_paths(conventio, [str(conventio.settings.bpmn_dir)], BY)
+    return users, deployed
+
+
+def load_demo(conventio, password=None, territory=DEMO_TERRITORY):
+    """The demo users and the library, then the seeds' deployments with their own users (once):
+    ([DemoUser], [DemoUser of the deployments], [Deployed], whether the deployments were loaded now)."""
+    users, deployed = create_demo(conventio, password, territory)
+    staff = _users(conventio, DEPLOYMENT_USERS, password)
+    loaded = load_deployments(conventio, territory, list(DEMO_USERS))
+    return users, staff, deployed, loaded
+
+
+def _users(conventio, accounts, password):
+    """{username: (role, territory, display name)} created when missing."""
     users = []
-    for username, (role, display_name) in DEMO_USERS.items():
+    for username, (role, territory, display_name) in accounts.items():
         secret = password or secrets.token_urlsafe(9)
         try:
-            add_user(conventio, username, [role], [territory], secret, display_name, by=by)
+            add_user(conventio, username, [role], [territory], secret, display_name, by=BY)
         except Conflict:
             secret = None
         users.append(DemoUser(username, role, secret))
-    deployed = deploy_paths(conventio, [str(conventio.settings.bpmn_dir)], by)
-    return users, deployed
+    return users

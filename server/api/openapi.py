@@ -42,11 +42,19 @@ COMMITMENTS = {
     "redeemed": INTEGER, "credited": INTEGER, "distribution_pct": NULLABLE_NUMBER, "usage_pct": NULLABLE_NUMBER,
     "pic_pct": NULLABLE_NUMBER, "pic_min_pct": NULLABLE_NUMBER,
     "pic_alert": {**BOOLEAN, "description": "part PIC sous le minimum des conditions de l’ANCT"},
+    "beneficiaries": {**INTEGER, "description": "personnes détenant des carnets remis"},
+    "priority_area_beneficiaries": {**INTEGER, "description": "dont habitant un quartier prioritaire"},
+    "priority_area_pct": {**NULLABLE_NUMBER, "description": "part des bénéficiaires habitant un quartier "
+                          "prioritaire de la politique de la ville, en %"},
     "money": obj({"order_face_value": MONEY, "issuer_fees": MONEY, "issuer_fee_pct": NULLABLE_NUMBER,
                   "order_total": MONEY, "paid_to_places": MONEY, "state_share_owed": MONEY,
                   "state_max_pct": NULLABLE_NUMBER, "terms_source": NULLABLE_STRING, "terms_from": NULLABLE_STRING})}
 TERRITORY_DASHBOARD = obj({
     **COMMITMENTS, "campaigns": INTEGER,
+    "by_campaign": {"type": "array", "items": obj({
+        "campaign": INTEGER, "title": STRING, "opened_on": {"type": "string", "format": "date"},
+        "received": INTEGER, "handed": INTEGER, "redeemed": INTEGER}),
+        "description": "une campagne par année d’un déploiement pluriannuel, en passes"},
     "by_format": {"type": "array", "items": obj({
         "size": INTEGER, "received": INTEGER, "with_prescribers": INTEGER, "handed": INTEGER,
         "passes_received": INTEGER, "passes_handed": INTEGER})},
@@ -167,7 +175,7 @@ PORTFOLIO_QUERY = [
                                       "mise_a_jour"]}, "tri des chaînes"),
     query_parameter("order", {"enum": ["asc", "desc"]}, "ordre du tri")]
 EXPORT_TABLES = ("territoires", "chaines", "retards", "echeances", "parcours", "formats", "prescripteurs", "publics",
-                 "mois", "suivi_anct")
+                 "mois", "campagnes", "suivi_anct")
 FILES = {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
 PATHS = {
     "/auth/token": {"post": operation(

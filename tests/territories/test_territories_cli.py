@@ -24,9 +24,9 @@ def test_the_commands_add_list_and_import(app, tmp_path):
                 "--population", "3412", "--year", "2021")
     assert (added.exit_code, added.output) == (0, "Territoire « 97209 » ajouté (Le Marigot).\n")
     imported = run(app, "territories", "import", str(SEEDS))
-    assert (imported.exit_code, imported.output) == (0, "11 territoire(s) importé(s) : 11 créé(s), 0 mis à jour.\n")
+    assert (imported.exit_code, imported.output) == (0, "12 territoire(s) importé(s) : 12 créé(s), 0 mis à jour.\n")
     listed = json.loads(run(app, "territories", "list", "--json").output)
-    assert [t["code"] for t in listed][:3] == ["78", "92", "971"] and len(listed) == 12
+    assert [t["code"] for t in listed][:3] == ["78", "92", "971"] and len(listed) == 13
     assert next(t for t in listed if t["code"] == "97209")["time_zone"] == "America/Martinique"
     table = run(app, "territories", "list").output
     assert table.splitlines()[0].split()[:3] == ["CODE", "NOM", "TYPE"]

@@ -26,15 +26,15 @@ def counts(app):
 
 
 def test_the_seeds_file_imports_and_imports_again_as_updates(app):
-    assert import_territories(app, ADMIN, SEEDS.read_bytes())["created"] == 11
+    assert import_territories(app, ADMIN, SEEDS.read_bytes())["created"] == 12
     listed = {t["code"]: t for t in list_territories(app, ADMIN)}
     assert listed["978"]["kind_label"] == "Collectivité d’outre-mer"
     assert listed["978"]["time_zone"] == "America/Marigot" and listed["974"]["time_zone"] == "Indian/Reunion"
     assert listed["78"]["operator"] == listed["92"]["operator"] == SYN
     assert [c for c, t in listed.items() if HUB in t["hubs"]] == ["971", "972", "973", "978", "cap-nord"]
     again = import_territories(app, ADMIN, SEEDS.read_bytes())
-    assert (again["created"], again["updated"]) == (0, 11)
-    assert counts(app)[:2] == (11, 7)
+    assert (again["created"], again["updated"]) == (0, 12)
+    assert counts(app)[:2] == (12, 8)
 
 
 def test_a_windows_1252_file_with_commas_and_french_labels(app):

@@ -11,6 +11,7 @@ from workflows.jobs.embedded import start_embedded_jobs
 from server.commands import demo, serve
 from server.config import WebSettings, persisted_secret_key
 from server.demo import DEMO_USERS
+from server.demo_deployments import DEPLOYMENT_USERS
 from server.throttle import LoginThrottle
 from server.tokens import sign_token, token_claims
 from web_helpers import actor
@@ -110,7 +111,7 @@ def test_demo_on_an_empty_database_prints_passwords(tmp_path):
         assert authenticate(fresh, "dgs", password).roles == {"dgs"}
         assert "8 déployé(s)" in result.output or "déployé(s)" in result.output
         again = CliRunner().invoke(demo, [], obj=fresh)
-        assert again.output.count("existe déjà") == len(DEMO_USERS)
+        assert again.output.count("existe déjà") == len(DEMO_USERS) + len(DEPLOYMENT_USERS)
     finally:
         fresh.close()
 

@@ -13,6 +13,7 @@ from .data_files import effective_date, flag, listed, package_file, records_of, 
 from .errors import DataFileError, DomainError
 from .french_dates import format_date
 from .passes import BOOKLET_SIZES
+from .publics import pic_target_publics
 
 FORMAT = "conventio.allocation-rules/1"
 DEFAULT_FILE = "allocation_rules.json"
@@ -105,8 +106,9 @@ def pic_publics(rules: Sequence[AllocationRule] | None = None) -> frozenset[str]
 
 
 def is_pic_public(public: str) -> bool:
-    """Whether a public counts toward the PIC share of the ANCT convention."""
-    return public == FORM_PIC_PUBLIC or public in pic_publics()
+    """Whether a public counts toward the PIC share of the ANCT convention (a territory's own
+    publics flagged PIC too: Saint-Martin's young school drop-outs)."""
+    return public == FORM_PIC_PUBLIC or public in pic_publics() or public in pic_target_publics()
 
 
 def allocation_error(

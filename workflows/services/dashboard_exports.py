@@ -47,12 +47,18 @@ COLUMNS = {
         ("passes", "Passes remis", NUMBER)]),
     "mois": ("Par mois", [
         ("month", "Mois", TEXT), ("handed", "Passes remis", NUMBER), ("redeemed", "Passes encaissés", NUMBER)]),
+    "campagnes": ("Par campagne", [
+        ("title", "Campagne", TEXT), ("opened_on", "Ouverte le", TEXT), ("received", "Passes reçus", NUMBER),
+        ("handed", "Passes remis", NUMBER), ("redeemed", "Passes encaissés", NUMBER)]),
     "suivi_anct": ("Suivi ANCT", [
         ("territory", "Code", TEXT), ("name", "Territoire", TEXT), ("received", "Passes reçus", NUMBER),
         ("handed", "Passes remis", NUMBER), ("pic_handed", "dont public PIC", NUMBER),
         ("pic_pct", "Part PIC (%)", PERCENT), ("pic_min_pct", "Part PIC minimale (%)", PERCENT),
         ("distribution_pct", "Taux de distribution (%)", PERCENT), ("redeemed", "Passes encaissés", NUMBER),
         ("usage_pct", "Taux d’usage (%)", PERCENT), ("credited", "Passes en avoir", NUMBER),
+        ("beneficiaries", "Bénéficiaires", NUMBER),
+        ("priority_area_beneficiaries", "dont en quartier prioritaire", NUMBER),
+        ("priority_area_pct", "Part en quartier prioritaire (%)", PERCENT),
         ("money.order_face_value", "Commande, valeur faciale (€)", EUROS),
         ("money.issuer_fees", "Frais de l’émetteur (€)", EUROS),
         ("money.paid_to_places", "Payé aux lieux de médiation (€)", EUROS),

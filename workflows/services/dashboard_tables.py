@@ -9,7 +9,7 @@ from .dashboard_territory import comparison, follow_up, territory_dashboard
 PORTFOLIO_TABLES = {"territoires": "territories", "retards": "late_tasks", "echeances": "deadlines",
                     "parcours": "funnel"}
 TERRITORY_TABLES = {"formats": "by_format", "prescripteurs": "by_prescriber", "publics": "by_public",
-                    "mois": "by_month"}
+                    "mois": "by_month", "campagnes": "by_campaign"}
 
 
 def table_rows(app, actor, table, territory=None, **choices):

@@ -7,12 +7,12 @@ force on the day the campaign opened (the dated data, never a constant here).
 """
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..domain.allocation import is_pic_public
 from ..domain.funding_terms import anct_terms
-from ..domain.indicators import distribution_rate, state_share_owed, usage_rate
+from ..domain.indicators import distribution_rate, rate, state_share_owed, usage_rate
 from ..domain.ledger_rules import MoveKind, Place
 from ..domain.passes import DEFAULT_FACE_VALUE
 from ..domain.procurement import estimate_pass_order
@@ -33,7 +33,8 @@ def territory_dashboard(app, actor, territory):
     with app.db.sessions() as session:
         ids = session.scalars(select(LedgerCampaign.id).where(LedgerCampaign.territory == territory)).all()
         [line] = _commitments(session, [territory])
-        return {**line, "campaigns": len(ids), "by_format": _by_format(session, ids),
+        return {**line, "campaigns": len(ids), "by_campaign": _by_campaign(session, ids),
+                "by_format": _by_format(session, ids),
                 "by_prescriber": _by_prescriber(session, ids), "by_public": _by_public(session, ids),
                 "by_month": _by_month(session, ids)}
 
@@ -96,8 +97,25 @@ def _commitments(session, codes):
         .join(LedgerCampaign, LedgerCampaign.id == LedgerCredit.campaign_id)
         .where(within).group_by(LedgerCampaign.territory)).all())
     names = dict(session.execute(select(Territory.code, Territory.name).where(Territory.code.in_(codes))).all())
-    return [_line(code, names.get(code, code), *received.get(code, (0, 0)), *handed.get(code, (0, 0)),
-                  *campaigns.get(code, (0, None)), credited.get(code) or 0) for code in codes]
+    people = _people(session, within)
+    return [{**_line(code, names.get(code, code), *received.get(code, (0, 0)), *handed.get(code, (0, 0)),
+                     *campaigns.get(code, (0, None)), credited.get(code) or 0), **people.get(code, _priority(0, 0))}
+            for code in codes]
+
+
+def _people(session, within):
+    """{territory: the beneficiaries holding booklets, and those living in a priority neighbourhood
+    (quartier prioritaire de la politique de la ville)}: the share is an indicator of the seeds."""
+    return {territory: _priority(people or 0, priority or 0) for territory, people, priority in session.execute(
+        select(LedgerCampaign.territory, func.count(),
+               func.sum(case((LedgerBeneficiary.priority_area.is_(True), 1), else_=0)))
+        .join(LedgerCampaign, LedgerCampaign.id == LedgerBeneficiary.campaign_id)
+        .where(within, LedgerBeneficiary.booklets > 0).group_by(LedgerCampaign.territory))}
+
+
+def _priority(people, priority):
+    return {"beneficiaries": int(people), "priority_area_beneficiaries": int(priority),
+            "priority_area_pct": _pct(rate(int(priority), int(people)))}
 
 
 def _line(code, name, received, face, handed, pic, redeemed, opened, credited):
@@ -121,6 +139,22 @@ def _line(code, name, received, face, handed, pic, redeemed, opened, credited):
                   "terms_source": terms.source if terms else None,
                   "terms_from": terms.effective_from.isoformat() if terms else None},
     }
+
+
+def _by_campaign(session, ids):
+    """Per campaign (a campaign a year for a multi-year deployment), in passes: received, handed,
+    redeemed."""
+    lines = {cid: {"campaign": cid, "title": title, "opened_on": opened.date().isoformat(), "received": 0,
+                   "handed": 0, "redeemed": redeemed}
+             for cid, title, opened, redeemed in session.execute(
+                 select(LedgerCampaign.id, LedgerCampaign.title, LedgerCampaign.opened_at,
+                        LedgerCampaign.redeemed_passes).where(LedgerCampaign.id.in_(ids)))}
+    for cid, place, passes in session.execute(
+            select(LedgerBooklet.campaign_id, LedgerBooklet.place, func.sum(LedgerBooklet.size))
+            .where(LedgerBooklet.campaign_id.in_(ids)).group_by(LedgerBooklet.campaign_id, LedgerBooklet.place)):
+        lines[cid]["received"] += passes
+        lines[cid]["handed"] += passes if place == Place.BENEFICIARY.value else 0
+    return sorted(lines.values(), key=lambda line: (line["opened_on"], line["campaign"]))
 
 
 def _by_format(session, ids):

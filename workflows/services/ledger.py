@@ -22,6 +22,7 @@ from ..domain.ledger_rules import (
     MoveKind, Place, check_dotation, check_handout, check_held, check_loss, check_transfer, require_holding,
     require_stock,
 )
+from ..domain.publics import require_territory_public
 from ..errors import Conflict, InvalidData, NotFound
 from ..store.models import LedgerBeneficiary, LedgerMove, LedgerMoveBooklet
 from . import ledger_facts as facts
@@ -97,6 +98,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
         raise InvalidData(f"La personne {identifier} est enregistrée au public « {person.public} », "
                           f"non « {public} ».", {"public": "public différent de celui déjà enregistré"})
     previous = person.booklets if person is not None else 0
+    _checked(require_territory_public, public, campaign.territory, on, field="public")
     _checked(check_handout, [r.facts for r in rows], by.name, on, allocation_rule(public, on, campaign.territory),
              previous)
     with recording(app) as step:

@@ -20,6 +20,7 @@ ORGANES = {
     "conseil_municipal": "Conseil municipal",
     "conseil_communautaire": "Conseil communautaire",
     "conseil_departemental": "Conseil départemental",
+    "conseil_territorial": "Conseil territorial",
     "comite_syndical": "Comité syndical",
 }
 PROCEDURES = {
