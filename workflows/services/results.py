@@ -273,6 +273,9 @@ class Commitments(TypedDict):
     pic_pct: float | None
     pic_min_pct: float | None
     pic_alert: bool
+    beneficiaries: int                      # people holding booklets handed to them
+    priority_area_beneficiaries: int        # of whom living in a priority neighbourhood (QPV)
+    priority_area_pct: float | None
     money: Money
 
 
@@ -304,8 +307,19 @@ class MonthLine(TypedDict):
     redeemed: int
 
 
+class CampaignLine(TypedDict):
+    """One campaign of a multi-year deployment (a campaign a year), in passes."""
+    campaign: int
+    title: str
+    opened_on: str
+    received: int
+    handed: int
+    redeemed: int
+
+
 class TerritoryDashboard(Commitments):
     campaigns: int
+    by_campaign: list[CampaignLine]
     by_format: list[FormatLine]
     by_prescriber: list[PrescriberLine]
     by_public: list[PublicLine]
