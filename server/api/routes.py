@@ -11,7 +11,7 @@ from workflows.errors import ErrorCode, InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
 from workflows.services.dashboard import dashboard as dashboard_figures
 from workflows.services.dashboard_analytics import element_times
-from workflows.services.dashboard_portfolio import portfolio
+from workflows.services.dashboard_portfolio import check_portfolio_choices, portfolio
 from workflows.services.dashboard_tables import export_table
 from workflows.services.dashboard_territory import follow_up, territory_dashboard
 from workflows.services.deploy import deploy_sources, list_definitions
@@ -293,7 +293,9 @@ def dashboard_follow_up(code):
 
 @bp.get("/dashboard/exports/<table>")
 def dashboard_export(table):
-    choices = _portfolio_args() if table == "chaines" else {}
+    choices = _portfolio_args()
+    check_portfolio_choices(**choices)   # whatever the table: a parameter the document refuses is refused
+    choices = choices if table == "chaines" else {}
     content, media_type, name = export_table(conventio(), g.actor, table, request.args.get("format", "csv"),
                                              _territory_arg(), **choices)
     return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)

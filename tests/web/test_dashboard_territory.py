@@ -142,6 +142,9 @@ def test_the_api_gives_the_same_figures_and_exports(client, conventio, fixture):
     assert [c["instance_id"] for c in chains] == [fixture["review_instance"]] and chains[0]["blocked_tasks"] == 1
     refused = api.get("/api/v1/dashboard?sort=couleur", headers=token)
     assert refused.status_code == 422 and "tri" in refused.get_json()["details"]
+    # An export of another table than the chains takes the same parameters, refused alike.
+    refused = api.get("/api/v1/dashboard/exports/territoires?sort=null&lateness=false&format=xlsx", headers=token)
+    assert refused.status_code == 422 and "tri" in refused.get_json()["details"]
 
 
 def test_the_pages_show_the_figures_in_french(client, conventio, fixture):  # noqa: F811

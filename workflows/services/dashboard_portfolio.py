@@ -24,13 +24,7 @@ ORDERS = ("asc", "desc")
 def portfolio(figures, *, phase=None, lateness=None, sort="territoire", order="asc"):
     """The figures' chains, each with its late tasks counted, filtered then sorted (stable: equal
     keys keep the territory, then instance order)."""
-    _choice(sort, SORTS, "tri")
-    _choice(order, ORDERS, "ordre")
-    if lateness is not None:
-        _choice(lateness, LATENESS, "retard")
-    if phase is not None and not 1 <= len(phase) <= 255:
-        raise InvalidData("« phase » : l’identifiant d’un processus appelé (1 à 255 caractères).",
-                          {"phase": "identifiant de processus attendu"})
+    check_portfolio_choices(phase=phase, lateness=lateness, sort=sort, order=order)
     late = {}
     for task in figures["late_tasks"]:
         counts = late.setdefault(task["instance_id"], [0, 0])
@@ -42,6 +36,18 @@ def portfolio(figures, *, phase=None, lateness=None, sort="territoire", order="a
     if lateness:
         chains = [c for c in chains if LATENESS[lateness](c)]
     return sorted(chains, key=SORTS[sort], reverse=order == "desc")
+
+
+def check_portfolio_choices(*, phase=None, lateness=None, sort="territoire", order="asc"):
+    """A sort, an order, a lateness and a phase the portfolio knows, or a French 422 naming the
+    field: also for an export of another table, which takes the same parameters."""
+    _choice(sort, SORTS, "tri")
+    _choice(order, ORDERS, "ordre")
+    if lateness is not None:
+        _choice(lateness, LATENESS, "retard")
+    if phase is not None and not 1 <= len(phase) <= 255:
+        raise InvalidData("« phase » : l’identifiant d’un processus appelé (1 à 255 caractères).",
+                          {"phase": "identifiant de processus attendu"})
 
 
 def phases_of(figures):
