@@ -4,12 +4,14 @@ not the other fails here. The services' real results are checked against their t
 import dataclasses
 import types
 import typing
+from datetime import date
 
 import pytest
 
 from server.api.openapi import SCHEMAS
+from ledger_campaign import booklet, campaign_in_cap_nord
 from web_helpers import actor, anct_convention_at_review
-from workflows.services import results
+from workflows.services import ledger, results
 from workflows.services.dashboard import dashboard
 from workflows.services.dashboard_analytics import element_times
 from workflows.services.dashboard_territory import follow_up, territory_dashboard
@@ -27,6 +29,7 @@ TYPED = {   # OpenAPI schema -> the services' type it describes
     "GeneratedDocument": results.GeneratedDocumentSummary, "Claim": results.Claim, "Dashboard": results.Dashboard,
     "DashboardChain": results.DashboardChain, "TerritoryDashboard": results.TerritoryDashboard,
     "FollowUp": results.FollowUp, "ElementTimes": results.ElementTimes,
+    "Campaign": results.Campaign, "Holdings": results.Holdings, "Move": results.Move,
 }
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number", dict: "object",
               list: "array", tuple: "array", types.NoneType: "null", InstanceStatus: "string"}
@@ -143,3 +146,18 @@ def test_the_services_results_are_of_their_types(conventio):
     times = element_times(conventio, director, "convention_anct")
     assert keys_fit(times, results.ElementTimes) and times["elements"]
     assert all(keys_fit(element, results.ElementTime) for element in times["elements"])
+
+
+def test_the_ledgers_results_are_of_their_types(conventio):
+    campaign = campaign_in_cap_nord(conventio)
+    agent, director = actor(conventio, "prescripteur"), actor(conventio, "directrice")
+    given = ledger.hand_out(conventio, campaign, agent, prescriber="CCAS", public="plie_demandeur_emploi",
+                            on=date(2027, 3, 10), serials=[booklet(10, 1)])
+    back = ledger.return_to_stock(conventio, campaign, agent, prescriber="CCAS", on=date(2027, 3, 11),
+                                  serials=[booklet(10, 2)])
+    assert keys_fit(given, results.Move) and "beneficiary" in given and keys_fit(back, results.Move)
+    held = ledger.holdings(conventio, campaign, director, "CCAS")
+    assert keys_fit(held, results.Holdings) and held["remises"]
+    assert all(keys_fit(line, results.RecentHandout) for line in held["remises"])
+    listed = ledger.campaigns(conventio, director)
+    assert listed and all(keys_fit(c, results.Campaign) for c in listed)

@@ -31,6 +31,7 @@ from .ledger_campaigns import (  # noqa: F401 (one entry point)
 )
 from .ledger_figures import campaign_figures, campaigns, holdings  # noqa: F401
 from .ledger_writes import add_endowed, add_received, journal, recording, write_move
+from .results import Move
 
 MANAGERS = frozenset({"director"})
 PRESCRIBERS = frozenset({"prescriber"})
@@ -82,7 +83,7 @@ def endow(app, campaign_id, actor, *, prescriber, on: date, serials=None, ranges
 
 
 def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=None, ranges=None,
-             identifier=None, age_band=None, commune=None, priority_area=False):
+             identifier=None, age_band=None, commune=None, priority_area=False) -> Move:
     """Booklets handed to one person, pseudonymous: `identifier` typed, or generated when None."""
     public = (public or "").strip()
     if not public:
@@ -151,7 +152,7 @@ def allocation_rule(public, on, territory):
 # --- prescriber -> stock, prescriber -> prescriber, out of the ledger ----------------------
 
 
-def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=None, ranges=None):
+def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
         source = facts.prescriber(session, campaign.id, prescriber)
@@ -167,7 +168,7 @@ def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=No
     return _move_result(move, rows)
 
 
-def transfer(app, campaign_id, actor, *, source, destination, on: date, serials=None, ranges=None):
+def transfer(app, campaign_id, actor, *, source, destination, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
         giver = facts.prescriber(session, campaign.id, source, "source")
@@ -213,7 +214,7 @@ def _require_agent_or_manager(session, actor, prescriber):
         facts.require_agent(session, actor, prescriber)
 
 
-def _move_result(move, rows):
+def _move_result(move, rows) -> Move:
     return {"move": move.id, "kind": move.kind, "on": move.happened_on.isoformat(),
             "booklets": [r.serial for r in rows], "passes": move.passes}
 

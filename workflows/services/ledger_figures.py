@@ -9,6 +9,7 @@ from ..store.models import (
     LedgerAgent, LedgerBeneficiary, LedgerBooklet, LedgerCampaign, LedgerMove, LedgerPrescriber, LedgerStatement,
 )
 from . import ledger_facts as facts
+from .results import Campaign, Holdings
 
 
 def campaign_figures(app, campaign_id, actor):
@@ -81,7 +82,7 @@ def _handouts_by_month(session, campaign_id):
     return dict(sorted(months.items()))
 
 
-def campaigns(app, actor):
+def campaigns(app, actor) -> list[Campaign]:
     """The campaigns of the territories the actor sees, each with its prescribers and those the
     actor records for (every one for an administrator)."""
     visible = actor.visible_territories
@@ -103,7 +104,7 @@ def campaigns(app, actor):
              "mine": [n for n in names.get(r.id, []) if actor.is_admin or (r.id, n) in mine]} for r in rows]
 
 
-def holdings(app, campaign_id, actor, prescriber, recent=20):
+def holdings(app, campaign_id, actor, prescriber, recent=20) -> Holdings:
     """What a prescriber holds now (its booklets per size, their numbers) and its last handouts."""
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor, what="consulter")

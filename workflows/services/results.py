@@ -349,3 +349,46 @@ class ElementTimes(TypedDict):
     name: str
     xml: str
     elements: list[ElementTime]
+
+
+# --- the ledger (its API speaks the ledger's French keys: Holdings) -------------------------
+
+
+class Campaign(TypedDict):
+    id: int
+    territory: str
+    title: str
+    instance_id: int | None
+    prescribers: list[str]
+    mine: list[str]             # the prescribers the actor records for
+
+
+class Move(TypedDict):
+    """A move just recorded (a handout also names its beneficiary and public)."""
+    move: int
+    kind: str
+    on: str
+    booklets: list[str]
+    passes: int
+    beneficiary: NotRequired[str]
+    public: NotRequired[str]
+
+
+class RecentHandout(TypedDict):
+    mouvement: int
+    date: str
+    beneficiaire: str
+    public: str
+    carnets: int
+    passes: int
+
+
+class Holdings(TypedDict):
+    """What a prescriber holds now, by booklet size ("5", "10"), and its last handouts."""
+    campagne: int
+    territoire: str
+    prescripteur: str
+    carnets: dict[str, int]
+    confies: dict[str, int]
+    numeros: dict[str, list[str]]
+    remises: list[RecentHandout]
