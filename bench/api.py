@@ -27,11 +27,10 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 from bpmn_chain import sequential_bpmn
-from http_bench import Api, free_port, start_server, summary
+from http_bench import Api, free_port, postgres_database, start_server, summary
 
 HERE = Path(__file__).resolve().parent.parent
 PASSWORD = "banc-d-essai-api"
@@ -192,24 +191,6 @@ def whole(runs, list_each_step=False):
         times = [whole_instance(api, list_each_step) for _ in range(runs)]
         return round(1000 * statistics.median(times), 1), []
     return work
-
-
-def postgres_database(admin_url):
-    """A throw-away database's URL and the function that drops it; (None, None) if unreachable."""
-    try:
-        import psycopg
-        admin = psycopg.connect(admin_url, connect_timeout=3, autocommit=True)
-    except Exception as exc:   # the bench goes on without PostgreSQL
-        print(f"PostgreSQL injoignable ({admin_url}) : mesures PostgreSQL omises. {exc}", file=sys.stderr)
-        return None, None
-    name = f"conventio_bench_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
-    return f"{admin_url.rsplit('/', 1)[0]}/{name}", drop
 
 
 def engine_ratio(root):

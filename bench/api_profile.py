@@ -21,7 +21,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -124,19 +123,6 @@ def profile_requests(conventio, app, runs, top, show_sql=False, top_kind="comple
             for kind, values in figures.items()}
 
 
-def postgres_database(admin_url):
-    import psycopg
-    admin = psycopg.connect(admin_url, connect_timeout=3, autocommit=True)
-    name = f"conventio_profile_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
-    return f"{admin_url.rsplit('/', 1)[0]}/{name}", drop
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
@@ -147,12 +133,15 @@ def main():
     parser.add_argument("--root", type=Path, default=HERE.parent)
     args = parser.parse_args()
     sys.path[:0] = [str(args.root.resolve()), str(HERE)]
+    from http_bench import postgres_database
     os.chdir(args.root)
     drop = None
     with tempfile.TemporaryDirectory(prefix="conventio-profile-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         if args.postgres_url:
             url, drop = postgres_database(args.postgres_url)
+            if url is None:
+                sys.exit(1)
         conventio, app = open_app(Path(tmp), url)
         try:
             figures = profile_requests(conventio, app, args.runs, args.top, args.sql, args.top_kind)

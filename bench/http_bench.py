@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 
@@ -72,3 +73,19 @@ def summary(latencies):
             "max_ms": round(max(latencies), 1) if latencies else None}
 
 
+def postgres_database(admin_url):
+    """A throw-away database's URL and the function that drops it; (None, None) if unreachable."""
+    try:
+        import psycopg
+        admin = psycopg.connect(admin_url, connect_timeout=3, autocommit=True)
+    except Exception as exc:   # the bench goes on without PostgreSQL
+        print(f"PostgreSQL injoignable ({admin_url}) : mesures PostgreSQL omises. {exc}", file=sys.stderr)
+        return None, None
+    name = f"conventio_bench_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+    return f"{admin_url.rsplit('/', 1)[0]}/{name}", drop
