@@ -19,7 +19,7 @@ class Field:
     name: str            # HTML name
     path: str            # the path complete_task uses in its error keys ("offres.0.montant")
     title: str
-    kind: str            # text textarea number integer date boolean select multiselect table json
+    kind: str            # text textarea number integer date boolean select multiselect lines table json
     required: bool = False
     description: str = ""
     value: object = None
@@ -36,6 +36,8 @@ class Field:
             return ""
         if self.kind == "json":
             return json.dumps(self.value, ensure_ascii=False, indent=2)
+        if self.kind == "lines" and isinstance(self.value, list):
+            return "\n".join(str(line) for line in self.value)
         return str(self.value)
 
     def is_selected(self, option_value):
@@ -80,6 +82,8 @@ def _kind(schema):
         items = schema.get("items") or {}
         if _choices(items) is not None:
             return "multiselect"
+        if items.get("type") == "string":   # a list of names: one per line of a text box
+            return "lines"
         if items.get("type") == "object" and items.get("properties"):
             return "table"
     return "json"
@@ -193,8 +197,11 @@ def _typed(kind, schema, form, name):
         chosen = form.getlist(name)
         return [_choice(v, schema["items"]) for v in chosen] if chosen else _MISSING
     text = form.get(name, "")
-    if kind != "textarea" and kind != "json":
+    if kind not in ("textarea", "json", "lines"):
         text = text.strip()
+    if kind == "lines":
+        lines = [line.strip() for line in _LINE_BREAK.split(text)]
+        return [line for line in lines if line] or _MISSING
     if text == "":
         return _MISSING
     if kind in ("number", "integer"):
@@ -210,6 +217,7 @@ def _typed(kind, schema, form, name):
 
 
 _MISSING = object()
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_submission(schema, form, skip=()):

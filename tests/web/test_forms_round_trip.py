@@ -95,7 +95,7 @@ def _post_field(f, posted):
         posted.append((f.name, selected[0] if selected else ""))
     elif f.kind == "multiselect":   # one checkbox per option
         posted.extend((f.name, value) for value, _label in f.options if f.is_selected(value))
-    elif f.kind in ("textarea", "json"):   # <textarea>: the HTML parser drops one leading newline,
+    elif f.kind in ("textarea", "json", "lines"):   # <textarea>: the HTML parser drops one leading newline,
         text = f.display_value                # the browser sends its line breaks as CRLF
         text = text[1:] if text.startswith("\n") else text
         posted.append((f.name, re.sub(r"\r\n|\r|\n", "\r\n", text)))

@@ -92,6 +92,15 @@ def test_every_form_of_the_library_renders_and_parses_back_its_defaults():
         parse_submission(schema, MultiDict({f.name: f.display_value for f in fields if f.kind != "table"}))
 
 
+def test_a_list_of_names_is_one_per_line_of_a_text_box():
+    schema = {"type": "object", "properties": {"lieux": {"type": "array", "items": {"type": "string"}}}}
+    [lieux] = build_fields(schema, {"lieux": ["Solidarnum – Saint-Denis", "Cyberbase du Port"]})
+    assert (lieux.kind, lieux.display_value) == ("lines", "Solidarnum – Saint-Denis\nCyberbase du Port")
+    typed = MultiDict({"lieux": "  Solidarnum – Saint-Denis \r\n\r\nCyberbase du Port\r\n"})
+    assert parse_submission(schema, typed) == {"lieux": ["Solidarnum – Saint-Denis", "Cyberbase du Port"]}
+    assert parse_submission(schema, MultiDict({"lieux": " \r\n "})) == {}
+
+
 def test_field_order_follows_x_order():
     schema = {"type": "object", "x-order": ["z", "a"], "properties": {"a": {"type": "string"}, "m": {"type": "string"},
                                                                        "z": {"type": "string"}}}
