@@ -36,3 +36,14 @@ def with_instances(settings, mode):
 def deploy_xml(app, files, by=ADMIN):
     """Deploy {name: xml text} and return the Deployed list."""
     return deploy_sources(app, {name: text.encode() for name, text in files.items()}, by)
+
+
+def downgrade(db, revision):
+    """Take the database's schema down to `revision` (the migration tests' way back)."""
+    from alembic import command
+
+    from workflows.store.migrate import alembic_config
+    with db.write_engine.begin() as connection:
+        config = alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

@@ -26,6 +26,7 @@ from . import ledger_input
 from .csv_files import Layout, read_rows, refusal, where
 from .ledger import allocation_rule, clipped, pseudonym
 from .ledger_campaigns import HANDED_OUT, STATEMENT_ROLES, add_redeemed, earlier_redemptions, pass_ids_of
+from .ledger_counts import Holder, count_moves, count_people
 from .ledger_writes import add_received, insert_all, journal, recording
 
 HANDOUT_COLUMNS = ("prescripteur", "identifiant", "public", "tranche_age", "commune", "qpv", "date", "carnets")
@@ -155,9 +156,9 @@ def _write_people(step, campaign, actor, people):
               "created_at": step.now} for i, p in new])
         for (_, person), new_id in zip(new, inserted):
             person.id = new_id
-    for person in people.values():
-        if person.read is not None and person.count != person.read:
-            add_received(step, person.id, person.read, person.count - person.read)
+        count_people(step, campaign.id, [(p.public, None, p.count) for _, p in new])
+    add_received(step, campaign.id, [(p.id, p.public, p.read, p.count - p.read) for p in people.values()
+                                     if p.read is not None and p.count != p.read])
     return len(new)
 
 
@@ -173,6 +174,10 @@ def _write_moves(step, campaign, actor, moves, people):
     step.session.execute(update(LedgerBooklet), [
         {"id": r.id, "seq": r.seq + 1, "place": Place.BENEFICIARY.value, "since": m["on"], "prescriber_id": m["by"].id,
          "beneficiary_id": people[m["identifier"]].id} for r, m in final.values()])
+    count_moves(step, campaign.id, [
+        (r.size, Holder(r.facts.holding.place, r.prescriber_id, r.beneficiary_id),
+         Holder(Place.BENEFICIARY, m["by"].id, people[m["identifier"]].id, people[m["identifier"]].public))
+        for m in moves for r in m["rows"]], {p.id for p in people.values() if p.read is None})
     return ids
 
 
