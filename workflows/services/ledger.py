@@ -92,7 +92,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     identifier = pseudonym(identifier)
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        by = facts.prescriber(session, campaign.id, prescriber)
+        by = facts.prescriber(session, campaign.id, prescriber, agent=actor.username)
         facts.require_agent(session, actor, by)
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))
         person = facts.beneficiary(session, campaign.id, identifier)
@@ -159,7 +159,7 @@ def allocation_rule(public, on, territory):
 def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        source = facts.prescriber(session, campaign.id, prescriber)
+        source = facts.prescriber(session, campaign.id, prescriber, agent=actor.username)
         _require_agent_or_manager(session, actor, source)
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))
     _checked(check_held, [r.facts for r in rows], source.name, on)
@@ -175,7 +175,7 @@ def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=No
 def transfer(app, campaign_id, actor, *, source, destination, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        giver = facts.prescriber(session, campaign.id, source, "source")
+        giver = facts.prescriber(session, campaign.id, source, "source", agent=actor.username)
         _require_agent_or_manager(session, actor, giver)
         taker = facts.prescriber(session, campaign.id, destination, "destination")
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))

@@ -105,7 +105,7 @@ def _prescribers(session, campaign, actor, names):
     found = {}
     for name in sorted(names):
         try:
-            found[name] = facts.prescriber(session, campaign.id, name)
+            found[name] = facts.prescriber(session, campaign.id, name, agent=actor.username)
         except InvalidData as error:
             found[name] = error
             continue
