@@ -75,8 +75,9 @@ def require_agent(session, actor, prescriber):
     """A prescriber's agent records for it (an administrator for any)."""
     if actor.is_admin:
         return
-    if prescriber.agents is not None:
-        registered = actor.username in prescriber.agents
+    agents = getattr(prescriber, "agents", None)   # read with the prescriber (PrescriberRow), or not
+    if agents is not None:
+        registered = actor.username in agents
     else:
         registered = session.get(LedgerAgent, (prescriber.id, actor.username)) is not None
     if not registered or "prescriber" not in actor.roles:
