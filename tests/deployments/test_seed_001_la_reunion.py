@@ -185,7 +185,8 @@ def _evaluated(app, people, instance):
 
 
 def _report(app, people, instance):
-    [document] = [d for d in list_documents(app, instance, people["prefecture"]) if d["template"] == "rapport_evaluation"]
+    [document] = [d for d in list_documents(app, instance, people["prefecture"])
+                  if d["template"] == "rapport_evaluation"]
     content, _, _ = document_file(app, document["id"], people["prefecture"])
     return content
 
@@ -196,7 +197,8 @@ def test_a_thousand_people_a_booklet_of_5_each_from_the_states_passes_to_the_eva
     _letter_of_rights(app, reunion, campaign, handouts[0])
     figures = territory_dashboard(app, reunion["prefecture"], "974")
     assert (figures["received"], figures["handed"], figures["beneficiaries"]) == (5000, 5000, 1000)
-    assert [(p["prescriber"], p["handed"]) for p in figures["by_prescriber"]] == [(name, 1250) for name in sorted(RELAYS)]
+    assert [(p["prescriber"], p["handed"]) for p in figures["by_prescriber"]] == \
+        [(name, 1250) for name in sorted(RELAYS)]
     assert figures["priority_area_pct"] == 100.0   # the State's passes went to priority neighbourhoods
     assert _alerts_and_months(app, reunion, instance) == list(REDEEMED)
     used = _evaluated(app, reunion, instance)
