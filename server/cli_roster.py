@@ -1,11 +1,9 @@
 """`conventio territories members list|import`: the members of a territory's assemblies."""
-from pathlib import Path
-
 import click
 
 from workflows.cli_support import conventio_of, fails_in_french
-from workflows.errors import InvalidData
 
+from .cli_ledger import _content
 from .cli_shared import _as_option, _json_option, _print, acting
 
 
@@ -40,14 +38,10 @@ def members_list(ctx, territory, assembly, on, as_json, username):
 @fails_in_french
 def members_import(ctx, territory, path, username):
     """Remplace la liste des membres du territoire par celle du fichier CSV (colonnes nom ;
-    fonction ; assemblee ; debut ; fin — UTF-8 ou Windows-1252, « ; » ou « , ») : tout ou rien."""
+    fonction ; assemblee ; debut ; fin — UTF-8 ou Windows-1252, « ; » ou « , » ; - pour l’entrée
+    standard) : tout ou rien."""
     from workflows.services.roster import import_members
     app = conventio_of(ctx)
-    by = acting(app, username)
-    try:
-        content = Path(path).read_bytes()
-    except OSError as error:
-        raise InvalidData(f"Fichier illisible : {path} ({error.strerror}).", {"fichier": "illisible"}) from None
-    done = import_members(app, by, territory, content)
+    done = import_members(app, acting(app, username), territory, _content(path))
     click.echo(f"Liste des membres de « {territory} » importée : {done['members']} membre(s) ("
                + ", ".join(f"{assembly} : {n}" for assembly, n in done["assemblies"].items()) + ").")

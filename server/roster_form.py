@@ -17,8 +17,10 @@ def task_roster(task, values, choices=None):
     if mode is None or task.get("state") != "ready":
         return None
     data = task.get("data") or {}
+    # without a quorum the council deliberates at the reconvened sitting, on its own day
+    sitting_on = data.get("date_seance_reconvocation") or data.get("date_seance")
     roster = sitting_roster(conventio(), current_actor(), task.get("territory"), data.get("instance_deliberante"),
-                            data.get("date_seance"))
+                            sitting_on)
     if roster is None:
         return None
     if choices is None:

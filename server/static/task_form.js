@@ -58,7 +58,13 @@
     if (!table) { return; }
     var removeLabel = (add.form && add.form.dataset.removeLabel) || "Retirer";
     var header = table.tHead && table.tHead.rows[0];
-    if (header) { header.appendChild(document.createElement("th")); }
+    if (header) {   // a header for the buttons' column, read by screen readers only
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.innerHTML = '<span class="visually-hidden"></span>';
+      th.firstChild.textContent = removeLabel;
+      header.appendChild(th);
+    }
     dataRows(table.tBodies[0]).forEach(function (row) { addRemoveButton(row, name, removeLabel); });
     add.addEventListener("click", function (event) {
       event.preventDefault();

@@ -89,7 +89,8 @@ def complete(task_id):
     if grow:   # "Ajouter une ligne": show the form again, one row longer, nothing submitted
         return _render(task, data, use_defaults=False, extra_rows={grow: 1}, choices=choices)
     if roster:   # the ticks become the counts or the lists the form takes; nothing else is sent
-        data, problems = roster_data(roster["mode"], roster["members"], choices, data, roster["on"])
+        data, problems = roster_data(roster["mode"], roster["members"], choices, data, roster["on"],
+                                     declared=set(schema.get("properties") or {}))
         if problems:
             return _render(task, data, problems, use_defaults=False, status=422, choices=choices)
     try:

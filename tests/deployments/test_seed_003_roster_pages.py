@@ -144,3 +144,40 @@ def test_the_roster_page_and_its_import_follow_the_service_s_rights(app, web, pe
                 {"file": (BytesIO(ROSTER.read_bytes()), "m.csv")}, content_type="multipart/form-data")
     assert good.status_code == 302
     assert "Membres des assemblées" in administrator.get("/admin/territories").get_data(as_text=True)
+
+
+def test_the_reconvened_sitting_is_ticked_on_the_members_in_office_on_its_own_day(app, web, people):
+    """Without the quorum the council meets again three jours francs later: its form takes no
+    members in office, and the roster is the one in office that day (one member's term ended)."""
+    from workflows.services.timers import run_due_timers
+    roster = ROSTER.read_text(encoding="utf-8").replace("Maurice BONTÉ;Conseiller communautaire;conseil communautaire;;",
+                                                        "Maurice BONTÉ;Conseiller communautaire;;;30/04/2023")
+    import_members(app, ADMIN, CAP_NORD, roster.encode("cp1252"))
+    instance = convened(app, people)
+    complete(app, instance, "tenir_seance", {"membres_en_exercice": 53, "presents": 20, "procurations": 8,
+                                             "absents": 25, "president_seance": "Bruno Nestor AZÉROT",
+                                             "secretaire_seance": "Patricia PALMONT"}, people["assembly"])
+    complete(app, instance, "reconvoquer_assemblee", {"date_envoi_reconvocation": "2023-04-28",
+                                                      "date_seance_reconvocation": "2023-05-03"}, people["assembly"])
+    run_due_timers(app)
+    reconvened = open_task(app, instance, "tenir_seance_reconvocation")
+    secretariat = signed_in(web, "assemblees-capnord")
+    page = secretariat.get(f"/tasks/{reconvened}").get_data(as_text=True)
+    assert page.count("<tr data-member=") == 52 and "Maurice BONTÉ" not in page
+    officers = {"president_seance": "Bruno Nestor AZÉROT", "secretaire_seance": "Patricia PALMONT",
+                "membres_retires": "0"}
+    fields = {k: v for k, v in ticks(app).items() if k != f"_roster-{_id(app, 'Maurice BONTÉ')}"}
+    refused = post(secretariat, f"/tasks/{reconvened}", {**officers, **fields})
+    shown = refused.get_data(as_text=True)
+    # the model keeps the 53 in office of the first sitting: its rule decides, the ticks come back
+    assert refused.status_code == 422 and "53 membres en exercice, 28 présents et 10 représentés laissent 15" in shown
+    assert shown.count('value="present" checked') == 28
+    assert open_task(app, instance, "tenir_seance_reconvocation") == reconvened   # the step did not move
+    import_members(app, ADMIN, CAP_NORD, ROSTER.read_bytes())   # Maurice BONTÉ still in office that day
+    assert post(secretariat, f"/tasks/{reconvened}", {**officers, **ticks(app)}).status_code == 302
+    data = get_instance(app, instance, people["assembly"])["data"]
+    assert (data["presents"], data["procurations"], data["absents"]) == (28, 10, 15)
+
+
+def _id(app, name):
+    return next(m["id"] for m in list_members(app, ADMIN, CAP_NORD) if m["name"] == name)

@@ -122,6 +122,8 @@ def test_the_27_april_2023_ticks_make_the_sitting_s_counts_and_the_extract_s_lis
     assert problems == {}
     assert counts_data == {"president_seance": "Bruno Nestor AZÉROT", "membres_en_exercice": 53, "presents": 28,
                            "procurations": 10, "absents": 15}
+    reconvened = {"presents", "procurations", "absents", "president_seance"}   # its form has no membres_en_exercice
+    assert "membres_en_exercice" not in roster_data("counts", members, ticks, {}, declared=reconvened)[0]
     typed = {"liste_absents": [{"nom": "Invité HORS-LISTE"}]}
     lists, problems = roster_data("lists", members, ticks, typed, date(2023, 4, 27))
     assert problems == {}
@@ -151,7 +153,7 @@ def test_proxies_are_checked_at_the_sitting_and_counts_typed_must_match_the_tick
 
 def test_nothing_ticked_leaves_the_form_as_typed_and_other_forms_have_no_roster(seeded):
     assert roster_data("counts", [{"id": 1, "name": "A"}], {1: (None, None)}, {"presents": 3}) == ({"presents": 3}, {})
-    seance = {"properties": {k: {} for k in ("membres_en_exercice", "presents", "procurations", "absents")}}
+    seance = {"properties": {k: {} for k in ("presents", "procurations", "absents")}}
     extract = {"properties": {k: {} for k in ("liste_presents", "liste_representes", "liste_absents")}}
     assert (roster_mode(seance), roster_mode(extract), roster_mode({"properties": {"presents": {}}})) == \
         ("counts", "lists", None)

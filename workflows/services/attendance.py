@@ -21,15 +21,16 @@ def roster_mode(schema):
     properties = (schema or {}).get("properties") or {}
     if all(name in properties for name in LISTS):
         return "lists"
-    if all(name in properties for name in COUNTS):
+    if all(name in properties for name in COUNTS[1:]):   # the reconvened sitting's form has no membres_en_exercice
         return "counts"
     return None
 
 
-def roster_data(mode, members, choices, typed, sitting_on=None):
+def roster_data(mode, members, choices, typed, sitting_on=None, declared=COUNTS):
     """(data, problems): `typed` (the form as submitted) completed from the `choices`
     {member id: (choice, holder id)} made on the roster `members`; `typed` unchanged when nothing
-    was ticked. A count typed that differs from the ticks is a problem on that count."""
+    was ticked. A count typed that differs from the ticks is a problem on that count; only the
+    counts the form `declared` are given."""
     if not any(choice for choice, _holder in choices.values()):
         return typed, {}
     by_id = {m["id"]: m["name"] for m in members}
@@ -50,6 +51,8 @@ def roster_data(mode, members, choices, typed, sitting_on=None):
         ticked = {"membres_en_exercice": len(members), "presents": len(present), "procurations": len(proxies),
                   "absents": len(absent)}
         for field, number in ticked.items():
+            if field not in declared:
+                continue
             if field in typed and typed[field] != number:
                 problems[field] = f"{typed[field]} saisi(s), {number} d’après la liste des membres cochée"
             data[field] = number
