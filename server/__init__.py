@@ -53,7 +53,9 @@ def create_app(settings=None, conventio=None, test_config=None):
 
 def _register_blueprints(app):
     from .api import bp as api
-    from .views import admin, auth, dashboard, documents, errors, inbox, instances, ledger, models, roster, tasks, vendor
+    from .views import (
+        admin, auth, dashboard, documents, errors, inbox, instances, ledger, models, roster, tasks, vendor,
+    )
     for module in (auth, inbox, tasks, instances, documents, models, admin, roster, dashboard, ledger, vendor):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)

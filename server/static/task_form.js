@@ -164,6 +164,41 @@
     });
   }
 
-  roster.addEventListener("change", update);
+  // The ticks of the sitting kept in this browser, so that its extract, days later, starts from
+  // them (the server keeps only the counts the sitting's form takes).
+  var key = "conventio-roster-" + roster.dataset.sitting;
+
+  function ticks() {
+    var kept = {};
+    rows.forEach(function (row) {
+      var choice = choiceOf(row);
+      if (choice) { kept[row.dataset.member] = [choice, row.querySelector("select").value]; }
+    });
+    return kept;
+  }
+
+  function restore() {
+    var kept = null;
+    try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (error) { return; }
+    if (!kept || rows.some(choiceOf)) { return; }
+    rows.forEach(function (row) {
+      var tick = kept[row.dataset.member];
+      if (!tick) { return; }
+      var radio = row.querySelector("input[type=radio][value='" + tick[0] + "']");
+      if (radio) { radio.checked = true; }
+      row.querySelector("select").value = tick[1] || "";
+    });
+    var notice = document.getElementById("roster-restored");
+    notice.textContent = messages.msgRestored;
+    notice.hidden = false;
+  }
+
+  roster.addEventListener("change", function () {
+    update();
+    if (roster.dataset.mode === "counts") {
+      try { window.localStorage.setItem(key, JSON.stringify(ticks())); } catch (error) { /* storage refused: no memory */ }
+    }
+  });
+  if (roster.dataset.mode === "lists") { restore(); }
   update();
 })();

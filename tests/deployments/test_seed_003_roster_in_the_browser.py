@@ -1,8 +1,8 @@
 """Seed 003 in a real browser (Debian's Chromium driven by Playwright, the server under waitress):
 CAP Nord's assembly secretariat ticks the 27 April 2023 sitting on its 53-member roster in one page
 load (28 present, 10 proxies, 15 absent), sees the counts and the quorum as it ticks, is told at once
-when a member would hold two proxies, submits; then ticks the extract the same way, adds and removes a
-row without reloading, and the extract's document lists every name. Screenshots in test-artifacts/."""
+when a member would hold two proxies, submits; then finds the extract ticked as the sitting was, adds
+and removes a row without reloading, and the extract's document lists every name. Screenshots in test-artifacts/."""
 from deployment_helpers import CAP_NORD, complete, install, open_task, scenario_data, user
 from documents.conftest import docx_text
 from helpers import ADMIN
@@ -75,7 +75,11 @@ def test_the_sitting_and_its_extract_ticked_on_the_roster_in_chromium(app, serve
     extract = open_task(app, instance, "etablir_extrait")
     loads.clear()
     page.goto(f"{served}/tasks/{extract}")
-    tick_the_register(page)
+    # the sitting's ticks, kept in this browser, are taken up: nothing to tick again
+    assert "ont été reprises" in page.inner_text("#roster-restored")
+    assert counted(page) == {"present": "28", "represented": "10", "absent": "15", "unticked": "0"}
+    assert page.locator('tr[data-name="Sylvie PALCY"] select').input_value() == \
+        page.locator('tr[data-name="Jonathan TABAR"]').get_attribute("data-member")
     assert page.inner_text("#roster-problems") == ""   # as many as the sitting counted
     page.locator('tr[data-name="Maurice BONTÉ"] input[value="present"]').check()
     assert "29 présent(s) cochés, 28 constatés à l’ouverture de la séance." in page.inner_text("#roster-problems")
@@ -97,6 +101,7 @@ def test_the_sitting_and_its_extract_ticked_on_the_roster_in_chromium(app, serve
     assert data["erreur_procurations"] is None and data.get("erreur_presences") is None
     assert len(data["liste_presents"]) == 28 and len(data["liste_absents"]) == 15
     present, proxies, absent = attendance()
-    [document] = [d for d in list_documents(app, instance, people["assembly"]) if d["template"] == "extrait_deliberation"]
+    [document] = [d for d in list_documents(app, instance, people["assembly"])
+                  if d["template"] == "extrait_deliberation"]
     text = docx_text(document_file(app, document["id"], people["assembly"])[0])
     assert all(name in text for name in present + absent + list(proxies))

@@ -8,8 +8,9 @@ from io import BytesIO
 
 import pytest
 
-from deployment_helpers import CAP_NORD, complete, footprint, install, open_task, scenario_data, scenario_start, start, \
-    user, PASSWORD
+from deployment_helpers import (
+    CAP_NORD, PASSWORD, complete, footprint, install, open_task, scenario_data, scenario_start, start, user,
+)
 from documents.conftest import docx_text
 from helpers import ADMIN
 from roster_helpers import ROSTER, attendance
@@ -41,7 +42,8 @@ def people(app):
 def signed_in(web, username):
     client = web.test_client()
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    signed = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert signed.status_code == 302
     return client
 
 
@@ -55,9 +57,9 @@ def convened(app, people):
                      title="Stratégie de déploiement des Pass numériques")
     complete(app, instance, "rediger_projet_deliberation", scenario_data(SCENARIO, "rediger_projet_deliberation"),
              people["legal"])
-    complete(app, instance, "convoquer_assemblee", {**scenario_data(SCENARIO, "convoquer_assemblee"),
-                                                    "date_envoi_convocation": "2023-04-19", "date_seance": "2023-04-27"},
-             people["assembly"])
+    convocation = {**scenario_data(SCENARIO, "convoquer_assemblee"), "date_envoi_convocation": "2023-04-19",
+                   "date_seance": "2023-04-27"}
+    complete(app, instance, "convoquer_assemblee", convocation, people["assembly"])
     return instance
 
 
@@ -117,7 +119,8 @@ def test_the_sitting_and_the_extract_ticked_on_the_roster_without_javascript(app
     data = get_instance(app, instance, people["assembly"])["data"]
     assert data["erreur_procurations"] is None and data.get("erreur_presences") is None
     present, proxies, absent = attendance()
-    [document] = [d for d in list_documents(app, instance, people["assembly"]) if d["template"] == "extrait_deliberation"]
+    [document] = [d for d in list_documents(app, instance, people["assembly"])
+                  if d["template"] == "extrait_deliberation"]
     text = docx_text(document_file(app, document["id"], people["assembly"])[0])
     assert all(name in text for name in present + absent + list(proxies))
     assert "Sarah ANGAMA" in text and "Bruno Nestor AZÉROT" in text
@@ -150,8 +153,9 @@ def test_the_reconvened_sitting_is_ticked_on_the_members_in_office_on_its_own_da
     """Without the quorum the council meets again three jours francs later: its form takes no
     members in office, and the roster is the one in office that day (one member's term ended)."""
     from workflows.services.timers import run_due_timers
-    roster = ROSTER.read_text(encoding="utf-8").replace("Maurice BONTÉ;Conseiller communautaire;conseil communautaire;;",
-                                                        "Maurice BONTÉ;Conseiller communautaire;;;30/04/2023")
+    roster = ROSTER.read_text(encoding="utf-8").replace(
+        "Maurice BONTÉ;Conseiller communautaire;conseil communautaire;;",
+        "Maurice BONTÉ;Conseiller communautaire;;;30/04/2023")   # his term ended on 30 April
     import_members(app, ADMIN, CAP_NORD, roster.encode("cp1252"))
     instance = convened(app, people)
     complete(app, instance, "tenir_seance", {"membres_en_exercice": 53, "presents": 20, "procurations": 8,

@@ -26,7 +26,8 @@ def seeded(any_app):
 
 def counts(app):
     with app.db.sessions() as session:
-        return tuple(session.execute(select(func.count()).select_from(m)).scalar() for m in (AssemblyMember, AuditEntry))
+        return tuple(session.execute(select(func.count()).select_from(m)).scalar()
+                     for m in (AssemblyMember, AuditEntry))
 
 
 def test_cap_nord_s_53_members_import_and_a_new_file_replaces_them(seeded):
