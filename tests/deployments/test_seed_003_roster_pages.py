@@ -83,6 +83,7 @@ def test_the_sitting_and_the_extract_ticked_on_the_roster_without_javascript(app
     page = secretariat.get(f"/tasks/{sitting}").get_data(as_text=True)
     assert page.count("<tr data-member=") == 53 and "53 membres en exercice ; quorum : 27 présents" in page
     assert "Conseil communautaire" in page and 'src="/static/task_form.js"' in page
+    assert f'href="/territories/{CAP_NORD}/members"' in page
 
     before = footprint(app)
     officers = {"president_seance": "Bruno Nestor AZÉROT", "secretaire_seance": "Patricia PALMONT"}
