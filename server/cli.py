@@ -589,11 +589,13 @@ def territories_import(ctx, path, username):
 
 
 from server.cli_ledger import ledger  # noqa: E402
+from server.cli_roster import members  # noqa: E402
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
 from workflows.jobs.cli import beat, jobs, worker  # noqa: E402
 
 for command in (serve, demo, worker, beat, jobs, ledger):
     main.add_command(command)
+territories.add_command(members)
 
 if __name__ == "__main__":
     main()

@@ -18,6 +18,7 @@ from workflows.services import ledger
 from workflows.services.actors import Actor
 from workflows.services.dashboard import dashboard
 from workflows.services.instances import start_instance
+from workflows.services.roster import import_members
 from workflows.services.tasks import complete_task, list_tasks
 from workflows.services.territories import add_territory, list_territories
 from workflows.services.territory_import import import_territories
@@ -27,6 +28,7 @@ from .demo_replay import Replay
 
 ROOT = Path(__file__).resolve().parent.parent
 TERRITORIES = ROOT / "data" / "territoires.csv"
+ROSTERS = {"cap-nord": ROOT / "data" / "membres-cap-nord.csv"}   # the 53 members in office of seed 003
 CHAIN = ROOT / "tests" / "scenarios" / "pass_numerique_happy.json"   # the whole chain, proved by the suite
 DEMO = Actor("demo", frozenset({"admin"}), display_name="conventio demo")
 HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
@@ -67,6 +69,8 @@ def load_deployments(conventio, demo_territory, demo_usernames, today=None):
     if any(c["title"] in TITLES.values() for c in dashboard(conventio, DEMO, ledger=False)["chains"]):
         return False
     import_territories(conventio, DEMO, TERRITORIES.read_bytes())
+    for code, roster in ROSTERS.items():
+        import_members(conventio, DEMO, code, roster.read_bytes())
     if demo_territory not in {t["code"] for t in list_territories(conventio, DEMO)}:
         add_territory(conventio, DEMO, code=demo_territory, name=demo_territory, kind="commune")
     steps = json.loads(CHAIN.read_text(encoding="utf-8"))["steps"]

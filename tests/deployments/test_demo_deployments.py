@@ -15,6 +15,7 @@ from workflows.services.documents import document_file, list_documents
 from workflows.services.ledger_figures import campaigns, holdings
 from workflows.services.ledger_letter import handout_letter
 from workflows.services.instances import get_instance
+from workflows.services.roster import sitting_roster
 from workflows.services.tasks import list_tasks
 from workflows.services.users import authenticate
 
@@ -61,6 +62,9 @@ def test_the_dgs_of_cap_nord_finds_a_finished_programme_and_the_next_one_under_w
     assert {"plie_demandeur_emploi", "senior"} <= {p["public"] for p in figures["by_public"]}
     # the legal staff's inbox: the next convention ANCT to draft
     assert [t["bpmn_id"] for t in list_tasks(conventio, login(conventio, "juriste"))] == ["rediger_convention_anct"]
+    # CAP Nord's council has its roster: the next sitting is ticked member by member
+    roster = sitting_roster(conventio, login(conventio, "assemblees"), "cap-nord", "conseil_communautaire", None)
+    assert (len(roster["members"]), roster["quorum"]) == (53, 27)
 
 
 def test_the_syndicat_prepared_and_each_dgas_has_its_decision_waiting(loaded):

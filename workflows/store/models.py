@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
     UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -510,3 +510,22 @@ class TerritoryLink(Base):
     member_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), primary_key=True,
                                              index=True)
     relation: Mapped[str] = mapped_column(String(10))
+
+
+class AssemblyMember(Base):
+    """A member of one of a territory's assemblies (its conseil, its comité syndical…) over a
+    period: `start_on` to `end_on` (either open). `position` keeps the order of the imported list."""
+    __tablename__ = "assembly_member"
+    __table_args__ = (CheckConstraint("end_on IS NULL OR start_on IS NULL OR end_on >= start_on",
+                                      name="ck_assembly_member_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), index=True)
+    assembly: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(200))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    updated_by: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
