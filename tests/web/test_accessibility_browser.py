@@ -1,25 +1,24 @@
 """Every page of the demo, in a real browser (Debian's Chromium, driven by Playwright), checked by
-axe-core (from node_modules) as the demo's people see them: legal staff, a director, the DGS, the
+axe-core (from node_modules) as the demo's people see them: legal staff, directors, the DGS, the
 hub's observer, an administrator and a prescriber. No violation of impact « serious » or
 « critical » is allowed (each one is printed), and no page scrolls sideways on a 390 px wide screen.
 
 The pages are found by following the links each person is shown (one page of each kind, three task
-pages), plus those no link leads to: a task form and a start form sent back with errors, the login
-page, a 404 and the accessibility statement."""
+pages), plus those no link leads to: a task form, a start form and the page forms (login, handout,
+territory, user) sent back with errors, a 404 and the accessibility statement."""
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from helpers import sqlite_settings
-from test_browser import browser  # noqa: F401  (fixture)
-from web_helpers import PASSWORD, web_settings
+from test_browser import browser, log_in, served  # noqa: F401  (browser: a fixture)
+from web_helpers import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# the demo's legal staff, directors (the three with a task to decide), DGS, hub observer, admin, prescriber
+# legal staff and directors of the demo and of two deployments (with their tasks), DGS, hub observer, admin, prescriber
 PEOPLE = ["juriste", "juriste-syn", "directrice", "dgas78", "dgas92", "dgs", "hub", "admin", "prescripteur"]
 BLOCKING = {"serious", "critical"}
 NARROW = {"width": 390, "height": 844}
@@ -30,23 +29,15 @@ TASK_PAGES = 3   # task pages of different names
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """The whole demo (`conventio demo`: its users, the library, the seeds' deployments) served by
-    waitress on a free loopback port."""
-    import waitress
-    from server import create_app
+    """The whole demo (`conventio demo`: its users, the library, the seeds' deployments), served."""
     from server.demo import load_demo
     from workflows.services import open_conventio
     if not AXE.exists():
         pytest.skip("axe-core absent : lancez « npm ci » (scripts/setup le fait)")
     conventio = open_conventio(sqlite_settings(tmp_path_factory.mktemp("demo")))
     load_demo(conventio, password=PASSWORD)
-    app = create_app(conventio=conventio, test_config={"WEB_SETTINGS": web_settings()})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(5)
+    with served(conventio) as address:
+        yield address
     conventio.close()
 
 
@@ -128,14 +119,6 @@ def crawl(page, base, report):
         visited.append(path)
         queue.extend(p for p in links(page, base) if p not in visited and p not in queue)
     return visited
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/inbox")
 
 
 def forms_with_errors(page, base, visited, report):
