@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from helpers import sqlite_settings
-from test_browser import browser, log_in, served  # noqa: F401  (browser: a fixture)
+from test_browser import ARTIFACTS, browser, log_in, served  # noqa: F401  (browser: a fixture)
 from web_helpers import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,11 +76,30 @@ def problems_of(page):
     return found
 
 
+def structure_of(page):
+    """What axe-core does not check: the skip link first, to the main content; each hint of a field
+    tied to it; each aria-describedby pointing at something."""
+    return page.evaluate("""() => {
+        const problems = [];
+        const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea');
+        if (!first || first.className !== 'skip-link' || first.getAttribute('href') !== '#contenu'
+            || !document.querySelector('main#contenu')) problems.push('the skip link is not first, to main#contenu');
+        const described = new Set([...document.querySelectorAll('[aria-describedby]')]
+            .flatMap(e => e.getAttribute('aria-describedby').split(/\\s+/)));
+        for (const hint of document.querySelectorAll('.field .hint, .field .field-error'))
+            if (!hint.id || !described.has(hint.id)) problems.push('not tied to its field: ' + hint.outerHTML.slice(0, 120));
+        for (const id of described)
+            if (!document.getElementById(id)) problems.push('aria-describedby to nothing: ' + id);
+        return problems;
+    }""")
+
+
 def check(page, url, report, status=None):
     response = page.goto(url)
     if status is not None:
         assert response.status == status, url
     assert page.locator("html").get_attribute("lang") == "fr", url
+    report.extend(f"{urlsplit(url).path}: {line}" for line in structure_of(page))
     for line in problems_of(page):
         report.append(f"{urlsplit(url).path}: {line}")
 
@@ -138,6 +157,7 @@ def forms_with_errors(page, base, visited, report):
         (refuse if refuse.count() else form.locator("button.primary")).click()
         page.wait_for_load_state()
         sent_back_with_errors(page)
+        shot(page, f"rgaa-tache-en-erreur-{task.rsplit('/', 1)[-1][:8]}-390px")
         checked.append(task)
         for line in problems_of(page):
             report.append(f"{task} (envoyée avec des erreurs): {line}")
@@ -180,10 +200,20 @@ def page_forms_with_errors(page, base, visited, report):
     return checked
 
 
+def shot(page, name):
+    """A screenshot at 390 px, kept in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size(NARROW)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(WIDE)
+
+
 def sent_back_with_errors(page, links=True):
     """The page says « Erreur : » first, its summary has the focus, each error links to its field."""
     assert page.title().startswith("Erreur : "), page.title()
-    assert page.evaluate("document.activeElement.id") == "error-summary", "the summary has the focus"
+    assert not structure_of(page), structure_of(page)
+    # autofocus applies at the next rendering of the page, not at its load
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'", timeout=5000)
     targets = page.eval_on_selector_all("#error-summary a", "as => as.map(a => a.getAttribute('href'))")
     assert targets or not links, "each error is a link to its field"
     for target in targets:
@@ -208,6 +238,10 @@ def test_every_page_passes_axe_and_fits_390_px(page, demo_server, username):
     print(username, visited, sent_back)
     check(page, f"{demo_server}/pas-une-page", report, status=404)
     check(page, f"{demo_server}/accessibilite", report, status=200)
+    if username == "admin":
+        shot(page, "rgaa-declaration-accessibilite-390px")
+        page.goto(f"{demo_server}/tableau-de-bord")
+        shot(page, "rgaa-tableau-de-bord-390px")
     assert len(visited) >= 5, visited
     assert not report, f"{username} — {len(report)} problem(s) on {len(visited)} pages:\n" + "\n".join(report)
 
