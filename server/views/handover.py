@@ -1,11 +1,12 @@
-"""Handing a task over from its page: a director gives it to a colleague; the substitute of an
-absent colleague takes it (the claim form of the inbox). The task page includes
-tasks/_handover.html, which asks `task_handover` what to offer."""
-from flask import Blueprint, flash, redirect, request, url_for
+"""Handing a task over: a director gives it to a colleague, from the task's page when they may
+open it (their own lanes), or from the page « Confier » the procedure's page links to (any lane of
+their territory); the substitute of an absent colleague takes it (the claim form of the inbox).
+The task page includes tasks/_handover.html, which asks `task_handover` what to offer."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workflows.services.absences import replacing
-from workflows.services.assignments import colleagues_for, reassign_task
+from workflows.services.assignments import colleagues_for, reassign_task, reassignable
 from workflows.services.rights import may_reassign
 
 from ..context import conventio
@@ -20,11 +21,17 @@ def task_handover(task, claim):
     the absent colleague the actor replaces when that colleague holds it (None otherwise)."""
     actor = current_actor()
     if task["state"] != "ready":
-        return {"colleagues": None, "replacing": None}
+        return {"colleagues": None, "replacing": None, "claimed_by": None}
     colleagues = colleagues_for(conventio(), task["id"], actor) if may_reassign(actor, task["territory"]) else None
     held = claim["claimed_by"] if claim else None
     absent = held if held and held != actor.username and held in replacing(conventio(), actor) else None
-    return {"colleagues": colleagues, "replacing": absent}
+    return {"colleagues": colleagues, "replacing": absent, "claimed_by": held}
+
+
+@bp.get("/tasks/<task_id>/confier")
+@login_required
+def reassign_form(task_id):
+    return render_template("tasks/reassign.html", handover=reassignable(conventio(), task_id, current_actor()))
 
 
 @bp.post("/tasks/<task_id>/reassign")

@@ -119,9 +119,16 @@ def _colleague(session, username, record, territory):
 
 def colleagues_for(app, task_id, actor) -> list[Colleague]:
     """Those a director may hand the task to (its role, in its territory), by name."""
+    return reassignable(app, task_id, actor)["colleagues"]
+
+
+def reassignable(app, task_id, actor):
+    """What handing the task over shows a director (who need not hold its role): the task, who
+    holds it, and the colleagues who may take it."""
     with app.db.sessions() as session:
         record, row = _ready_task(session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
+        claim = session.get(TaskClaim, record.id)
         accounts = session.execute(select(UserAccount).where(UserAccount.active.is_(True))).scalars().all()
         found = []
         for account in accounts:
@@ -129,7 +136,10 @@ def colleagues_for(app, task_id, actor) -> list[Colleague]:
             if other.roles and not other.only_observes and other.may_act_in(record.role) \
                     and other.acts_in_territory(row.territory, record.role):
                 found.append({"username": other.username, "display_name": other.display_name})
-        return sorted(found, key=lambda c: (c["display_name"].casefold(), c["username"]))
+        task = {"id": record.id, "name": record.name or record.bpmn_id, "role": record.role,
+                "instance_id": row.id, "territory": row.territory}
+        return {"task": task, "claimed_by": claim.username if claim is not None else None,
+                "colleagues": sorted(found, key=lambda c: (c["display_name"].casefold(), c["username"]))}
 
 
 def _name(session, username, known=None):
