@@ -39,4 +39,6 @@ def reassign_form(task_id):
 def reassign(task_id):
     claimed = reassign_task(conventio(), task_id, request.form.get("user", ""), current_actor())
     flash(_("Tâche confiée à « %(user)s ».", user=claimed["claimed_by"]), "success")
-    return redirect(url_for("tasks.show", task_id=task_id))
+    back = request.form.get("next", "")   # the page the form was on: the task's, or « Confier »
+    return redirect(back if back.startswith("/") and not back.startswith("//") else
+                    url_for(".reassign_form", task_id=task_id))
