@@ -125,3 +125,17 @@ def test_a_partner_task_shows_the_data_its_form_and_instructions_are_about():
 def actor_of(*roles):
     from workflows.services.actors import Actor
     return Actor("x", frozenset(roles), frozenset({"cap-nord"}), "X")
+
+
+def test_the_dashboard_lists_no_procedure_to_an_outside_partner(flask_app, conventio):
+    """The dashboard's chains, late tasks, errors and deadlines name procedures and link to them:
+    the staff's, not a partner's (who keeps the territories' pass figures)."""
+    anct_convention_at_review(conventio, title="Convention confidentielle")
+    for username, shown in (("prescripteur", False), ("mediation", False), ("directrice", True)):
+        client = flask_app.test_client()
+        login(client, username)
+        token = api_token(client, username)
+        for body in (client.get("/tableau-de-bord").get_data(as_text=True),
+                     client.get("/tableau-de-bord/export/chaines.csv").get_data(as_text=True),
+                     client.get("/api/v1/dashboard", headers=token).get_data(as_text=True)):
+            assert ("Convention confidentielle" in body) is shown, username
