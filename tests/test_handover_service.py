@@ -4,12 +4,11 @@ migration that brings the absences' table to a database of the previous version 
 from datetime import date, timedelta
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 
-from helpers import ADMIN, ROOT
+from helpers import ADMIN, ROOT, downgrade
 from workflows.errors import Conflict, Forbidden, InvalidData, NotFound
 from workflows.services.absences import declare_absence, list_absences
 from workflows.services.assignments import claim_task, claims_for, reassign_task
@@ -19,7 +18,7 @@ from workflows.services.instances import get_instance, list_instances, start_ins
 from workflows.services.tasks import list_tasks
 from workflows.services.users import add_user
 from workflows.store.db import open_database
-from workflows.store.migrate import alembic_config, current_revision, head_revisions, upgrade
+from workflows.store.migrate import current_revision, head_revisions, upgrade
 from workflows.store.models import Absence, AuditEntry, Base
 
 T = "cap-nord"
@@ -77,13 +76,6 @@ def test_the_substitute_takes_the_absent_s_claim(any_app, people):
                     (today + timedelta(days=1)).isoformat(), made["juriste"])
     assert [a["substitute"] for a in list_absences(any_app, made["juriste2"])] == ["juriste2"]
     assert claim_task(any_app, draft, made["juriste2"])["claimed_by"] == "juriste2"
-
-
-def downgrade(db, revision):
-    with db.write_engine.begin() as connection:
-        config = alembic_config(db.url)
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def absence_differences(db):
