@@ -2,14 +2,15 @@
 from .openapi_parts import DATETIME, INTEGER, STRING, json_content, obj, operation, path_parameter, query_parameter, ref
 
 DAY = {"type": "string", "format": "date", "description": "AAAA-MM-JJ, dans le fuseau du territoire de l’absent"}
+USERNAME = {"type": "string", "minLength": 1, "maxLength": 255}
 SCHEMAS = {
     "Colleague": obj({"username": STRING, "display_name": STRING}),
-    "ReassignRequest": obj({"user": {**STRING, "description": "identifiant du collègue"}}),
+    "ReassignRequest": obj({"user": {**USERNAME, "description": "identifiant du collègue"}}),
     "Absence": obj({"id": INTEGER, "username": STRING, "substitute": STRING, "starts_at": DATETIME,
                     "ends_at": {**DATETIME, "description": "exclue : minuit après le dernier jour"},
                     "declared_by": STRING, "declared_at": DATETIME}),
-    "AbsenceRequest": obj({"username": {**STRING, "description": "l’absent ; par défaut, vous"},
-                           "substitute": STRING, "first_day": DAY, "last_day": DAY},
+    "AbsenceRequest": obj({"username": {**USERNAME, "description": "l’absent ; par défaut, vous"},
+                           "substitute": USERNAME, "first_day": DAY, "last_day": DAY},
                           required=["substitute", "first_day", "last_day"]),
 }
 TASK_ID = path_parameter("task_id", STRING)
