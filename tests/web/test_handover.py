@@ -178,6 +178,9 @@ def test_a_substitute_takes_the_task_the_absent_colleague_had_claimed(draft, fla
     assert 'data-absence-id' in client.get("/compte").get_data(as_text=True)
 
     client = signed_in(flask_app, "juriste2")
+    held = client.post(f"/api/v1/tasks/{draft}/complete", headers=api_token(client, "juriste2"), json={"data": {}})
+    assert (held.status_code, held.get_json()["message"]) == (
+        409, "Cette tâche est prise par « juriste », que vous remplacez : prenez-la d’abord en remplacement.")
     page = client.get("/inbox").get_data(as_text=True)
     assert f'data-task-id="{draft}"' in page[page.index('id="replacing"'):]
     assert 'id="replacing"' in client.get(f"/tasks/{draft}").get_data(as_text=True)

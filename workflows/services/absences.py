@@ -13,13 +13,12 @@ from sqlalchemy import or_, select
 from ..domain.french_dates import format_date
 from ..errors import InvalidData, NotFound
 from ..states import JournalAction
-from ..store.models import Absence, UserAccount
+from ..store.models import Absence, Territory, UserAccount
 from .persistence import aware, db_time
 from .results import AbsenceSummary
 from .rights import require_absence_declarer
 from .steps import Step, utc_now
-from .tasks import time_zones
-from .territories import account_actor
+from .territories import DEFAULT_TIME_ZONE, account_actor
 
 LONGEST_ABSENCE_DAYS = 366
 
@@ -93,8 +92,8 @@ def _day(value, field, label):
 
 
 def _time_zone(session, absent):
-    territory = min(absent.territories) if absent.territories else None
-    return time_zones(session, {territory})[territory]
+    row = session.get(Territory, min(absent.territories)) if absent.territories else None
+    return row.time_zone if row is not None and row.time_zone else DEFAULT_TIME_ZONE
 
 
 def _midnight(day, zone):

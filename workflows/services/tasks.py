@@ -12,6 +12,7 @@ from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskRecord, Territory, UserAccount
+from .absences import replaced_by
 from .events import StepCompleted
 from .ledger_process import step_facts
 from .partners import task_data_for
@@ -234,8 +235,7 @@ def complete_task(app, task_id, data, actor) -> Completion:
             raise NotFound(f"Tâche {task_id} introuvable.")
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
-            raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
-                           "avant d’agir.", {"claimed_by": found.claimed_by})
+            raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
@@ -268,6 +268,14 @@ def complete_task(app, task_id, data, actor) -> Completion:
     for outcome in app.events.publish(app, completed):
         result.update(outcome)
     return result
+
+
+def _held_message(step, holder, actor):
+    """Why a task claimed by someone else is refused, and what to do: ask them, or, replacing them
+    during their absence, take it first (services/assignments.py)."""
+    if holder in step.read(lambda session: replaced_by(session, actor.username, step.now)):
+        return f"Cette tâche est prise par « {holder} », que vous remplacez : prenez-la d’abord en remplacement."
+    return f"Cette tâche est prise par « {holder} » : demandez-lui de la libérer avant d’agir."
 
 
 def _returned_task(instance, view, task_id):
