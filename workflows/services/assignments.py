@@ -8,7 +8,9 @@ it: services/absences.py). A director hands a task of their territory to a colle
 holds its role there: the claim moves to them. Claims on tasks no longer ready are ignored
 and swept at the next claim of their user.
 """
-from sqlalchemy import delete, select
+import json
+
+from sqlalchemy import delete, or_, select, true
 
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..roles import role_label
@@ -129,7 +131,8 @@ def reassignable(app, task_id, actor):
         record, row = _ready_task(session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
         claim = session.get(TaskClaim, record.id)
-        accounts = session.execute(select(UserAccount).where(UserAccount.active.is_(True))).scalars().all()
+        accounts = session.execute(select(UserAccount).where(UserAccount.active.is_(True),
+                                                             _may_hold(record.role))).scalars().all()
         found = []
         for account in accounts:
             other = account_actor(session, account)
@@ -140,6 +143,14 @@ def reassignable(app, task_id, actor):
                 "instance_id": row.id, "territory": row.territory}
         return {"task": task, "claimed_by": claim.username if claim is not None else None,
                 "colleagues": sorted(found, key=lambda c: (c["display_name"].casefold(), c["username"]))}
+
+
+def _may_hold(role):
+    """The accounts whose stored roles (a JSON list) name `role` or admin: the only candidates, read
+    as actors (with their groupings) one by one; a task outside any lane is open to every role."""
+    if role is None:
+        return true()
+    return or_(UserAccount.roles.contains(json.dumps(role)), UserAccount.roles.contains('"admin"'))
 
 
 def _name(session, username, known=None):
