@@ -82,3 +82,35 @@ def test_a_director_hands_a_task_to_a_colleague_who_finds_it_in_their_inbox(page
     log_in(page, live_server, "juriste")
     assert page.locator(f'#mine tr[data-task-id="{draft["id"]}"]').count() == 0
     assert page.locator(f'#others tr[data-task-id="{draft["id"]}"]').count() == 1
+
+
+def test_an_absence_declared_on_the_account_page_lets_the_substitute_take_the_task(page, live_server, conventio):
+    from datetime import date, timedelta
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    legal = actor(conventio, "juriste")
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), legal, territory="cap-nord")
+    [draft] = list_tasks(conventio, legal, instance_id=instance["id"])
+    claim_task(conventio, draft["id"], legal)
+
+    log_in(page, live_server, "juriste")
+    page.click("header a.user")
+    page.fill("#absence-substitute", "finances")   # not a legal officer: refused by the field, values kept
+    page.fill("#absence-first_day", (date.today() - timedelta(days=1)).isoformat())
+    page.fill("#absence-last_day", (date.today() + timedelta(days=3)).isoformat())
+    page.click("#declare-absence button[type=submit]")
+    page.wait_for_selector("#absence-substitute-error")
+    assert page.locator("#absence-substitute").get_attribute("aria-invalid") == "true"
+    assert "n’a pas le rôle « Service juridique »" in page.locator("#absence-error").inner_text()
+    shot(page, "compte-absence-refusee")
+    page.fill("#absence-substitute", "juriste2")
+    page.click("#declare-absence button[type=submit]")
+    page.wait_for_selector(".flash.success")
+    assert page.locator("#absences tr[data-absence-id]").count() == 1
+    log_out(page)
+
+    log_in(page, live_server, "juriste2")
+    row = page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]')
+    shot(page, "remplacante-boite")
+    row.locator("button").click()
+    page.wait_for_selector(f'#mine tr[data-task-id="{draft["id"]}"]')
+    assert page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]').count() == 0
