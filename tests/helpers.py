@@ -3,7 +3,10 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from alembic import command
+
 from workflows.config import Settings
+from workflows.store.migrate import alembic_config
 from workflows.services.actors import Actor
 from workflows.services.deploy import deploy_sources
 
@@ -36,3 +39,11 @@ def with_instances(settings, mode):
 def deploy_xml(app, files, by=ADMIN):
     """Deploy {name: xml text} and return the Deployed list."""
     return deploy_sources(app, {name: text.encode() for name, text in files.items()}, by)
+
+
+def downgrade(db, revision):
+    """Take the database down to `revision` (the migrations' tests: down, then up again)."""
+    with db.write_engine.begin() as connection:
+        config = alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

@@ -1,10 +1,10 @@
 """Migration 0004 creates exactly the jobs tables of the models, and goes down cleanly."""
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from workflows.store.migrate import alembic_config, upgrade
+from helpers import downgrade
+from workflows.store.migrate import upgrade
 from workflows.store.models import Base
 
 JOBS_TABLES = {"job_run", "notification", "timer_dispatch", "indicator_value"}
@@ -23,13 +23,6 @@ def jobs_differences(db):
 
 def tables(db):
     return set(inspect(db.engine).get_table_names())
-
-
-def downgrade(db, revision):
-    with db.write_engine.begin() as connection:
-        config = alembic_config(db.url)
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def test_the_jobs_tables_match_the_models_and_the_migration_goes_down_and_up(any_app):

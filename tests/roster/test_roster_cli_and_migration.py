@@ -3,19 +3,18 @@ and migration 0012_roster: a database of the previous version brought to the mod
 import json
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from helpers import ADMIN, ROOT
+from helpers import ADMIN, ROOT, downgrade
 from roster_helpers import ROSTER
 from server.cli import main
 from workflows.services.territory_import import import_territories
 from workflows.services.users import add_user
 from workflows.store.db import open_database
-from workflows.store.migrate import alembic_config, upgrade
+from workflows.store.migrate import upgrade
 from workflows.store.models import Base
 
 TERRITORIES = ROOT / "data" / "territoires.csv"
@@ -68,13 +67,6 @@ def test_a_refused_file_names_its_line_and_column(seeded, tmp_path):
         "date invalide « le 3 mai » (JJ/MM/AAAA ou AAAA-MM-JJ).\n")
 
 
-def _downgrade(db, revision):
-    with db.write_engine.begin() as connection:
-        config = alembic_config(db.url)
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 def test_migration_0012_roster_upgrades_a_0011_database_with_its_territories_and_goes_down(any_db_settings):
     db = open_database(any_db_settings.database_url)
@@ -93,7 +85,7 @@ def test_migration_0012_roster_upgrades_a_0011_database_with_its_territories_and
             connection.execute(text("INSERT INTO assembly_member (territory_code, assembly, position, name, "
                                     "updated_by, updated_at) VALUES ('cap-nord', 'conseil_communautaire', 0, "
                                     "'Bruno Nestor AZÉROT', 'x', '2026-12-01 00:00:00')"))
-        _downgrade(db, "0011")
+        downgrade(db, "0011")
         assert "assembly_member" not in inspect(db.engine).get_table_names()
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM territory")).scalars().all() == ["CAP Nord"]

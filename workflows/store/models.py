@@ -529,3 +529,22 @@ class AssemblyMember(Base):
     end_on: Mapped[date | None] = mapped_column(Date)
     updated_by: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- absences and their substitutes (services/absences.py) --------------------------------------
+
+
+class Absence(Base):
+    """A user away from `starts_at` to `ends_at` (UTC, the end excluded): meanwhile `substitute`,
+    who holds their roles in their territories, may take the tasks they had claimed. It ends by
+    itself: no row changes at its end, the queries compare with the time of day."""
+    __tablename__ = "absence"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ck_absence_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    substitute: Mapped[str] = mapped_column(String(255), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    declared_by: Mapped[str] = mapped_column(String(255))
+    declared_at: Mapped[datetime] = mapped_column(DateTime)
