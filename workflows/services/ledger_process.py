@@ -22,12 +22,12 @@ CAMPAIGN = "campagne_registre"
 def step_facts(session, instance_id):
     """{"registre": the figures of the campaign tied to the instance, None without one}:
     offered to the step's scripts, never stored in the instance's data."""
-    campaign = session.execute(select(LedgerCampaign.id, LedgerCampaign.redeemed_passes)
+    campaign = session.execute(select(LedgerCampaign.id, LedgerCampaign.redeemed_passes, LedgerCampaign.territory)
                                .where(LedgerCampaign.instance_id == instance_id)
                                .order_by(LedgerCampaign.id.desc()).limit(1)).first()
     if campaign is None:
         return {LEDGER_FIGURES: None}
-    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
+    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes, campaign.territory)}
 
 
 def start_facts(session, data, territory, actor):
@@ -42,13 +42,14 @@ def start_facts(session, data, territory, actor):
             or territory not in (None, campaign.territory):
         raise InvalidData(f"Campagne du registre n° {campaign_id} introuvable sur ce territoire.",
                           {CAMPAIGN: "campagne inconnue sur ce territoire"})
-    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
+    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes, campaign.territory)}
 
 
-def step_figures(session, campaign_id, redeemed_passes):
+def step_figures(session, campaign_id, redeemed_passes, territory=None):
     handed = _handed(session, campaign_id)
     return {
         "campagne": campaign_id,
+        "territoire": territory,
         "recus": _sizes(session, campaign_id),
         "stock": _sizes(session, campaign_id, Place.STOCK),
         "prescripteurs": _prescribers(session, campaign_id, handed),
@@ -57,6 +58,7 @@ def step_figures(session, campaign_id, redeemed_passes):
         "passes_remis_par_format": _fold(handed, "taille", "passes"),
         "passes_remis_par_public": _fold(handed, "public", "passes"),
         "beneficiaires_par_public": _people_by_public(session, campaign_id),
+        "beneficiaires_qpv": _people_in_priority_areas(session, campaign_id),
         "passes_encaisses": redeemed_passes,
     }
 
@@ -128,3 +130,10 @@ def _people_by_public(session, campaign_id):
         select(LedgerBeneficiary.public, func.count())
         .where(LedgerBeneficiary.campaign_id == campaign_id, LedgerBeneficiary.booklets > 0)
         .group_by(LedgerBeneficiary.public).order_by(LedgerBeneficiary.public)).all())
+
+
+def _people_in_priority_areas(session, campaign_id):
+    """The beneficiaries holding booklets who live in a priority neighbourhood (QPV)."""
+    return session.execute(
+        select(func.count()).where(LedgerBeneficiary.campaign_id == campaign_id, LedgerBeneficiary.booklets > 0,
+                                   LedgerBeneficiary.priority_area.is_(True))).scalar()
