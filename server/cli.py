@@ -171,12 +171,14 @@ def instances_list(ctx, status, process_id, as_json):
 
 @instances.command("show")
 @click.argument("instance_id", type=int)
+@_as_option("Utilisateur qui consulte (par défaut : la console, qui voit tout).")
 @_json_option
 @click.pass_context
 @fails_in_french
-def instances_show(ctx, instance_id, as_json):
+def instances_show(ctx, instance_id, username, as_json):
     from workflows.services.instances import get_instance
-    result = get_instance(conventio_of(ctx), instance_id, shell_actor())
+    app = conventio_of(ctx)
+    result = get_instance(app, instance_id, acting(app, username))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -402,15 +404,33 @@ def documents_generate(ctx, instance_id, template, username, pdf, recipient):
 
 @documents.command("list")
 @click.argument("instance_id", type=int)
+@_as_option("Utilisateur qui consulte (par défaut : la console, qui voit tout).")
 @_json_option
 @click.pass_context
 @fails_in_french
-def documents_list(ctx, instance_id, as_json):
+def documents_list(ctx, instance_id, username, as_json):
     from workflows.services.documents import list_documents
-    rows = list_documents(conventio_of(ctx), instance_id, shell_actor())
+    app = conventio_of(ctx)
+    rows = list_documents(app, instance_id, acting(app, username))
     _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("recipient", "DESTINATAIRE"),
                            ("revision", "VERSION"), ("created_by", "PAR"), ("created_at", "LE"),
                            ("checksum", "EMPREINTE")])
+
+
+@documents.command("download")
+@click.argument("document_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Fichier à écrire.")
+@click.option("--pdf", is_flag=True, help="Le PDF plutôt que le document Word.")
+@_as_option("Utilisateur qui télécharge (par défaut : la console, qui voit tout).")
+@click.pass_context
+@fails_in_french
+def documents_download(ctx, document_id, out, pdf, username):
+    """Enregistre un document généré dans un fichier (vérifié contre son empreinte)."""
+    from workflows.services.documents import document_file
+    app = conventio_of(ctx)
+    content, name, _media_type = document_file(app, document_id, acting(app, username), as_pdf=pdf)
+    Path(out).write_bytes(content)
+    click.echo(f"Document n° {document_id} enregistré dans {out} ({name}).")
 
 
 @documents.command("move")
@@ -588,12 +608,16 @@ def territories_import(ctx, path, username):
                f"{done['updated']} mis à jour.")
 
 
+from server.cli_handover import absences, tasks_reassign  # noqa: E402
 from server.cli_ledger import ledger  # noqa: E402
+from server.cli_roster import members  # noqa: E402
 from server.commands import demo, serve  # noqa: E402  (the web commands import Flask lazily)
 from workflows.jobs.cli import beat, jobs, worker  # noqa: E402
 
-for command in (serve, demo, worker, beat, jobs, ledger):
+for command in (serve, demo, worker, beat, jobs, ledger, absences):
     main.add_command(command)
+territories.add_command(members)
+tasks.add_command(tasks_reassign)
 
 if __name__ == "__main__":
     main()

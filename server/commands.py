@@ -10,9 +10,17 @@ from workflows.roles import role_label
 from workflows.services.storage import check_startup
 
 
+# The address `serve` listens on, and `demo` prints: the same options, the same variables.
+HOST = click.option("--host", default="127.0.0.1", show_default=True, envvar="CONVENTIO_HOST", show_envvar=True,
+                    help="Adresse d’écoute.")
+PORT = click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+                    envvar="CONVENTIO_PORT", show_envvar=True, help="Port d’écoute.")
+WILDCARDS = {"0.0.0.0", "::", ""}
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d’écoute.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port d’écoute.")
+@HOST
+@PORT
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Requêtes traitées en parallèle (par processus).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -52,27 +60,50 @@ def _serve_one(conventio, host, port, threads, start_jobs):
 @click.command()
 @click.option("--password", default=None, help="Mot de passe commun aux comptes créés (sinon tirés au hasard).")
 @click.option("--territory", default="cap-nord", show_default=True, help="Territoire de démonstration.")
+@HOST
+@PORT
 @click.pass_context
-def demo(ctx, password, territory):
+def demo(ctx, password, territory, host, port):
     """Crée un territoire de démonstration (un utilisateur par rôle, modèles déployés) et charge
-    les cinq déploiements des exemples à des étapes réalistes."""
+    les cinq déploiements des exemples à des étapes réalistes. Affiche une fois les identifiants
+    et l’adresse où « conventio serve » les accueillera (--host/--port comme pour serve)."""
     from .demo import load_demo
     try:
         users, staff, deployed, loaded = load_demo(_conventio(ctx), password=password, territory=territory)
     except ConventioError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"Territoire de démonstration : {territory}")
-    _echo_users(users)
-    click.echo("Déploiements des exemples (Saint-Martin, La Réunion, Seine-et-Yvelines, hub Antilles-Guyane) :")
-    _echo_users(staff)
     created = [d for d in deployed if d.created]
     click.echo(f"Modèles : {len(created)} déployé(s), {len(deployed) - len(created)} déjà à jour.")
-    click.echo("Déploiements : chargés." if loaded else "Déploiements : déjà chargés, rien n’a changé.")
-    click.echo("Connectez-vous : conventio serve, puis http://127.0.0.1:8000/login "
-               "avec un des identifiants ci-dessus.")
+    click.echo("Déploiements des exemples (Saint-Martin, La Réunion, Seine-et-Yvelines, hub Antilles-Guyane) : "
+               + ("chargés." if loaded else "déjà chargés, rien n’a changé."))
+    click.echo("")
+    click.echo(f"Comptes de démonstration (territoire principal : {territory}) :")
+    click.echo(logins_table(users + staff))
+    if any(user.password for user in users + staff):
+        click.echo("Notez ces mots de passe : ils ne seront plus affichés.")
+    if not all(user.password for user in users + staff):
+        click.echo("Mot de passe « inchangé » : le compte existait ; "
+                   "conventio users reset-password IDENTIFIANT lui en donne un nouveau.")
+    click.echo("")
+    click.echo(f"Lancez « conventio serve{_address_options(host, port)} », puis ouvrez "
+               f"http://{_shown_host(host)}:{port}/login et connectez-vous avec un des identifiants ci-dessus.")
 
 
-def _echo_users(users):
-    for user in users:
-        state = f"mot de passe : {user.password}" if user.password else "existe déjà (mot de passe inchangé)"
-        click.echo(f"  {user.username:<20} {role_label(user.role):<28} {state}")
+def logins_table(users):
+    """Login, role, territory, password: one line a user, columns aligned, in a console."""
+    rows = [("Identifiant", "Rôle", "Territoire", "Mot de passe")]
+    rows += [(u.username, role_label(u.role), u.territory, u.password or "inchangé") for u in users]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
+    lines.insert(1, "  " + "  ".join("-" * width for width in widths) + "  " + "-" * len(rows[0][3]))
+    return "\n".join(lines)
+
+
+def _address_options(host, port):
+    """What to give `serve` so that it listens where the demo says (nothing for the defaults)."""
+    return (f" --host {host}" if host != "127.0.0.1" else "") + (f" --port {port}" if port != 8000 else "")
+
+
+def _shown_host(host):
+    """Listening on every interface: this machine answers at its loopback address."""
+    return "127.0.0.1" if host in WILDCARDS else (f"[{host}]" if ":" in host else host)

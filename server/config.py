@@ -107,6 +107,8 @@ class WebSettings:
     # The reverse proxies whose X-Forwarded-For is believed (server/throttle.py); none by default.
     trusted_proxies: tuple = ()
     ldap: LdapSettings | None = None
+    # Who answers the accessibility statement's users (an e-mail address or a page), shown on it.
+    accessibility_contact: str = ""
 
     @classmethod
     def from_env(cls, data_dir, env=None, **overrides):
@@ -122,6 +124,7 @@ class WebSettings:
             login_window_seconds=int(env.get("CONVENTIO_LOGIN_WINDOW", 15 * 60)),
             trusted_proxies=parse_networks(env.get("CONVENTIO_TRUSTED_PROXIES", "")),
             ldap=LdapSettings.from_env(env),
+            accessibility_contact=env.get("CONVENTIO_ACCESSIBILITY_CONTACT", "").strip(),
         )
         values.update(overrides)
         return cls(**values)

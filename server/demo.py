@@ -34,6 +34,7 @@ assert {role for role, _ in DEMO_USERS.values()} == set(ROLE_LABELS), "one demo 
 class DemoUser:
     username: str
     role: str
+    territory: str
     password: str | None   # None: it already existed, its password is unchanged
 
 
@@ -65,5 +66,5 @@ def _users(conventio, accounts, password):
             add_user(conventio, username, [role], [territory], secret, display_name, by=BY)
         except Conflict:
             secret = None
-        users.append(DemoUser(username, role, secret))
+        users.append(DemoUser(username, role, territory, secret))
     return users

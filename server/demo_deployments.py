@@ -18,6 +18,7 @@ from workflows.services import ledger
 from workflows.services.actors import Actor
 from workflows.services.dashboard import dashboard
 from workflows.services.instances import start_instance
+from workflows.services.roster import import_members
 from workflows.services.tasks import complete_task, list_tasks
 from workflows.services.territories import add_territory, list_territories
 from workflows.services.territory_import import import_territories
@@ -27,6 +28,7 @@ from .demo_replay import Replay
 
 ROOT = Path(__file__).resolve().parent.parent
 TERRITORIES = ROOT / "data" / "territoires.csv"
+ROSTERS = {"cap-nord": ROOT / "data" / "membres-cap-nord.csv"}   # the 53 members in office of seed 003
 CHAIN = ROOT / "tests" / "scenarios" / "pass_numerique_happy.json"   # the whole chain, proved by the suite
 DEMO = Actor("demo", frozenset({"admin"}), display_name="conventio demo")
 HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
@@ -67,6 +69,8 @@ def load_deployments(conventio, demo_territory, demo_usernames, today=None):
     if any(c["title"] in TITLES.values() for c in dashboard(conventio, DEMO, ledger=False)["chains"]):
         return False
     import_territories(conventio, DEMO, TERRITORIES.read_bytes())
+    for code, roster in ROSTERS.items():
+        import_members(conventio, DEMO, code, roster.read_bytes())
     if demo_territory not in {t["code"] for t in list_territories(conventio, DEMO)}:
         add_territory(conventio, DEMO, code=demo_territory, name=demo_territory, kind="commune")
     steps = json.loads(CHAIN.read_text(encoding="utf-8"))["steps"]
@@ -219,11 +223,16 @@ def _issuer(territory):
 
 RELAYS = ["Relais CAF", "Relais CGSS", "Relais des Finances publiques", "Relais Pôle emploi"]
 REUNION_PEOPLE, REUNION_HANDED = 1000, 30   # 1,000 people, a booklet of 5 each (seed 001); handed so far: the demo's
+REUNION_PLACES = [   # the places the letter of each handout lists: the demo's (the seed names none)
+    {"nom": "Solidarnum – Saint-Denis", "adresse": "12 rue Jean Chatel", "commune": "Saint-Denis"},
+    {"nom": "Médiathèque de Saint-Pierre", "adresse": "Rue Méziaire Guignard", "commune": "Saint-Pierre"},
+    {"nom": "Cyberbase du Port", "adresse": "Rue Évariste de Parny", "commune": "Le Port"}]
 
 
 def _reunion(conventio, today):
     """The préfecture's chain (bpmn/pass_numerique_etat.bpmn): the State's allotment, its 1,000
-    booklets received in the ledger, Solidarnum's letter of rights, the relays handing out."""
+    booklets received in the ledger, the mediation places Solidarnum referenced (the ledger's letter of
+    each handout lists them), the relays handing out."""
     prefecture = get_actor(conventio, "prefecture974")
     operator = _people(conventio, ["solidarnum"]).get("legal", DEMO)
     activated = today - timedelta(days=60)
@@ -239,8 +248,7 @@ def _reunion(conventio, today):
     allotment = {"date_arrete": (activated - timedelta(days=2)).isoformat(), "nombre_beneficiaires": REUNION_PEOPLE,
                  "carnets_par_beneficiaire": 1, "cheques_par_carnet": 5, "date_activation_pass": activated.isoformat(),
                  "relais": [{"nom": r, "date_convention": convention.isoformat(), "nombre_carnets": REUNION_PEOPLE // 4}
-                            for r in RELAYS],
-                 "lieux_mediation": ["Solidarnum – Saint-Denis", "Médiathèque de Saint-Pierre", "Cyberbase du Port"]}
+                            for r in RELAYS]}
     _complete(conventio, instance, "arreter_dotation_etat", allotment, prefecture)
     campaign = ledger.open_campaign(conventio, "974", prefecture, instance_id=instance,
                                     title=f"Pass numérique de l'État {activated.year} – La Réunion")["id"]
@@ -248,10 +256,7 @@ def _reunion(conventio, today):
                          last=f"RUN05-{REUNION_PEOPLE:06d}", issuer="État – achat national de Pass numériques",
                          validity_year=activated.year, order="Dotation de l'État", received_on=activated)
     _complete(conventio, instance, "receptionner_carnets_etat", {"date_reception": activated.isoformat()}, prefecture)
-    _complete(conventio, instance, "rediger_courrier_droits", {
-        "date_courrier": convention.isoformat(),
-        "droits": "Votre carnet de 5 Pass numériques vous donne droit à cinq ateliers gratuits d'accompagnement au "
-                  "numérique dans les lieux référencés ci-dessous."}, operator)
+    _complete(conventio, instance, "referencer_lieux_mediation", {"lieux": REUNION_PLACES}, operator)
     quarter = REUNION_PEOPLE // 4
     for n, relay in enumerate(RELAYS):
         ledger.add_prescriber(conventio, campaign, prefecture, name=relay, formats={5: quarter}, executory_on=convention)
@@ -261,7 +266,7 @@ def _reunion(conventio, today):
               {"date_remise_prescripteurs": (convention + timedelta(days=1)).isoformat()}, prefecture)
     for person in range(REUNION_HANDED):
         n = person % 4
-        ledger.hand_out(conventio, campaign, DEMO, prescriber=RELAYS[n], public="habitant_qpv",
+        ledger.hand_out(conventio, campaign, DEMO, prescriber=RELAYS[n], public="autre",
                         on=convention + timedelta(days=2 + person * ((last_day - convention).days - 2) // REUNION_HANDED),
                         serials=[f"RUN05-{quarter * n + person // 4 + 1:06d}"],
                         identifier=f"RUN-{person + 1:04d}", priority_area=True)

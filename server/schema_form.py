@@ -40,6 +40,12 @@ class Field:
             return "\n".join(str(line) for line in self.value)
         return str(self.value)
 
+    @property
+    def has_errors(self):
+        """An error of its own, of one of its rows or of one of their cells."""
+        return bool(self.error or any(self.row_errors)
+                    or any(cell.error for row in self.rows for cell in row))
+
     def is_selected(self, option_value):
         if self.kind == "multiselect":
             return option_value in {str(v) for v in (self.value or [])}

@@ -3,7 +3,10 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from alembic import command
+
 from workflows.config import Settings
+from workflows.store.migrate import alembic_config
 from workflows.services.actors import Actor
 from workflows.services.deploy import deploy_sources
 
@@ -39,10 +42,7 @@ def deploy_xml(app, files, by=ADMIN):
 
 
 def downgrade(db, revision):
-    """Take the database's schema down to `revision` (the migration tests' way back)."""
-    from alembic import command
-
-    from workflows.store.migrate import alembic_config
+    """Take the database down to `revision` (the migrations' tests: down, then up again)."""
     with db.write_engine.begin() as connection:
         config = alembic_config(db.url)
         config.attributes["connection"] = connection

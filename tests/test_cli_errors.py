@@ -114,8 +114,10 @@ def usage_line(done):
     (("instance", "list"), "commande inconnue « instance » (vouliez-vous dire « instances » ?)", "conventio"),
     (("--verbose", "instances", "list"), "option inconnue « --verbose »", "conventio"),
     (("timers", "run-due", "--now", "demain"), "--now : date ISO 8601 attendue", "conventio timers run-due"),
-    (("serve", "--port", "huit"), "valeur invalide pour --port (« huit ») : nombre entier attendu",
+    (("serve", "--port", "huit"), "valeur invalide pour --port (« huit ») : nombre entre 1 et 65535 attendu",
      "conventio serve"),
+    (("demo", "--port", "0"), "valeur invalide pour --port (« 0 ») : nombre entre 1 et 65535 attendu",
+     "conventio demo"),
 ])
 def test_a_usage_error_is_one_french_line_naming_the_help_command(tmp_path, args, wrong, help_command):
     line = usage_line(run(tmp_path, *args))

@@ -26,6 +26,18 @@ OBSERVER = "observer"
 # The roles that decide for a territory: an operator acting for it (a syndicat mixte) prepares
 # every step, but these remain the territory's own (élus, président, directors' approvals).
 DECIDING_ROLES = frozenset({"president", "elected", "director"})
+# Outside partners take part in a territory's procedures without being its staff: they reach an
+# instance only through their own tasks and the documents addressed to them (services/partners.py).
+OUTSIDE_PARTNERS = frozenset({"prescriber", "mediation", "anct"})
+# The documents addressed to an outside partner's role, by template (a document made one per
+# recipient is, besides, addressed to the one it names).
+ADDRESSED_TEMPLATES = {
+    "anct": frozenset({"convention_anct"}),
+    "prescriber": frozenset({"convention_mandat"}),
+    "mediation": frozenset({"convention_lieu_mediation"}),
+}
+# Who hands a ready task of their territory to a colleague, and declares a colleague's absence.
+REASSIGNING_ROLES = frozenset({"director"})
 
 
 def _normalize(text):

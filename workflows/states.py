@@ -50,3 +50,5 @@ class JournalAction(StrEnum):
     SESSION = "session"
     TERRITORY = "territoire"
     BOOKLET_LEDGER = "registre_carnets"
+    REASSIGNMENT = "reattribution"
+    ABSENCE = "absence"

@@ -7,7 +7,7 @@ from workflows.services.diagrams import instance_diagram, phases
 from workflows.services.documents import list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
-from workflows.services.rights import may_generate, may_start, require_starter, start_territory
+from workflows.services.rights import may_generate, may_reassign, may_start, require_starter, start_territory
 from workflows.services.tasks import list_tasks
 from workflows.services.templates import template_choices
 
@@ -98,6 +98,7 @@ def show(instance_id):
     summary = get_instance(conventio(), instance_id, actor)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
+                           may_reassign=may_reassign(actor, summary["territory"]),
                            templates=template_choices() if may_generate(actor, summary["territory"]) else [])
 
 

@@ -8,6 +8,7 @@ from markupsafe import escape
 from workflows.errors import Conflict, ConventioError, InstanceFailed, InvalidData
 from workflows.services import ModelCodeStopped
 from workflows.services.assignments import claims_for
+from workflows.services.attendance import roster_data
 from workflows.services.document_preview import current_documents, document_preview
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
@@ -15,6 +16,7 @@ from ..context import conventio
 from ..dossier import dossier
 from ..identity import current_actor, login_required
 from ..instructions import render_instructions
+from ..roster_form import posted_choices, table_values, task_roster
 from ..schema_form import approval_choices, build_fields, parse_submission, unplaced_errors
 
 # Rendered by name in a model code worker (engine.call_bounded), bounded like model code.
@@ -46,11 +48,13 @@ def _documents(task, actor):
     return shown
 
 
-def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200, refusal=None):
+def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200, refusal=None, choices=None):
     actor = current_actor()
     schema = task["form"]
     approval = approval_choices(schema)
-    fields = build_fields(schema, values, errors, use_defaults, extra_rows, skip={"decision"} if approval else ())
+    roster = task_roster(task, values, choices)
+    fields = build_fields(schema, table_values(roster, values), errors, use_defaults, extra_rows,
+                          skip={"decision"} if approval else ())
     claim = claims_for(conventio(), [task["id"]]).get(task["id"])
     history = step_history(conventio(), task["id"], actor)
     return render_template(
@@ -58,7 +62,8 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         decision_error=(errors or {}).get("decision"), claim=claim,
         held_by_colleague=claim is not None and claim["claimed_by"] != actor.username,
         general_errors=unplaced_errors(fields, errors or {}) if errors else {}, refusal=refusal,
-        schema=schema, instructions=_instructions(task, values), history=history,
+        schema=schema, instructions=_instructions(task, values), history=history, roster=roster,
+        roster_errors=errors or {},
         sent_back=history[0] if history and history[0]["sent_back"] else None,
         documents=_documents(task, actor),
         dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
@@ -78,16 +83,23 @@ def complete(task_id):
     task = get_task(conventio(), task_id, actor)
     schema = task["form"]
     data = parse_submission(schema, request.form)
+    roster = task_roster(task, data)
+    choices = posted_choices(request.form, roster["members"]) if roster else None
     grow = request.form.get("_add_row")
     if grow:   # "Ajouter une ligne": show the form again, one row longer, nothing submitted
-        return _render(task, data, use_defaults=False, extra_rows={grow: 1})
+        return _render(task, data, use_defaults=False, extra_rows={grow: 1}, choices=choices)
+    if roster:   # the ticks become the counts or the lists the form takes; nothing else is sent
+        data, problems = roster_data(roster["mode"], roster["members"], choices, data, roster["on"],
+                                     declared=set(schema.get("properties") or {}))
+        if problems:
+            return _render(task, data, problems, use_defaults=False, status=422, choices=choices)
     try:
         result = complete_task(conventio(), task_id, data, actor)
     except InvalidData as invalid:
-        return _render(task, data, invalid.details, use_defaults=False, status=422)
+        return _render(task, data, invalid.details, use_defaults=False, status=422, choices=choices)
     except (Conflict, InstanceFailed) as refused:   # the task as it is now, the values as typed
         return _render(get_task(conventio(), task_id, actor), data, use_defaults=False,
-                       status=refused.http_status, refusal=refused.message)
+                       status=refused.http_status, refusal=refused.message, choices=choices)
     if result["sent_back"]:
         flash(_("« %(name)s » est à reprendre : les contrôles du processus l’ont renvoyée pour correction "
                 "(la raison est ci-dessous).", name=task["name"]), "error")

@@ -73,6 +73,10 @@ def rapport_evaluation() -> TemplateWriter:
          "{% if objectif_pic_atteint %}atteint{% else %}non atteint{% endif %})"),
         ("Participation de l'État due", "**{{ participation_etat_due|montant }}**"),
     ])
+    w.tag("if part_qpv is not none")
+    w.para("Part des bénéficiaires habitant un quartier prioritaire de la politique de la ville : "
+           "**{{ part_qpv|pourcentage }}** ({{ beneficiaires_qpv|nombre }} sur {{ beneficiaires|nombre }}).")
+    w.tag("endif")
     counts = ["{{ r.beneficiaires|nombre }}", "{{ r.pass_distribues|nombre }}",
               "{{ r.pass_utilises|nombre }}", "{{ r.taux_utilisation|pourcentage }}"]
     totals = ["{{ beneficiaires|nombre }}", "{{ pass_distribues|nombre }}",

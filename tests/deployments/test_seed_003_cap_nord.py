@@ -83,8 +83,15 @@ def test_the_27_april_2023_sitting_has_its_quorum_and_adopts_38_0_0(app, cap_nor
     assert (data["resultat_vote"]["majorite_requise"], data["resultat_vote"]["unanimite"]) == (20, True)
     assert data["voix_preponderante"] is False
     assert data["erreur_procurations"] is None and data.get("erreur_presences") is None
-    # the seed gives no publication date: the deployment waits on its publication and @ctes
     assert [t["bpmn_id"] for t in state["open_tasks"]] == ["publier_transmettre"]
+    # the seed gives no publication date: published and sent to @ctes on this test's own
+    complete(app, instance, "publier_transmettre", {
+        "numero_acte": "CC042023_095", "nature_acte": 1, "date_publication": "2023-06-02",
+        "date_transmission": "2023-06-02", "date_accuse_reception": "2023-06-02",
+        "identifiant_accuse_reception": "972-200041788-20230602-CC042023_095-DE"}, cap_nord["assembly"])
+    state = get_instance(app, instance, cap_nord["hub"])
+    assert state["status"] == "completed"
+    assert (state["data"]["deliberation_executoire"], state["data"]["date_executoire"]) == (True, "2023-06-02")
 
 
 def test_without_the_quorum_the_same_council_is_convened_again(app, cap_nord):

@@ -1,6 +1,6 @@
 """The campaign's counters (ledger_tally, ledger_public_tally), which the process steps read their
 figures from, equal what the booklets and people say after every kind of record, on SQLite and
-PostgreSQL, with writers in separate processes at the same time, and across migration 0012."""
+PostgreSQL, with writers in separate processes at the same time, and across its migration (0014)."""
 import json
 import os
 import subprocess
@@ -28,7 +28,7 @@ WORKER = Path(__file__).with_name("ledger_tally_worker.py")
 
 def from_rows(app, campaign):
     """The counters as the booklets and people say, counted one row at a time in Python."""
-    booklets, people, received = Counter(), {}, Counter()
+    booklets, people, received, priority = Counter(), {}, Counter(), Counter()
     with app.db.sessions() as session:
         publics = dict(session.execute(select(LedgerBeneficiary.id, LedgerBeneficiary.public)
                                        .where(LedgerBeneficiary.campaign_id == campaign)).all())
@@ -40,11 +40,13 @@ def from_rows(app, campaign):
             booklets[key] += 1
             if place == Place.BENEFICIARY.value:
                 people.setdefault(key, set()).add(beneficiary)
-        for public, count in session.execute(select(LedgerBeneficiary.public, LedgerBeneficiary.booklets)
-                                             .where(LedgerBeneficiary.campaign_id == campaign)):
+        for public, count, qpv in session.execute(
+                select(LedgerBeneficiary.public, LedgerBeneficiary.booklets, LedgerBeneficiary.priority_area)
+                .where(LedgerBeneficiary.campaign_id == campaign)):
             received[public] += count > 0
+            priority[public] += count > 0 and qpv
     return ({key: (n, len(people.get(key, ()))) for key, n in booklets.items()},
-            {public: n for public, n in received.items() if n})
+            {public: (n, priority[public]) for public, n in received.items() if n})
 
 
 def counters(app, campaign):
@@ -52,7 +54,7 @@ def counters(app, campaign):
         tally = {(t.place, t.prescriber_id, t.public, t.size): (t.booklets, t.people)
                  for t in session.execute(select(LedgerTally).where(LedgerTally.campaign_id == campaign)).scalars()
                  if t.booklets or t.people}
-        publics = {t.public: t.people for t in session.execute(
+        publics = {t.public: (t.people, t.priority_people) for t in session.execute(
             select(LedgerPublicTally).where(LedgerPublicTally.campaign_id == campaign)).scalars() if t.people}
     return tally, publics
 
@@ -75,11 +77,11 @@ def test_the_counters_follow_handouts_returns_transfers_losses_corrections_and_i
     ledger.hand_out(any_app, campaign, AGENT, prescriber="CCAS", public="plie_demandeur_emploi", on=SPRING,
                     identifier="PLIE-1", serials=["CAPN10-000002"])        # the same person again
     ledger.hand_out(any_app, campaign, AGENT, prescriber="CCAS", public="senior", on=SPRING,
-                    identifier="SEN-1", serials=["CAPN05-000001"])
+                    identifier="SEN-1", serials=["CAPN05-000001"], priority_area=True)
     ledger.hand_out(any_app, campaign, OTHER_AGENT, prescriber="Pôle emploi", public="plie_demandeur_emploi",
                     on=SPRING, identifier="PLIE-2", serials=["CAPN10-000011"])
     tally, publics = assert_counted(any_app, campaign)
-    assert publics == {"plie_demandeur_emploi": 2, "senior": 1}
+    assert publics == {"plie_demandeur_emploi": (2, 0), "senior": (1, 1)}
     assert [v for k, v in tally.items() if k[0] == Place.BENEFICIARY.value and k[3] == 10] == [(2, 1), (1, 1)]
 
     ledger.return_to_stock(any_app, campaign, AGENT, prescriber="CCAS", on=SPRING, serials=["CAPN10-000003"])
@@ -94,31 +96,32 @@ def test_the_counters_follow_handouts_returns_transfers_losses_corrections_and_i
     assert_counted(any_app, campaign)
     ledger.correct(any_app, campaign, first["move"], DIRECTOR, reason="mauvaise personne", on=SPRING)
     _, publics = assert_counted(any_app, campaign)
-    assert publics == {"plie_demandeur_emploi": 1, "senior": 1}   # PLIE-1 holds nothing and received nothing
+    assert publics == {"plie_demandeur_emploi": (1, 0), "senior": (1, 1)}   # PLIE-1 holds nothing now
 
     import_handouts(any_app, campaign, AGENT, (
         "prescripteur;identifiant;public;tranche_age;commune;qpv;date;carnets\n"
         "CCAS;PLIE-1;plie_demandeur_emploi;26-44;Trinité;oui;10/03/2027;CAPN10-000001 CAPN10-000002\n"
         "CCAS;SEN-1;senior;60-74;Le Robert;non;2027-03-11;CAPN05-000002\n"
-        "CCAS;SEN-2;senior;75+;Trinité;non;13/03/2027;CAPN05-000003\n"
+        "CCAS;SEN-2;senior;75+;Trinité;oui;13/03/2027;CAPN05-000003\n"
         "CCAS;SEN-2;senior;75+;Trinité;non;14/04/2027;CAPN05-000004\n").encode())
     tally, publics = assert_counted(any_app, campaign)
-    assert publics == {"plie_demandeur_emploi": 2, "senior": 2}
+    assert publics == {"plie_demandeur_emploi": (2, 0), "senior": (2, 2)}   # PLIE-1 was not in a QPV
     with any_app.db.sessions() as session:   # what a step reads: the figures of the counters
         figures = step_figures(session, campaign, 0)
     assert figures["passes_remis_par_public"] == {"plie_demandeur_emploi": 30, "senior": 20}
     assert figures["prescripteurs"]["CCAS"]["beneficiaires"] == 3
-    assert figures["beneficiaires_par_public"] == publics
+    assert figures["beneficiaires_par_public"] == {"plie_demandeur_emploi": 2, "senior": 2}
+    assert figures["beneficiaires_qpv"] == 2
 
 
-def test_migration_0012_fills_the_counters_of_a_campaign_recorded_before_and_goes_down_again(any_app):
+def test_migration_0014_fills_the_counters_of_a_campaign_recorded_before_and_goes_down_again(any_app):
     campaign = small_campaign(any_app)
     ledger.endow(any_app, campaign, DIRECTOR, prescriber="CCAS", on=SPRING, serials=serials("CAPN10", 1, 4))
     for n, person in ((1, "A"), (2, "A"), (3, "B")):
         ledger.hand_out(any_app, campaign, AGENT, prescriber="CCAS", public="plie_demandeur_emploi", on=SPRING,
                         identifier=person, serials=[f"CAPN10-{n:06d}"])
     kept = assert_counted(any_app, campaign)
-    downgrade(any_app.db, "0011")
+    downgrade(any_app.db, "0013_partners")
     assert not {"ledger_tally", "ledger_public_tally"} & set(inspect(any_app.db.engine).get_table_names())
     upgrade(any_app.db)
     assert counters(any_app, campaign) == kept

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # As the journal has stored them: each is inside the hash of the entries already written.
 STORED_ACTIONS = {"deploiement", "demarrage", "completion", "decision", "prise_en_charge", "liberation", "minuteur",
                   "message", "echec", "document", "document_differe", "document_echec", "document_sans_destinataire",
-                  "document_altere", "utilisateur", "session", "territoire", "registre_carnets"}
+                  "document_altere", "utilisateur", "session", "territoire", "registre_carnets",
+                  "reattribution", "absence"}
 
 
 def test_the_journals_actions_keep_their_stored_spelling():

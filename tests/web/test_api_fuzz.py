@@ -35,6 +35,8 @@ WITH_INPUT = [f"{method.upper()} {path}" for path, methods in PATHS.items() for 
 CHECKED_BEYOND_THE_DOCUMENT = {"POST /processes/{process_id}/instances", "POST /tasks/{task_id}/complete",
                                "POST /instances/{instance_id}/documents",
                                "GET /dashboard/exports/{table}",   # some tables are of one territory: name it
+                               # a colleague, a substitute: an account holding the roles, in the territory
+                               "POST /tasks/{task_id}/reassign", "POST /absences",
                                # the ledger's records and imports: checked by its rules against the ledger
                                *(f"POST /campaigns/{{campaign_id}}/{what}" for what in (
                                    "handouts", "returns", "transfers", "imports/handouts", "imports/statements"))}

@@ -88,30 +88,58 @@ def test_the_jobs_serve_starts_fire_due_timers_while_it_runs(conventio):
         jobs.stop(timeout=10)
 
 
+def logins(output):
+    """The demo's table of logins: {login: (role, territory, password)}, read from its columns."""
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split() == ["Identifiant", "Rôle", "Territoire", "Mot",
+                                                                          "de", "passe"])
+    starts = [lines[header].index(title) for title in ("Identifiant", "Rôle", "Territoire", "Mot de passe")]
+    assert set(lines[header + 1].replace(" ", "")) == {"-"}
+    table = {}
+    for line in lines[header + 2:]:
+        if not line.startswith("  "):   # the notes after the table
+            break
+        cells = [line[a:b].strip() for a, b in zip(starts, starts[1:] + [None])]
+        table[cells[0]] = tuple(cells[1:])
+    return table
+
+
 def test_demo_creates_one_user_per_role_once(conventio):
-    runner = CliRunner()
-    first = runner.invoke(demo, ["--territory", "vexin"], obj=conventio)
+    first = CliRunner().invoke(demo, ["--territory", "vexin"], obj=conventio, env={"CONVENTIO_PORT": None})
     assert first.exit_code == 0, first.output
-    assert "directrice" in first.output and "existe déjà" in first.output, "the prepared database has them"
-    conventio_users = {u for u in ("elu", "admin", "anct")}
-    assert all(u in first.output for u in conventio_users)
-    assert "http://127.0.0.1:8000/login" in first.output
+    table = logins(first.output)
+    assert table["directrice"] == ("Direction", "vexin", "inchangé"), "the prepared database has it"
+    assert set(table) == set(DEMO_USERS) | set(DEPLOYMENT_USERS)
+    assert "conventio users reset-password IDENTIFIANT" in first.output
+    assert first.output.count("dgas78") == 1, "each login printed once"
+    assert "http://127.0.0.1:8000/login" in first.output and "« conventio serve »" in first.output
 
 
-def test_demo_on_an_empty_database_prints_passwords(tmp_path):
+def test_demo_on_an_empty_database_prints_its_logins_once_with_the_address_served(tmp_path):
     from helpers import sqlite_settings
     from workflows.services import open_conventio
     from workflows.services.users import authenticate
     fresh = open_conventio(sqlite_settings(tmp_path))
     try:
-        result = CliRunner().invoke(demo, [], obj=fresh)
+        result = CliRunner().invoke(demo, [], obj=fresh, env={"CONVENTIO_PORT": "8123", "CONVENTIO_HOST": None})
         assert result.exit_code == 0, result.output
-        line = next(l for l in result.output.splitlines() if l.strip().startswith("dgs "))
-        password = line.split("mot de passe : ")[1].strip()
+        table = logins(result.output)
+        role, territory, password = table["dgs"]
+        assert (role, territory) == ("DGS", "cap-nord")
         assert authenticate(fresh, "dgs", password).roles == {"dgs"}
-        assert "8 déployé(s)" in result.output or "déployé(s)" in result.output
-        again = CliRunner().invoke(demo, [], obj=fresh)
-        assert again.output.count("existe déjà") == len(DEMO_USERS) + len(DEPLOYMENT_USERS)
+        hub = table["hub"]
+        assert hub[:2] == ("Observateur", "hub-antilles-guyane")
+        assert authenticate(fresh, "hub", hub[2]).roles == {"observer"}
+        assert "Notez ces mots de passe : ils ne seront plus affichés." in result.output
+        assert "http://127.0.0.1:8123/login" in result.output and "conventio serve --port 8123" in result.output
+        assert "8000" not in result.output
+        again = CliRunner().invoke(demo, ["--host", "0.0.0.0", "--port", "9001"], obj=fresh,
+                                   env={"CONVENTIO_PORT": None})
+        assert {password for _, _, password in logins(again.output).values()} == {"inchangé"}
+        assert "ils ne seront plus affichés" not in again.output
+        assert "déjà chargés, rien n’a changé" in again.output
+        assert "« conventio serve --host 0.0.0.0 --port 9001 »" in again.output
+        assert "http://127.0.0.1:9001/login" in again.output
     finally:
         fresh.close()
 

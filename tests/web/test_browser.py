@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/ at the top of the repository.
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,26 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(conventio):
-    """The app served by waitress on a free loopback port, in a thread."""
+@contextmanager
+def served(conventio):
+    """The app on `conventio` served by waitress on a free loopback port, in a thread: its address."""
     import waitress
     from server import create_app
     app = create_app(conventio=conventio, test_config={"WEB_SETTINGS": web_settings()})
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(conventio):
+    with served(conventio) as address:
+        yield address
 
 
 @pytest.fixture

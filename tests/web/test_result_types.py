@@ -12,6 +12,8 @@ from server.api.openapi import SCHEMAS
 from ledger_campaign import booklet, campaign_in_cap_nord
 from web_helpers import actor, anct_convention_at_review
 from workflows.services import ledger, results
+from workflows.services.absences import declare_absence, list_absences
+from workflows.services.assignments import colleagues_for, reassign_task
 from workflows.services.dashboard import dashboard
 from workflows.services.dashboard_analytics import element_times
 from workflows.services.dashboard_territory import follow_up, territory_dashboard
@@ -30,6 +32,7 @@ TYPED = {   # OpenAPI schema -> the services' type it describes
     "DashboardChain": results.DashboardChain, "TerritoryDashboard": results.TerritoryDashboard,
     "FollowUp": results.FollowUp, "ElementTimes": results.ElementTimes,
     "Campaign": results.Campaign, "Holdings": results.Holdings, "Move": results.Move,
+    "Colleague": results.Colleague, "Absence": results.AbsenceSummary,
 }
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number", dict: "object",
               list: "array", tuple: "array", types.NoneType: "null", InstanceStatus: "string"}
@@ -161,3 +164,14 @@ def test_the_ledgers_results_are_of_their_types(conventio):
     assert all(keys_fit(line, results.RecentHandout) for line in held["remises"])
     listed = ledger.campaigns(conventio, director)
     assert listed and all(keys_fit(c, results.Campaign) for c in listed)
+
+
+def test_the_handover_results_are_of_their_types(conventio):
+    _instance_id, review_id = anct_convention_at_review(conventio)
+    director = actor(conventio, "directrice")
+    colleagues = colleagues_for(conventio, review_id, director)
+    assert colleagues and all(keys_fit(c, results.Colleague) for c in colleagues)
+    assert keys_fit(reassign_task(conventio, review_id, "directrice", director), results.Claim)
+    absence = declare_absence(conventio, "directrice", "admin", "2027-01-04", "2027-01-08", director)
+    assert keys_fit(absence, results.AbsenceSummary)
+    assert [keys_fit(a, results.AbsenceSummary) for a in list_absences(conventio, director)] == [True]

@@ -16,13 +16,13 @@ from ledger_campaign import campaign_in_cap_nord
 from start_data import CAP_NORD
 from web_helpers import PASSWORD, USER_OF_ROLE, actor, anct_convention_at_review, api_token, login, post
 from workflows.documents.examples import EXAMPLES
-from workflows.roles import ROLE_LABELS
+from workflows.roles import OUTSIDE_PARTNERS, ROLE_LABELS
 from workflows.services.actors import Actor
 from workflows.services.instances import start_instance
 from workflows.services.territories import add_territory
 from workflows.services.users import add_user
-from workflows.store.models import (AuditEntry, GeneratedDocument, LedgerBeneficiary, LedgerMove, ProcessDefinition,
-                                    ProcessInstance, TaskClaim, UserAccount)
+from workflows.store.models import (Absence, AuditEntry, GeneratedDocument, LedgerBeneficiary, LedgerMove,
+                                    ProcessDefinition, ProcessInstance, TaskClaim, UserAccount)
 
 ALLOWED = {   # action -> roles allowed; any other role gets 403
     "open the director's review": {"director", "admin"},
@@ -35,8 +35,19 @@ ALLOWED = {   # action -> roles allowed; any other role gets 403
     "disable a user": {"admin"},
     "generate a document": {"legal", "admin"},
     "hand out a booklet": {"prescriber", "admin"},   # its prescriber's agent (the demo's prescripteur)
+    "hand the director's review to a colleague": {"director", "admin"},   # the territory's direction
+    "declare the legal staff's absence": {"legal", "director", "admin"},  # herself, her direction
+}
+# What outside partners (roles.OUTSIDE_PARTNERS) do not reach: any other role gets 200, they get 404
+# (as for a territory they do not see), by the page and the API alike.
+READ = {
+    "open the instance": set(ROLE_LABELS) - OUTSIDE_PARTNERS,
+    "read the instance's diagram": set(ROLE_LABELS) - OUTSIDE_PARTNERS,
+    "download the ANCT convention": set(ROLE_LABELS) - OUTSIDE_PARTNERS | {"anct"},   # addressed to the ANCT
 }
 SECRET_TITLE = "Dossier confidentiel des Yvelines"
+# The deliberation the convention refers to: its document is made when the draft is written.
+DELIBERATED = {"numero_deliberation": "CC-09-2026-031", "date_seance": "2026-09-24", "date_executoire": "2026-09-30"}
 ADMIN = Actor("admin", frozenset({"admin"}))
 HUB, SYN = "hub-antilles-guyane", "seine-et-yvelines-numerique"
 BROKEN_MODEL = b"<bpmn:definitions/>"
@@ -76,7 +87,39 @@ def attempt(client, token, action, instance_id, review_id, campaign):
         page = post(client, f"/registre/{campaign}/remise", handout)
         assert page.status_code == api.status_code, (page.status_code, api.status_code)
         return api.status_code, 422
+    if action == "hand the director's review to a colleague":   # the API, then the page: nobody of that name
+        api = client.post(f"/api/v1/tasks/{review_id}/reassign", headers=token, json={"user": "inconnu"})
+        page = post(client, f"/tasks/{review_id}/reassign", {"user": "inconnu"})
+        assert page.status_code == api.status_code, (page.status_code, api.status_code)
+        return api.status_code, 422
+    if action == "declare the legal staff's absence":   # the API, then the page: an unknown substitute
+        absence = {"username": "juriste", "substitute": "inconnu", "first_day": "2027-01-04", "last_day": "2027-01-08"}
+        api = client.post("/api/v1/absences", headers=token, json=absence)
+        page = post(client, "/compte/absences", absence)
+        assert page.status_code == api.status_code, (page.status_code, api.status_code)
+        return api.status_code, 422
     raise AssertionError(action)
+
+
+def read_attempt(client, token, action, instance_id, document_id):
+    """(the page's status, the API's) of reading what outside partners do not reach."""
+    if action == "open the instance":
+        return client.get(f"/instances/{instance_id}").status_code, client.get(
+            f"/api/v1/instances/{instance_id}", headers=token).status_code
+    if action == "read the instance's diagram":   # a page's JSON; the API has no diagram of its own
+        status = client.get(f"/instances/{instance_id}/diagram.json").status_code
+        return status, status
+    if action == "download the ANCT convention":
+        return client.get(f"/documents/{document_id}").status_code, client.get(
+            f"/api/v1/documents/{document_id}", headers=token).status_code
+    raise AssertionError(action)
+
+
+def anct_convention_document(conventio, instance_id):
+    with conventio.db.sessions() as session:
+        return session.execute(select(GeneratedDocument.id).where(GeneratedDocument.instance_id == instance_id,
+                                                                  GeneratedDocument.template == "convention_anct")
+                               ).scalar_one()
 
 
 def state(conventio, instance_id):
@@ -84,14 +127,14 @@ def state(conventio, instance_id):
     with conventio.db.sessions() as session:
         counted = tuple(session.execute(select(func.count()).select_from(model)).scalar()
                         for model in (ProcessInstance, ProcessDefinition, UserAccount, TaskClaim,
-                                      GeneratedDocument, AuditEntry, LedgerMove, LedgerBeneficiary))
+                                      GeneratedDocument, AuditEntry, LedgerMove, LedgerBeneficiary, Absence))
         active = session.execute(select(func.count()).where(UserAccount.active.is_(True))).scalar()
         return session.get(ProcessInstance, instance_id).version, counted, active
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_LABELS))
 def test_rights_matrix(role, client, conventio):
-    instance_id, review_id = anct_convention_at_review(conventio)
+    instance_id, review_id = anct_convention_at_review(conventio, start=DELIBERATED)
     campaign = campaign_in_cap_nord(conventio)
     username = USER_OF_ROLE[role]
     login(client, username)
@@ -102,7 +145,11 @@ def test_rights_matrix(role, client, conventio):
         assert status == (allowed_status if role in roles else 403), (role, action, status)
         if role not in roles:
             assert state(conventio, instance_id) == before, f"refused « {action} » changed something"
-    for page in ("/inbox", "/instances", f"/instances/{instance_id}", "/models", "/tableau-de-bord",
+    document_id = anct_convention_document(conventio, instance_id)
+    for action, roles in READ.items():
+        expected = 200 if role in roles else 404
+        assert read_attempt(client, token, action, instance_id, document_id) == (expected, expected), (role, action)
+    for page in ("/inbox", "/instances", "/compte", "/models", "/tableau-de-bord",
                  "/tableau-de-bord/territoire/cap-nord", "/tableau-de-bord/export/chaines.xlsx",
                  "/tableau-de-bord/analyse?processus=convention_anct"):
         assert client.get(page).status_code == 200, page   # reading the dashboard: every role, observer included
@@ -122,6 +169,9 @@ CLI_REFUSALS = {
     "disable a user": "Erreur : Cette action est réservée aux administrateurs de Conventio.",
     "generate a document": "Erreur : Seul le service juridique peut générer un document à la demande.",
     "hand out a booklet": "Erreur : Vous n’êtes pas enregistré(e) comme agent du prescripteur « CCAS ».",
+    "hand the director's review to a colleague": "Erreur : Seule la direction peut confier une tâche à un collègue.",
+    "declare the legal staff's absence": "Erreur : Vous ne pouvez déclarer que votre propre absence ; celle d’un "
+                                         "collègue revient à la direction de son territoire ou à un administrateur.",
 }
 
 
@@ -159,13 +209,32 @@ def cli_attempt(conventio, username, action, instance_id, review_id, model, camp
         return (run_cli(conventio, "ledger", "handout", str(campaign), "--data", json.dumps(
             {"prescripteur": "CCAS", "public": "senior", "carnets": "CAPN10-999999", "date": "2027-03-10"}), *as_user),
                 "Erreur : Le carnet CAPN10-999999 est inconnu du registre.")
+    if action == "hand the director's review to a colleague":
+        return (run_cli(conventio, "tasks", "reassign", review_id, "inconnu", *as_user),
+                "Erreur : Utilisateur « inconnu » inconnu ou désactivé")
+    if action == "declare the legal staff's absence":
+        return (run_cli(conventio, "absences", "declare", "--for", "juriste", "--substitute", "inconnu",
+                        "--from", "2027-01-04", "--to", "2027-01-08", *as_user),
+                "Erreur : Le remplaçant « inconnu » est inconnu ou désactivé.")
+    raise AssertionError(action)
+
+
+def cli_read_attempt(conventio, username, action, instance_id, document_id, out):
+    """(the command's result, its refusal to an outside partner)."""
+    as_user = ("--as", username)
+    if action in ("open the instance", "read the instance's diagram"):   # the diagram is the instance's
+        return run_cli(conventio, "instances", "show", str(instance_id), *as_user), \
+            f"Erreur : Instance n° {instance_id} introuvable."
+    if action == "download the ANCT convention":
+        return run_cli(conventio, "documents", "download", str(document_id), "--out", str(out), *as_user), \
+            f"Erreur : Document n° {document_id} introuvable."
     raise AssertionError(action)
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_LABELS))
 def test_rights_matrix_from_the_command_line(role, conventio, tmp_path):
     """The same matrix through `conventio … --as USER`: the same outcome as the page and the API."""
-    instance_id, review_id = anct_convention_at_review(conventio)
+    instance_id, review_id = anct_convention_at_review(conventio, start=DELIBERATED)
     campaign = campaign_in_cap_nord(conventio)
     (tmp_path / "x.bpmn").write_bytes(BROKEN_MODEL)
     username = USER_OF_ROLE[role]
@@ -180,6 +249,15 @@ def test_rights_matrix_from_the_command_line(role, conventio, tmp_path):
             assert result.exit_code == 0, (role, action, result.stderr)
         else:
             assert result.exit_code == 1 and result.stderr.startswith(allowed_error), (role, action, result.stderr)
+    document_id = anct_convention_document(conventio, instance_id)
+    for action, roles in READ.items():
+        before = state(conventio, instance_id)
+        result, refusal = cli_read_attempt(conventio, username, action, instance_id, document_id, tmp_path / "c.docx")
+        if role in roles:
+            assert result.exit_code == 0, (role, action, result.stderr)
+        else:
+            assert (result.exit_code, result.stderr.strip()) == (1, refusal), (role, action)
+            assert state(conventio, instance_id) == before
 
 
 @pytest.mark.parametrize("username", ["directrice", "juriste", "dgs", "elu", "directeur78"])

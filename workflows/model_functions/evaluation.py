@@ -6,6 +6,7 @@ payments).
 """
 from dataclasses import replace
 
+from ..domain.evaluation_publics import report_publics_error
 from ..domain.formats import parse_formats, total_passes
 from ..domain.indicators import (
     FundingTerms,
@@ -18,7 +19,7 @@ from ..domain.indicators import (
 )
 from ..domain.mediation_payments import balance_finding, balances
 from ..domain.money import to_money
-from .conversions import amount, anct_terms_on, decimal, json_number, payments, percent, rate
+from .conversions import amount, anct_terms_on, day, decimal, json_number, payments, percent, rate
 
 
 def _funding_terms(taux_cofinancement_etat_pct, part_minimale_public_pic_pct, date_convention) -> FundingTerms:
@@ -72,6 +73,8 @@ def calculer_indicateurs(registre, encaissements: list, formats_en_stock: list, 
         "taux_distribution_pct": percent(distribution_rate(handed_out, purchased)),
         "taux_utilisation_pct": percent(usage_rate(redeemed, handed_out)),
         "beneficiaires_par_public": dict(figures.get("beneficiaires_par_public") or {}),
+        "beneficiaires_qpv": int(figures.get("beneficiaires_qpv") or 0),
+        "territoire": figures.get("territoire"),
         "beneficiaires_par_prescripteur": {name: one["beneficiaires"] for name, one in sorted(prescribers.items())
                                            if one["beneficiaires"]},
         "passes_encaisses_par_lieu": {e["lieu"]: e["passes_encaisses"] for e in encaissements},
@@ -92,4 +95,14 @@ def verifier_cofinancement_demande(montant_cofinancement_demande, indicateurs: d
     return check_requested_funding(decimal(montant_cofinancement_demande), decimal(indicateurs["part_etat_due"]))
 
 
-VERBS = (calculer_indicateurs, verifier_cofinancement_demande)
+def verifier_publics_rapport(pass_utilises_par_public: list, indicateurs: dict, date_rapport=None,
+                             periode_fin=None) -> str | None:
+    """None when every public of the report's table is one its territory retained on the report's
+    date (``date_rapport``, else the end of the period), or one of the library's five when the
+    territory has no list; else what is wrong in French."""
+    on = day(date_rapport or periode_fin)
+    codes = [row["public"] for row in pass_utilises_par_public or []]
+    return report_publics_error(codes, (indicateurs or {}).get("territoire"), on)
+
+
+VERBS = (calculer_indicateurs, verifier_cofinancement_demande, verifier_publics_rapport)

@@ -1,7 +1,7 @@
 """Who acts: a user with roles and territories, or the system (timers, messages)."""
 from dataclasses import dataclass, field
 
-from ..roles import DECIDING_ROLES, OBSERVER, role_label
+from ..roles import DECIDING_ROLES, OBSERVER, OUTSIDE_PARTNERS, role_label
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Actor:
     @property
     def only_observes(self):
         return bool(self.roles) and self.roles <= {OBSERVER}
+
+    @property
+    def is_outside_partner(self):
+        """Every role of theirs is an outside partner's (roles.OUTSIDE_PARTNERS)."""
+        return bool(self.roles) and self.roles <= OUTSIDE_PARTNERS
 
     @property
     def visible_territories(self):

@@ -48,6 +48,9 @@ def dashboard(app, actor, territory=None, now=None, stale_days=STALE_DAYS, ledge
         if territory is not None:   # not the instances without a territory, then
             for key in ("chains", "late_tasks", "errors", "deadlines"):
                 result[key] = [line for line in result[key] if line["territory"] == territory]
+        if actor.is_outside_partner:   # they reach the procedures only through their tasks (partners.py)
+            for key in ("chains", "late_tasks", "errors", "deadlines"):
+                result[key] = []
         result["territories"] = _by_territory(session, result)
         return result
 

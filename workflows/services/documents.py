@@ -13,11 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import documents as rendering
 from ..errors import Conflict, ConventioError, ErrorCode, InvalidData, NotFound
-from ..states import JournalAction
+from ..states import JournalAction, TaskState
 from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
 from .actors import SYSTEM
-from .instances import get_instance
+from .instances import get_instance, instance_state
+from .partners import may_read_document
 from .persistence import aware
 from .results import DocumentSummary, GeneratedDocumentSummary
 from .rights import require_generator
@@ -52,7 +53,8 @@ def generate_document(app, instance_id, template, actor, task_id=None, pdf=False
 def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=False):
     if on_demand:
         require_generator(actor)
-    instance = get_instance(app, instance_id, actor)
+    # A step's own documents are made whoever completed it (an outside partner included).
+    instance = get_instance(app, instance_id, actor) if on_demand else instance_state(app, instance_id)
     if on_demand:
         require_generator(actor, instance["territory"])
     data = instance["data"]
@@ -205,12 +207,25 @@ def document_summary(document) -> DocumentSummary:
 
 
 def list_documents(app, instance_id, actor) -> list[DocumentSummary]:
-    get_instance(app, instance_id, actor)   # 404 when the actor may not see it
+    """The instance's documents; to an outside partner, those addressed to them, in an instance
+    where they have a task or such a document (404 otherwise: services/partners.py)."""
     with app.db.sessions() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None or not actor.sees_territory(instance.territory):
+            raise NotFound(f"Instance n° {instance_id} introuvable.")
         rows = session.execute(select(GeneratedDocument).where(GeneratedDocument.instance_id == instance_id)
                                .order_by(GeneratedDocument.template, GeneratedDocument.recipient.is_not(None),
                                          GeneratedDocument.recipient, GeneratedDocument.revision)).scalars()
-        return [document_summary(row) for row in rows]
+        shown = [document_summary(row) for row in rows if may_read_document(actor, row.template, row.recipient)]
+        if actor.is_outside_partner and not shown and not _has_task_in(session, actor, instance_id):
+            raise NotFound(f"Instance n° {instance_id} introuvable.")
+        return shown
+
+
+def _has_task_in(session, actor, instance_id):
+    return session.execute(select(TaskRecord.id).where(
+        TaskRecord.instance_id == instance_id, TaskRecord.state == TaskState.READY, TaskRecord.manual.is_(True),
+        TaskRecord.role.in_(sorted(actor.roles))).limit(1)).first() is not None
 
 
 def document_file(app, document_id, actor, as_pdf=False):
@@ -219,7 +234,8 @@ def document_file(app, document_id, actor, as_pdf=False):
     with app.db.sessions() as session:
         document = session.get(GeneratedDocument, document_id)
         instance = session.get(ProcessInstance, document.instance_id) if document else None
-        if document is None or not actor.sees_territory(instance.territory):
+        if document is None or not actor.sees_territory(instance.territory) \
+                or not may_read_document(actor, document.template, document.recipient):
             raise NotFound(f"Document n° {document_id} introuvable.")
     key, expected = (document.pdf_path, document.pdf_checksum) if as_pdf else (document.path, document.checksum)
     if key is None:

@@ -9,6 +9,7 @@ from ..states import OPEN_TASK_STATES, JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessDefinition, ProcessInstance, TaskRecord
 from .deploy import latest_definition
 from .ledger_process import start_facts
+from .partners import require_whole_view
 from .persistence import aware, definition_for
 from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
@@ -131,35 +132,49 @@ def _visible_row(session, instance_id, actor):
     row = session.get(ProcessInstance, instance_id)
     if row is None or not actor.sees_territory(row.territory):
         raise NotFound(f"Instance n° {instance_id} introuvable.")
+    require_whole_view(actor, f"Instance n° {instance_id} introuvable.")
     return row
 
 
 def get_instance(app, instance_id, actor) -> InstanceState:
-    """State, open tasks, waiting timers and history of one instance."""
+    """State, open tasks, waiting timers and history of one instance (404 to an outside partner)."""
     with app.db.sessions() as session:
-        row = _visible_row(session, instance_id, actor)
-        definition = definition_for(app, session, row.definition_id)
-        version = session.get(ProcessDefinition, row.definition_id).version
-        tasks = session.execute(select(TaskRecord).where(TaskRecord.instance_id == row.id)
-                                .order_by(TaskRecord.seq)).scalars().all()
-        history = session.execute(select(AuditEntry).where(AuditEntry.instance_id == row.id)
-                                  .order_by(AuditEntry.id)).scalars().all()
-        summary = instance_summary(row, version)
-        zone = time_zones(session, {row.territory})[row.territory]
-        summary["open_tasks"] = [task_summary(t, definition, row.territory, time_zone=zone) for t in tasks
-                                 if t.manual and t.state == TaskState.READY]
-        summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state, "bpmn_id": t.bpmn_id,
-                               "process_id": t.process_id,
-                               "due_at": aware(t.due_at).isoformat() if t.due_at else None}
-                              for t in tasks if t.state == TaskState.WAITING]
-        summary["data"] = _current_data(tasks)
-        summary["history"] = [{"at": aware(e.at).isoformat(), "actor": e.actor, "role": e.role,
-                               "action": e.action, "summary": e.summary, "task_id": e.task_id}
-                              for e in history]
-        summary["completed_tasks"] = [{"id": t.id, "name": t.name or t.bpmn_id, "bpmn_id": t.bpmn_id,
-                                       "process_id": t.process_id}
-                                      for t in tasks if t.state == TaskState.COMPLETED and t.bpmn_id]
-        return summary
+        return _instance_state(app, session, _visible_row(session, instance_id, actor))
+
+
+def instance_state(app, instance_id) -> InstanceState:
+    """get_instance for what a step the actor was allowed to take does afterwards (its documents,
+    made from the whole dossier even when an outside partner completed the step)."""
+    with app.db.sessions() as session:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"Instance n° {instance_id} introuvable.")
+        return _instance_state(app, session, row)
+
+
+def _instance_state(app, session, row):
+    definition = definition_for(app, session, row.definition_id)
+    version = session.get(ProcessDefinition, row.definition_id).version
+    tasks = session.execute(select(TaskRecord).where(TaskRecord.instance_id == row.id)
+                            .order_by(TaskRecord.seq)).scalars().all()
+    history = session.execute(select(AuditEntry).where(AuditEntry.instance_id == row.id)
+                              .order_by(AuditEntry.id)).scalars().all()
+    summary = instance_summary(row, version)
+    zone = time_zones(session, {row.territory})[row.territory]
+    summary["open_tasks"] = [task_summary(t, definition, row.territory, time_zone=zone) for t in tasks
+                             if t.manual and t.state == TaskState.READY]
+    summary["waiting"] = [{"id": t.id, "name": t.name or t.bpmn_id, "state": t.state, "bpmn_id": t.bpmn_id,
+                           "process_id": t.process_id,
+                           "due_at": aware(t.due_at).isoformat() if t.due_at else None}
+                          for t in tasks if t.state == TaskState.WAITING]
+    summary["data"] = _current_data(tasks)
+    summary["history"] = [{"at": aware(e.at).isoformat(), "actor": e.actor, "role": e.role,
+                           "action": e.action, "summary": e.summary, "task_id": e.task_id}
+                          for e in history]
+    summary["completed_tasks"] = [{"id": t.id, "name": t.name or t.bpmn_id, "bpmn_id": t.bpmn_id,
+                                   "process_id": t.process_id}
+                                  for t in tasks if t.state == TaskState.COMPLETED and t.bpmn_id]
+    return summary
 
 
 def _current_data(tasks):
@@ -175,6 +190,9 @@ def _current_data(tasks):
 
 
 def list_instances(app, actor, status=None, process_id=None) -> list[InstanceSummary]:
+    """The instances of the actor's territories; none to an outside partner (their tasks are their way in)."""
+    if actor.is_outside_partner:
+        return []
     with app.db.sessions() as session:
         query = select(ProcessInstance).order_by(ProcessInstance.id)
         if status:

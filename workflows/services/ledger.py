@@ -112,9 +112,9 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
                                        created_by=actor.username, created_at=step.now)
             step.session.add(person)
             step.session.flush()
-            count_people(step, campaign.id, [(public, None, len(rows))])
+            count_people(step, campaign.id, [(public, person.priority_area, None, len(rows))])
         else:
-            add_received(step, campaign.id, [(person.id, public, previous, len(rows))])
+            add_received(step, campaign.id, [(person.id, public, person.priority_area, previous, len(rows))])
         move = write_move(step, campaign, actor, MoveKind.TO_BENEFICIARY, rows, on, place=Place.BENEFICIARY,
                           prescriber_id=by.id, beneficiary_id=person.id, public=public, new_person=new,
                           from_prescriber_id=by.id)
@@ -259,7 +259,7 @@ def correct(app, campaign_id, move_id, actor, *, reason, on: date):
         if kind is MoveKind.TO_BENEFICIARY:   # the person before the counters, as a handout does
             person = step.session.get(LedgerBeneficiary, move.beneficiary_id)
             public = person.public
-            add_received(step, campaign.id, [(person.id, public, person.booklets, -len(rows))])
+            add_received(step, campaign.id, [(person.id, public, person.priority_area, person.booklets, -len(rows))])
         fix = write_move(step, campaign, actor, MoveKind.CORRECTION, rows, on, place=before,
                          prescriber_id=move.from_prescriber_id if before is Place.PRESCRIBER else None,
                          from_prescriber_id=move.to_prescriber_id, to_prescriber_id=move.from_prescriber_id,

@@ -2,9 +2,9 @@
 
 A process step reads its campaign's figures (ledger_process) from these few rows instead of
 aggregating the booklets handed out: per place, prescriber, public and size, the booklets there
-and the people holding them (ledger_tally); per public, the people who received booklets
-(ledger_public_tally). Each write adds its differences with one INSERT ... ON CONFLICT DO UPDATE
-per table, rows in key order: concurrent writers wait for each other's row, never deadlock, and
+and the people holding them (ledger_tally); per public, the people who received booklets and
+those of them in a priority neighbourhood (ledger_public_tally). Each write adds its differences
+with one INSERT ... ON CONFLICT DO UPDATE per table, rows in key order: concurrent writers wait for each other's row, never deadlock, and
 never lose an addition.
 """
 from collections import Counter, defaultdict
@@ -63,11 +63,15 @@ def count_moves(step, campaign_id, moved, new_people=frozenset()):
 
 
 def count_people(step, campaign_id, changes):
-    """`changes`: [(public, booklets received before, after)], one per person (before None: new)."""
-    people = Counter()
-    for public, before, after in changes:
-        people[public] += (after > 0) - ((before or 0) > 0)
-    _add(step, LedgerPublicTally, [{"campaign_id": campaign_id, "public": public, "people": people[public]}
+    """`changes`: [(public, in a priority neighbourhood, booklets received before, after)], one per
+    person (before None: a new person)."""
+    people, priority = Counter(), Counter()
+    for public, in_priority_area, before, after in changes:
+        change = (after > 0) - ((before or 0) > 0)
+        people[public] += change
+        priority[public] += change if in_priority_area else 0
+    _add(step, LedgerPublicTally, [{"campaign_id": campaign_id, "public": public, "people": people[public],
+                                    "priority_people": priority[public]}
                                    for public in sorted(people) if people[public]])
 
 
@@ -96,7 +100,7 @@ def _add(step, model, rows):
     table = model.__table__
     dialect = postgresql if step.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(rows)
-    counted = [c for c in ("booklets", "people") if c in table.c]
+    counted = [c for c in ("booklets", "people", "priority_people") if c in table.c]
     step.session.execute(statement.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
         set_={c: table.c[c] + statement.excluded[c] for c in counted}))

@@ -64,6 +64,7 @@ class _Person:
     count: int
     id: int | None = None
     values: dict = field(default_factory=dict)
+    priority_area: bool = False
 
 
 def import_handouts(app, campaign_id, actor, content: bytes):
@@ -84,7 +85,8 @@ def import_handouts(app, campaign_id, actor, content: bytes):
         prescribers = _prescribers(session, campaign, actor, {args["prescriber"] for _, args in wanted})
         booklets = facts.found_booklets(session, campaign.id, sorted({s for _, a in wanted for s in a["serials"]}))
         stored = facts.beneficiaries(session, campaign.id, [a["identifier"] for _, a in wanted])
-    people = {i: _Person(p.public, p.booklets, p.booklets, p.id) for i, p in stored.items()}
+    people = {i: _Person(p.public, p.booklets, p.booklets, p.id, priority_area=p.priority_area)
+              for i, p in stored.items()}
     moves = [move for number, args in wanted
              if (move := _checked_handout(number, args, campaign, prescribers, booklets, people, problems))]
     _refuse(problems)
@@ -137,7 +139,8 @@ def _checked_handout(number, args, campaign, prescribers, booklets, people, prob
         _note(problems, number, HANDOUTS, error)
         return None
     if person is None:
-        person = people[identifier] = _Person(args["public"], None, 0, values=args)
+        person = people[identifier] = _Person(args["public"], None, 0, values=args,
+                                              priority_area=bool(args["priority_area"]))
     person.count += len(rows)
     for r in rows:
         booklets[r.serial] = replace(r, seq=r.seq + 1, facts=BookletFacts(r.facts.booklet,
@@ -156,9 +159,9 @@ def _write_people(step, campaign, actor, people):
               "created_at": step.now} for i, p in new])
         for (_, person), new_id in zip(new, inserted):
             person.id = new_id
-        count_people(step, campaign.id, [(p.public, None, p.count) for _, p in new])
-    add_received(step, campaign.id, [(p.id, p.public, p.read, p.count - p.read) for p in people.values()
-                                     if p.read is not None and p.count != p.read])
+        count_people(step, campaign.id, [(p.public, p.priority_area, None, p.count) for _, p in new])
+    add_received(step, campaign.id, [(p.id, p.public, p.priority_area, p.read, p.count - p.read)
+                                     for p in people.values() if p.read is not None and p.count != p.read])
     return len(new)
 
 

@@ -10,7 +10,7 @@ from ..domain.passes import Booklet
 from ..errors import InvalidData, NotFound
 from ..store.models import LedgerBooklet, LedgerMove, LedgerMoveBooklet, LedgerPrescriber, LedgerReception, Territory
 from . import ledger_facts as facts
-from .instances import get_instance
+from .instances import instance_state
 
 TEMPLATE = "lettre_beneficiaire"
 MANAGERS = frozenset({"director"})
@@ -35,7 +35,7 @@ def handout_letter(app, campaign_id, move_id, actor):
             .where(LedgerMoveBooklet.move_id == move.id).order_by(LedgerBooklet.serial)).all()
         territory = session.get(Territory, campaign.territory)
     data = _letter_data(campaign, move, by.name, [Booklet(*b) for b in booklets],
-                        territory.name if territory else campaign.territory, _places(app, campaign, actor))
+                        territory.name if territory else campaign.territory, _places(app, campaign))
     rendered = rendering.render_document(TEMPLATE, data)
     return rendered.content, f"lettre-beneficiaire-remise-{move.id}.docx"
 
@@ -53,10 +53,11 @@ def _letter_data(campaign, move, prescriber, booklets, collectivite, places):
             "lieux": places}
 
 
-def _places(app, campaign, actor):
+def _places(app, campaign):
     """The mediation places under convention, as the campaign's procedure recorded them (its
-    « lieux », or its partners' census of its « lieux_mediation »)."""
-    data = get_instance(app, campaign.instance_id, actor)["data"] if campaign.instance_id else {}
+    « lieux », or its partners' census of its « lieux_mediation »): read for whoever the campaign
+    lets make the letter, a prescriber's agent (an outside partner) included."""
+    data = instance_state(app, campaign.instance_id)["data"] if campaign.instance_id else {}
     places = data.get("lieux") if isinstance(data.get("lieux"), list) else census_places(data)
     if not places:
         raise InvalidData(f"La campagne n° {campaign.id} ne connaît pas encore ses lieux de médiation (le recensement "

@@ -23,12 +23,12 @@ CAMPAIGN = "campagne_registre"
 def step_facts(session, instance_id):
     """{"registre": the figures of the campaign tied to the instance, None without one}:
     offered to the step's scripts, never stored in the instance's data."""
-    campaign = session.execute(select(LedgerCampaign.id, LedgerCampaign.redeemed_passes)
+    campaign = session.execute(select(LedgerCampaign.id, LedgerCampaign.redeemed_passes, LedgerCampaign.territory)
                                .where(LedgerCampaign.instance_id == instance_id)
                                .order_by(LedgerCampaign.id.desc()).limit(1)).first()
     if campaign is None:
         return {LEDGER_FIGURES: None}
-    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
+    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes, campaign.territory)}
 
 
 def start_facts(session, data, territory, actor):
@@ -43,10 +43,10 @@ def start_facts(session, data, territory, actor):
             or territory not in (None, campaign.territory):
         raise InvalidData(f"Campagne du registre n° {campaign_id} introuvable sur ce territoire.",
                           {CAMPAIGN: "campagne inconnue sur ce territoire"})
-    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes)}
+    return {LEDGER_FIGURES: step_figures(session, campaign.id, campaign.redeemed_passes, campaign.territory)}
 
 
-def step_figures(session, campaign_id, redeemed_passes):
+def step_figures(session, campaign_id, redeemed_passes, territory=None):
     tallies = _tallies(session, campaign_id)
     figures = _prescribers(session, campaign_id)
     names = {one.pop("_id"): name for name, one in figures.items()}
@@ -62,8 +62,10 @@ def step_figures(session, campaign_id, redeemed_passes):
         one["passes_remis"] += line["passes"]
         one["beneficiaires"] += line["beneficiaires"]
         one["beneficiaires_pic"] += line["beneficiaires"] if is_pic_public(line["public"]) else 0
+    people = _people_by_public(session, campaign_id)
     return {
         "campagne": campaign_id,
+        "territoire": territory,
         "recus": _sizes(tallies),
         "stock": _sizes(t for t in tallies if t.place == Place.STOCK.value),
         "prescripteurs": figures,
@@ -71,7 +73,8 @@ def step_figures(session, campaign_id, redeemed_passes):
         "passes_remis_pic": sum(line["passes"] for line in handed if is_pic_public(line["public"])),
         "passes_remis_par_format": _fold(handed, "taille", "passes"),
         "passes_remis_par_public": _fold(handed, "public", "passes"),
-        "beneficiaires_par_public": _people_by_public(session, campaign_id),
+        "beneficiaires_par_public": {public: n for public, (n, _qpv) in people.items() if n},
+        "beneficiaires_qpv": sum(qpv for _n, qpv in people.values()),
         "passes_encaisses": redeemed_passes,
     }
 
@@ -120,8 +123,8 @@ def _fold(lines, key, value):
 
 
 def _people_by_public(session, campaign_id):
-    """The people who received booklets, per public (ledger_counts keeps them)."""
-    return dict(session.execute(
-        select(LedgerPublicTally.public, LedgerPublicTally.people)
-        .where(LedgerPublicTally.campaign_id == campaign_id, LedgerPublicTally.people > 0)
-        .order_by(LedgerPublicTally.public)).all())
+    """{public: (people who received booklets, those of them in a priority neighbourhood)}, from the
+    counters ledger_counts keeps."""
+    return {public: (people, qpv) for public, people, qpv in session.execute(
+        select(LedgerPublicTally.public, LedgerPublicTally.people, LedgerPublicTally.priority_people)
+        .where(LedgerPublicTally.campaign_id == campaign_id).order_by(LedgerPublicTally.public))}

@@ -84,15 +84,17 @@ def add_endowed(step, prescriber_id, rows, sign=1):
 
 
 def add_received(step, campaign_id, people):
-    """The booklets people received: `people` [(beneficiary id, public, count read, added)], each only
-    from the count the allocation rule was checked on; and the people counted per public."""
-    for beneficiary_id, _public, read_count, count in people:
+    """The booklets people received: `people` [(beneficiary id, public, in a priority neighbourhood,
+    count read, added)], each only from the count the allocation rule was checked on; and the people
+    counted per public."""
+    for beneficiary_id, _public, _priority, read_count, count in people:
         changed = step.session.execute(update(LedgerBeneficiary).where(
             LedgerBeneficiary.id == beneficiary_id, LedgerBeneficiary.booklets == read_count,
         ).values(booklets=read_count + count)).rowcount
         if changed != 1:
             raise Conflict("Cette personne vient de recevoir d’autres carnets : rechargez et recommencez.")
-    count_people(step, campaign_id, [(public, read, read + count) for _id, public, read, count in people])
+    count_people(step, campaign_id, [(public, priority, read, read + count)
+                                     for _id, public, priority, read, count in people])
 
 
 def journal(step, campaign, actor, summary, payload, role=None):

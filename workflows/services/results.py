@@ -152,6 +152,21 @@ class Claim(TypedDict):
     claimed_at: NotRequired[str]
 
 
+class Colleague(TypedDict):
+    username: str
+    display_name: str
+
+
+class AbsenceSummary(TypedDict):
+    id: int
+    username: str
+    substitute: str
+    starts_at: str
+    ends_at: str
+    declared_by: str
+    declared_at: str
+
+
 class UserSummary(TypedDict):
     username: str
     display_name: str

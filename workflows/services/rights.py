@@ -5,7 +5,7 @@ three doors cannot disagree. Seeing is a matter of territory (404 outside it), a
 role (403 outside it).
 """
 from ..errors import Forbidden, InvalidData
-from ..roles import role_label
+from ..roles import REASSIGNING_ROLES, role_label
 
 GENERATING_ROLE = "legal"
 GENERATING_ROLES = frozenset({GENERATING_ROLE, "admin"})   # who generates a document on demand
@@ -71,3 +71,28 @@ def require_generator(actor, territory=None):
         raise Forbidden("Seul le service juridique peut générer un document à la demande.")
     if not actor.acts_in_territory(territory, GENERATING_ROLE):
         raise Forbidden(_outside_message(actor, territory, GENERATING_ROLE))
+
+
+def may_reassign(actor, territory):
+    """Handing a task to a colleague: an administrator, or a director of the task's own territory
+    (not of a territory their grouping operates or observes: its own direction hands its tasks)."""
+    return actor.is_admin or (bool(actor.roles & REASSIGNING_ROLES)
+                              and (territory is None or territory in actor.territories))
+
+
+def require_reassigner(actor, territory):
+    if not actor.is_admin and not actor.roles & REASSIGNING_ROLES:
+        raise Forbidden("Seule la direction peut confier une tâche à un collègue.")
+    if not may_reassign(actor, territory):
+        raise Forbidden(f"Vous ne dirigez pas le territoire « {territory} » : confier ses tâches revient à sa "
+                        "propre direction.")
+
+
+def require_absence_declarer(actor, absent):
+    """An absence is declared by the absent user, an administrator, or a director of one of the
+    absent user's territories."""
+    if actor.username == absent.username or actor.is_admin:
+        return
+    if not actor.roles & REASSIGNING_ROLES or not actor.territories & absent.territories:
+        raise Forbidden("Vous ne pouvez déclarer que votre propre absence ; celle d’un collègue revient à la "
+                        "direction de son territoire ou à un administrateur.")

@@ -12,8 +12,10 @@ from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskRecord, Territory, UserAccount
+from .absences import replaced_by
 from .events import StepCompleted
 from .ledger_process import step_facts
+from .partners import task_data_for
 from .persistence import aware, definition_for
 from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
@@ -71,7 +73,7 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
         for record, territory, definition_id, time_zone, claimed_by in session.execute(query).all():
             if not actor.sees_territory(territory):
                 continue
-            if not include_all_roles and not (actor.may_act_in(record.role)
+            if (not include_all_roles or actor.is_outside_partner) and not (actor.may_act_in(record.role)
                                               and actor.acts_in_territory(territory, record.role)):
                 continue
             # The definition names a due date's legal source: read only for a task that has one.
@@ -84,13 +86,16 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
 
 
 def get_task(app, task_id, actor) -> TaskWithForm:
-    """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles."""
+    """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles;
+    to an outside partner, only the data the task is about (services/partners.py)."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
         definition = definition_for(app, session, row.definition_id)
-        return task_summary(record, definition, row.territory, with_form=True,
+        task = task_summary(record, definition, row.territory, with_form=True,
                             time_zone=time_zones(session, {row.territory})[row.territory])
+    task["data"] = task_data_for(actor, task["data"], task["form"], task["instructions"])
+    return task
 
 
 def dossier_forms(app, task_id, actor):
@@ -100,6 +105,8 @@ def dossier_forms(app, task_id, actor):
         record, row = _task_and_instance(session, task_id, actor)
         definition = definition_for(app, session, row.definition_id)
     own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
+    if actor.is_outside_partner:   # what their task is about, nothing else of the dossier
+        return [own] if isinstance(own, dict) else []
     start = definition.start_form
     forms = [start] + [form for form in definition.forms.values() if form is not start]
     return [form for form in forms if isinstance(form, dict) and form is not own]
@@ -228,8 +235,7 @@ def complete_task(app, task_id, data, actor) -> Completion:
             raise NotFound(f"Tâche {task_id} introuvable.")
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
-            raise Conflict(f"Cette tâche est prise par « {found.claimed_by} » : demandez-lui de la libérer "
-                           "avant d’agir.", {"claimed_by": found.claimed_by})
+            raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
@@ -262,6 +268,14 @@ def complete_task(app, task_id, data, actor) -> Completion:
     for outcome in app.events.publish(app, completed):
         result.update(outcome)
     return result
+
+
+def _held_message(step, holder, actor):
+    """Why a task claimed by someone else is refused, and what to do: ask them, or, replacing them
+    during their absence, take it first (services/assignments.py)."""
+    if holder in step.read(lambda session: replaced_by(session, actor.username, step.now)):
+        return f"Cette tâche est prise par « {holder} », que vous remplacez : prenez-la d’abord en remplacement."
+    return f"Cette tâche est prise par « {holder} » : demandez-lui de la libérer avant d’agir."
 
 
 def _returned_task(instance, view, task_id):

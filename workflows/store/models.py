@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
     UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -485,13 +485,14 @@ class LedgerTally(Base):
 
 
 class LedgerPublicTally(Base):
-    """How many people of one public received booklets (LedgerBeneficiary.booklets > 0), kept
-    with LedgerTally."""
+    """How many people of one public received booklets (LedgerBeneficiary.booklets > 0), and how
+    many of them live in a priority neighbourhood, kept with LedgerTally."""
     __tablename__ = "ledger_public_tally"
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"), primary_key=True)
     public: Mapped[str] = mapped_column(String(100), primary_key=True)
     people: Mapped[int] = mapped_column(Integer)
+    priority_people: Mapped[int] = mapped_column(Integer)
 
 
 # --- generated files kept in the database (store/files.py, CONVENTIO_DOCUMENT_STORAGE=database) --
@@ -537,3 +538,41 @@ class TerritoryLink(Base):
     member_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), primary_key=True,
                                              index=True)
     relation: Mapped[str] = mapped_column(String(10))
+
+
+class AssemblyMember(Base):
+    """A member of one of a territory's assemblies (its conseil, its comité syndical…) over a
+    period: `start_on` to `end_on` (either open). `position` keeps the order of the imported list."""
+    __tablename__ = "assembly_member"
+    __table_args__ = (CheckConstraint("end_on IS NULL OR start_on IS NULL OR end_on >= start_on",
+                                      name="ck_assembly_member_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    territory_code: Mapped[str] = mapped_column(ForeignKey("territory.code", ondelete="CASCADE"), index=True)
+    assembly: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(200))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    updated_by: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- absences and their substitutes (services/absences.py) --------------------------------------
+
+
+class Absence(Base):
+    """A user away from `starts_at` to `ends_at` (UTC, the end excluded): meanwhile `substitute`,
+    who holds their roles in their territories, may take the tasks they had claimed. It ends by
+    itself: no row changes at its end, the queries compare with the time of day."""
+    __tablename__ = "absence"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ck_absence_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    substitute: Mapped[str] = mapped_column(String(255), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    declared_by: Mapped[str] = mapped_column(String(255))
+    declared_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,8 +1,11 @@
 """Context of the evaluation report: indicators, tables and charts."""
 
+from datetime import date
 from decimal import Decimal
 
 from ...domain.allocation import FORM_PIC_PUBLIC, pic_publics
+from ...domain.evaluation_publics import PRIORITY_AREA_SHARE, territory_indicator
+from ...domain.publics import territory_publics
 from ...domain.errors import DomainError
 from ...domain.funding_terms import FundingTerms, anct_terms
 from ...domain.indicators import rate, state_share_owed
@@ -52,17 +55,52 @@ def _from_process(values) -> dict:
     if "par_prescripteur" not in values:
         adapted["par_prescripteur"] = _rows_from_indicators(
             values, by_prescriber, "prescripteur", "pass_utilises_par_prescripteur", "beneficiaires_par_prescripteur")
+    territory, on = value_at(values, "indicateurs.territoire"), _report_date(values)
     if "par_public" not in values:
-        rows = _rows_from_indicators(
-            values, value_at(values, "indicateurs.passes_remis_par_public") or {}, "public",
-            "pass_utilises_par_public", "beneficiaires_par_public")
-        pic = {FORM_PIC_PUBLIC} | pic_publics()
-        adapted["par_public"] = [{**row, "public": public_label(row["public"]),
-                                  "pic": row["public"] in pic} for row in rows]
+        adapted["par_public"] = _by_public(values, territory, on)
+    if "beneficiaires_qpv" not in values and on is not None \
+            and territory_indicator(territory, PRIORITY_AREA_SHARE, on) is not None:
+        adapted["beneficiaires_qpv"] = value_at(values, "indicateurs.beneficiaires_qpv")
     if "observations" not in values:
         adapted["observations"] = [values[key] for key in ("synthese", "recommandations")
                                    if isinstance(values.get(key), str) and values[key].strip()]
     return adapted
+
+
+def _report_date(values) -> date | None:
+    """The report's date as the process holds it (else the end of the period); None when unreadable."""
+    try:
+        return date.fromisoformat(values.get("date_rapport") or values.get("periode_fin"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _by_public(values, territory, on) -> list[dict]:
+    """The report's rows per public: the territory's publics in force on the report's date, in
+    their order and with their labels, handed out or not (and any other public the ledger
+    recorded); without a list, the publics handed out as the forms and the rules name them."""
+    handed = value_at(values, "indicateurs.passes_remis_par_public") or {}
+    listed = territory_publics(territory, on) if on is not None else ()
+    if not listed:
+        pic = {FORM_PIC_PUBLIC} | pic_publics()
+        rows = _rows_from_indicators(values, handed, "public", "pass_utilises_par_public", "beneficiaires_par_public")
+        return [{**row, "public": public_label(row["public"]), "pic": row["public"] in pic} for row in rows]
+    codes = [p.public for p in listed] + [code for code in handed if code not in {p.public for p in listed}]
+    rows = _rows_from_indicators(values, {code: handed.get(code, 0) for code in codes}, "public",
+                                 "pass_utilises_par_public", "beneficiaires_par_public")
+    known = {p.public: p for p in listed}
+    return [{**row, "public": known[row["public"]].label if row["public"] in known else public_label(row["public"]),
+             "pic": row["public"] in known and known[row["public"]].pic,
+             "pass_utilises": 0 if row["pass_utilises"] is None and not row["pass_distribues"] else row["pass_utilises"]}
+            for row in rows]
+
+
+def _priority_area_share(data: InputData, beneficiaries: int) -> dict:
+    """The share of beneficiaries living in a priority neighbourhood, where the territory retained it."""
+    if data.get("beneficiaires_qpv") is None:
+        return {"beneficiaires_qpv": None, "part_qpv": None}
+    people = data.integer("beneficiaires_qpv")
+    return {"beneficiaires_qpv": people, "part_qpv": _percentage(people, beneficiaries)}
 
 
 def _percentage(part: int, whole: int) -> Decimal:
@@ -159,7 +197,10 @@ RAPPORT_EVALUATION_FROM_PROCESS_DOC = """\
       prescripteur et par public selon le registre, et pass utilisés déclarés dans pass_utilises_par_prescripteur et
       pass_utilises_par_public ({prescripteur ou public, pass_utilises}) ; les
       totaux doivent égaler les pass remis et encaissés comptés par le
-      processus ; observations ← synthese, recommandations.
+      processus ; observations ← synthese, recommandations. Un territoire qui a
+      sa liste de publics (données datées) a ses publics, libellés, à la date du
+      rapport ; beneficiaires_qpv ← indicateurs.beneficiaires_qpv quand il a retenu
+      la part des bénéficiaires en quartier prioritaire.
 """
 
 
@@ -172,7 +213,7 @@ RAPPORT_EVALUATION_FROM_PROCESS_DOC = """\
         "beneficiaires", "taux_distribution", "taux_utilisation", "part_pic",
         "pass_pic", "part_pic_minimum", "objectif_pic_atteint", "valeur_pass",
         "taux_participation_etat", "participation_etat_due", "par_public", "par_prescripteur",
-        "graphique_prescripteurs", "graphique_publics", "observations",
+        "graphique_prescripteurs", "graphique_publics", "observations", "beneficiaires_qpv", "part_qpv",
     ),
     doc_suffix=describe(EVALUATION_NAMES) + RAPPORT_EVALUATION_FROM_PROCESS_DOC,
     from_process=_from_process,
@@ -190,7 +231,8 @@ def rapport_evaluation(data: InputData) -> dict:
     vigueur au début de la période, tenues datées par le domaine) ;
     plafond_participation_etat (montant maximal de la convention ANCT) ;
     pass_expires (pass non utilisés à l'échéance) ; observations (liste) ;
-    date_rapport ; auteur.
+    date_rapport ; auteur ; beneficiaires_qpv (bénéficiaires habitant un quartier
+    prioritaire, quand le territoire a retenu cet indicateur).
     Calculé par le processus (domaine), lu s'il est présent : taux_distribution,
     taux_utilisation, part_pic (en %), objectif_pic_atteint, participation_etat_due.
     Sinon calculé : taux de distribution et d'utilisation, part du public PIC,
@@ -220,6 +262,7 @@ def rapport_evaluation(data: InputData) -> dict:
         "taux_utilisation": _given_or(data, "taux_utilisation",
                                       _percentage(totals["pass_utilises"], totals["pass_distribues"])),
         **_pic(data, terms, pic_passes, totals["pass_distribues"]),
+        **_priority_area_share(data, totals["beneficiaires"]),
         **_state_share(data, terms, totals["pass_utilises"]),
         "par_public": by_public,
         "par_prescripteur": by_prescriber,

@@ -1,17 +1,17 @@
 """ledger tally: the campaign's counters (booklets per place, prescriber, public and size, the people
-holding them; people per public), kept by the ledger's writes, filled here from the ledger's rows
-(issue 12)
+holding them; people per public, those in priority neighbourhoods), kept by the ledger's writes,
+filled here from the ledger's rows (issue 12)
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014_ledger_speed
+Revises: 0013_partners
 Create Date: 2026-12-06 01:30:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0014_ledger_speed'
+down_revision = '0013_partners'
 branch_labels = None
 depends_on = None
 
@@ -36,6 +36,7 @@ def upgrade():
         sa.Column('campaign_id', sa.Integer(), nullable=False),
         sa.Column('public', sa.String(length=100), nullable=False),
         sa.Column('people', sa.Integer(), nullable=False),
+        sa.Column('priority_people', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['campaign_id'], ['ledger_campaign.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('campaign_id', 'public'),
     )
@@ -50,9 +51,9 @@ def upgrade():
         "CASE WHEN b.place IN ('prescripteur', 'beneficiaire') THEN b.prescriber_id ELSE 0 END, "
         "CASE WHEN b.place = 'beneficiaire' THEN p.public ELSE '' END, b.size")
     op.execute(
-        "INSERT INTO ledger_public_tally (campaign_id, public, people) "
-        "SELECT campaign_id, public, count(*) FROM ledger_beneficiary WHERE booklets > 0 "
-        "GROUP BY campaign_id, public")
+        "INSERT INTO ledger_public_tally (campaign_id, public, people, priority_people) "
+        "SELECT campaign_id, public, count(*), sum(CASE WHEN priority_area THEN 1 ELSE 0 END) "
+        "FROM ledger_beneficiary WHERE booklets > 0 GROUP BY campaign_id, public")
 
 
 def downgrade():

@@ -1,0 +1,204 @@
+// Progressive enhancement of a task's form; without this script the form works as the server
+// renders it ("Ajouter une ligne" reloads the page, the server counts the roster's ticks).
+// 1. Table rows added and removed in the page.
+// 2. The assembly's roster: counts, quorum and proxies checked as one ticks; a proxy is held by a
+//    member present, one each. The server and the process's rules still decide on submission.
+(function () {
+  "use strict";
+
+  function format(template, values) {
+    return template.replace(/\{(\d)\}/g, function (_, i) { return values[Number(i) - 1]; });
+  }
+
+  // --- 1. table rows --------------------------------------------------------------------------
+  function rowIndex(row, name) {
+    var found = -1;
+    row.querySelectorAll("[name^='" + name + "-']").forEach(function (input) {
+      var index = parseInt(input.name.slice(name.length + 1), 10);
+      if (!isNaN(index)) { found = index; }
+    });
+    return found;
+  }
+
+  function dataRows(tbody) {
+    return Array.prototype.filter.call(tbody.rows, function (row) { return !row.querySelector("td[colspan]"); });
+  }
+
+  function clear(row) {
+    row.querySelectorAll("input, select, textarea").forEach(function (input) {
+      if (input.type === "checkbox" || input.type === "radio") { input.checked = false; }
+      else if (input.tagName === "SELECT") { input.selectedIndex = 0; }
+      else { input.value = ""; }
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+    row.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
+    row.querySelectorAll(".has-error").forEach(function (cell) { cell.classList.remove("has-error"); });
+  }
+
+  function addRemoveButton(row, name, label) {
+    var cell = document.createElement("td");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary remove-row";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      var tbody = row.parentNode;
+      var next = row.nextElementSibling;
+      if (next && next.querySelector("td[colspan]")) { next.remove(); }
+      if (dataRows(tbody).length > 1) { row.remove(); } else { clear(row); }
+    });
+    cell.appendChild(button);
+    row.appendChild(cell);
+  }
+
+  document.querySelectorAll("button[name='_add_row']").forEach(function (add) {
+    var name = add.value;
+    var table = add.parentNode.querySelector("table.rows");
+    if (!table) { return; }
+    var removeLabel = (add.form && add.form.dataset.removeLabel) || "Retirer";
+    var header = table.tHead && table.tHead.rows[0];
+    if (header) {   // a header for the buttons' column, read by screen readers only
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.innerHTML = '<span class="visually-hidden"></span>';
+      th.firstChild.textContent = removeLabel;
+      header.appendChild(th);
+    }
+    dataRows(table.tBodies[0]).forEach(function (row) { addRemoveButton(row, name, removeLabel); });
+    add.addEventListener("click", function (event) {
+      event.preventDefault();
+      var rows = dataRows(table.tBodies[0]);
+      var last = rows[rows.length - 1];
+      var next = Math.max.apply(null, rows.map(function (row) { return rowIndex(row, name); })) + 1;
+      var copy = last.cloneNode(true);
+      copy.lastElementChild.remove();   // the remove button, bound to the copied row
+      var from = name + "-" + rowIndex(last, name) + "-";
+      copy.querySelectorAll("[name], [id]").forEach(function (input) {
+        ["name", "id"].forEach(function (attribute) {
+          var value = input.getAttribute(attribute);
+          if (value) { input.setAttribute(attribute, value.replace(from, name + "-" + next + "-")); }
+        });
+      });
+      clear(copy);
+      table.tBodies[0].appendChild(copy);
+      addRemoveButton(copy, name, removeLabel);
+      var first = copy.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+    });
+  });
+
+  // --- 2. the roster ----------------------------------------------------------------------------
+  var roster = document.getElementById("roster");
+  if (!roster) { return; }
+  var messages = roster.dataset;
+  var rows = Array.prototype.slice.call(roster.querySelectorAll("tr[data-member]"));
+  var quorum = parseInt(roster.dataset.quorum, 10);
+
+  function choiceOf(row) {
+    var checked = row.querySelector("input[type=radio]:checked");
+    return checked ? checked.value : null;
+  }
+
+  function setCount(name, number) {   // the sitting's own fields, filled as one ticks
+    var input = document.getElementById("f-" + name);
+    if (input) { input.value = String(number); }
+  }
+
+  function update() {
+    var counts = { present: 0, represented: 0, absent: 0, unticked: 0 };
+    var present = {};
+    rows.forEach(function (row) {
+      var choice = choiceOf(row);
+      counts[choice || "unticked"] += 1;
+      if (choice === "present") { present[row.dataset.member] = row.dataset.name; }
+    });
+    var problems = [], held = {};
+    rows.forEach(function (row) {
+      var select = row.querySelector("select");
+      var represented = choiceOf(row) === "represented";
+      select.disabled = !represented;
+      Array.prototype.forEach.call(select.options, function (option) {
+        var offered = option.value === "" || present.hasOwnProperty(option.value);
+        option.hidden = !offered;
+        option.disabled = !offered;
+      });
+      if (!represented) { return; }
+      if (!select.value) {
+        problems.push(format(messages.msgNoHolder, [row.dataset.name]));
+      } else if (!present.hasOwnProperty(select.value)) {
+        problems.push(format(messages.msgHolderAbsent, [row.dataset.name, select.options[select.selectedIndex].text]));
+      } else {
+        held[select.value] = (held[select.value] || 0) + 1;
+      }
+    });
+    Object.keys(held).forEach(function (holder) {
+      if (held[holder] > 1) { problems.push(format(messages.msgTwoProxies, [present[holder], held[holder]])); }
+    });
+    if (roster.dataset.mode === "lists") {
+      [["present", "expectedPresents", messages.msgPresents], ["represented", "expectedProcurations", messages.msgProxies],
+       ["absent", "expectedAbsents", messages.msgAbsents]].forEach(function (check) {
+        var expected = roster.dataset[check[1]];
+        if (expected !== undefined && counts.unticked === 0 && counts[check[0]] !== parseInt(expected, 10)) {
+          problems.push(format(check[2], [counts[check[0]], expected]));
+        }
+      });
+    } else if (counts.unticked < rows.length) {   // the counts typed by hand stay until one ticks
+      setCount("membres_en_exercice", rows.length);
+      setCount("presents", counts.present);
+      setCount("procurations", counts.represented);
+      setCount("absents", counts.absent);
+    }
+    Object.keys(counts).forEach(function (name) {
+      roster.querySelector("[data-count='" + name + "']").textContent = String(counts[name]);
+    });
+    var state = roster.querySelector("[data-quorum-state]");
+    state.textContent = counts.present >= quorum ? messages.msgQuorumReached : messages.msgQuorumMissed;
+    state.className = counts.present >= quorum ? "quorum-reached" : "quorum-missed";
+    var list = document.getElementById("roster-problems");
+    list.textContent = "";
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.textContent = problem;
+      list.appendChild(item);
+    });
+  }
+
+  // The ticks of the sitting kept in this browser, so that its extract, days later, starts from
+  // them (the server keeps only the counts the sitting's form takes).
+  var key = "conventio-roster-" + roster.dataset.sitting;
+
+  function ticks() {
+    var kept = {};
+    rows.forEach(function (row) {
+      var choice = choiceOf(row);
+      if (choice) { kept[row.dataset.member] = [choice, row.querySelector("select").value]; }
+    });
+    return kept;
+  }
+
+  function restore() {
+    var kept = null;
+    try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (error) { return; }
+    if (!kept || rows.some(choiceOf)) { return; }
+    rows.forEach(function (row) {
+      var tick = kept[row.dataset.member];
+      if (!tick) { return; }
+      var radio = row.querySelector("input[type=radio][value='" + tick[0] + "']");
+      if (radio) { radio.checked = true; }
+      row.querySelector("select").value = tick[1] || "";
+    });
+    var notice = document.getElementById("roster-restored");
+    notice.textContent = messages.msgRestored;
+    notice.hidden = false;
+  }
+
+  roster.addEventListener("change", function () {
+    update();
+    if (roster.dataset.mode === "counts") {
+      try { window.localStorage.setItem(key, JSON.stringify(ticks())); } catch (error) { /* storage refused: no memory */ }
+    }
+  });
+  if (roster.dataset.mode === "lists") { restore(); }
+  update();
+})();

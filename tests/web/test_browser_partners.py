@@ -1,0 +1,116 @@
+"""Who sees what, in a real browser (Debian's Chromium, driven by Playwright): a prescriber (an
+outside partner) logs in and reaches neither the ANCT convention nor the deliberation's dossier; a
+director hands a legal officer's task to a colleague, who finds it in their inbox. Screenshots go
+to test-artifacts/."""
+import json
+from pathlib import Path
+
+from server.demo_replay import Replay
+from test_browser import ARTIFACTS, browser, live_server, log_in, page  # noqa: F401  (fixtures)
+from test_partners import convention_at_countersignature
+from web_helpers import PASSWORD, USER_OF_ROLE, actor
+from start_data import CAP_NORD
+from workflows.services.assignments import claim_task
+from workflows.services.instances import start_instance
+from workflows.services.tasks import list_tasks
+from workflows.services.users import add_user
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+MEMBER = "Élise Élue"
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_out(page):
+    page.click("form[action='/logout'] button")
+
+
+def deliberation_voted(conventio):
+    """The council's deliberation replayed up to its extract: its roster and its votes are recorded."""
+    steps = json.loads((SCENARIOS / "deliberation_adoptee_martinique.json").read_text())["steps"]
+    people = {role: actor(conventio, username) for role, username in USER_OF_ROLE.items()}
+    return Replay(conventio, people, people["legal"], people["admin"]).run(
+        "deliberation", steps, "cap-nord", "Délibération du Pass numérique", until="etablir_extrait")
+
+
+def test_a_prescriber_reaches_neither_the_anct_convention_nor_the_deliberation(page, live_server, conventio):
+    _convention, _task, document_id = convention_at_countersignature(conventio)
+    deliberation_id = deliberation_voted(conventio)
+    log_in(page, live_server, "prescripteur")
+    shot(page, "prescripteur-boite")
+    page.goto(f"{live_server}/instances")
+    assert "Délibération du Pass numérique" not in page.content()
+    for path in (f"/instances/{deliberation_id}", f"/documents/{document_id}"):
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 404, path
+        assert "introuvable" in page.locator("main").inner_text()
+    shot(page, "prescripteur-deliberation-introuvable")
+    api = page.request.get(f"{live_server}/api/v1/instances/{deliberation_id}")
+    assert api.status == 404 and "votes" not in api.text()
+    log_out(page)
+    # the staff still read the dossier
+    log_in(page, live_server, "juriste")
+    assert page.goto(f"{live_server}/instances/{deliberation_id}").status == 200
+
+
+def test_a_director_hands_a_task_to_a_colleague_who_finds_it_in_their_inbox(page, live_server, conventio):
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    legal = actor(conventio, "juriste")
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), legal, territory="cap-nord")
+    [draft] = list_tasks(conventio, legal, instance_id=instance["id"])
+    claim_task(conventio, draft["id"], legal)
+
+    log_in(page, live_server, "directrice")
+    page.goto(f"{live_server}/instances/{instance['id']}")
+    page.click(f"a[href='/tasks/{draft['id']}/confier']")
+    page.select_option("#reassign-user", "juriste2")
+    shot(page, "direction-confie-la-redaction")
+    page.click("#reassign button[type=submit]")
+    page.wait_for_selector(".flash.success")
+    assert "juriste2" in page.locator(".flash.success").inner_text()
+    assert page.url.endswith(f"/tasks/{draft['id']}/confier") and "juriste2" in page.locator("dl.facts").inner_text()
+    log_out(page)
+
+    log_in(page, live_server, "juriste2")
+    row = page.locator(f'#mine tr[data-task-id="{draft["id"]}"]')
+    assert row.locator("a").first.inner_text() == "Rédiger la convention ANCT"
+    shot(page, "collegue-trouve-la-tache-confiee")
+    log_out(page)
+    log_in(page, live_server, "juriste")
+    assert page.locator(f'#mine tr[data-task-id="{draft["id"]}"]').count() == 0
+    assert page.locator(f'#others tr[data-task-id="{draft["id"]}"]').count() == 1
+
+
+def test_an_absence_declared_on_the_account_page_lets_the_substitute_take_the_task(page, live_server, conventio):
+    from datetime import date, timedelta
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    legal = actor(conventio, "juriste")
+    instance = start_instance(conventio, "convention_anct", dict(CAP_NORD), legal, territory="cap-nord")
+    [draft] = list_tasks(conventio, legal, instance_id=instance["id"])
+    claim_task(conventio, draft["id"], legal)
+
+    log_in(page, live_server, "juriste")
+    page.click("header a.user")
+    page.fill("#absence-substitute", "finances")   # not a legal officer: refused by the field, values kept
+    page.fill("#absence-first_day", (date.today() - timedelta(days=1)).isoformat())
+    page.fill("#absence-last_day", (date.today() + timedelta(days=3)).isoformat())
+    page.click("#declare-absence button[type=submit]")
+    page.wait_for_selector("#absence-substitute-error")
+    assert page.locator("#absence-substitute").get_attribute("aria-invalid") == "true"
+    assert "n’a pas le rôle « Service juridique »" in page.locator("#absence-error").inner_text()
+    shot(page, "compte-absence-refusee")
+    page.fill("#absence-substitute", "juriste2")
+    page.click("#declare-absence button[type=submit]")
+    page.wait_for_selector(".flash.success")
+    assert page.locator("#absences tr[data-absence-id]").count() == 1
+    log_out(page)
+
+    log_in(page, live_server, "juriste2")
+    row = page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]')
+    shot(page, "remplacante-boite")
+    row.locator("button").click()
+    page.wait_for_selector(f'#mine tr[data-task-id="{draft["id"]}"]')
+    assert page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]').count() == 0
