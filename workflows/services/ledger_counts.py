@@ -4,8 +4,8 @@ A process step reads its campaign's figures (ledger_process) from these few rows
 aggregating the booklets handed out: per place, prescriber, public and size, the booklets there
 and the people holding them (ledger_tally); per public, the people who received booklets and
 those of them in a priority neighbourhood (ledger_public_tally). Each write adds its differences
-with one INSERT ... ON CONFLICT DO UPDATE per table, rows in key order: concurrent writers wait for each other's row, never deadlock, and
-never lose an addition.
+with one INSERT ... ON CONFLICT DO UPDATE per table, rows in key order: concurrent writers wait
+for each other's row, never deadlock, and never lose an addition.
 """
 from collections import Counter, defaultdict
 from dataclasses import dataclass
