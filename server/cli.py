@@ -410,7 +410,7 @@ def documents_list(ctx, instance_id, as_json):
     rows = list_documents(conventio_of(ctx), instance_id, shell_actor())
     _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("recipient", "DESTINATAIRE"),
                            ("revision", "VERSION"), ("created_by", "PAR"), ("created_at", "LE"),
-                           ("checksum", "EMPREINTE")])
+                           ("reason", "MOTIF"), ("checksum", "EMPREINTE")])
 
 
 @documents.command("move")

@@ -112,9 +112,10 @@ def _generated(app, instance_id):
 
 
 def _content(app, instance_id, template, recipient=None):
-    """The .docx of the one document of `template` (for `recipient`) generated on the instance."""
-    [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN)
-                     if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
+    """The .docx of the current version of `template` (for `recipient`) on the instance: later
+    steps make new versions of a document whose printed data they change (signature, publication)."""
+    *_earlier, document_id = [d["id"] for d in list_documents(app, instance_id, ADMIN)
+                              if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
     return document_file(app, document_id, ADMIN)[0]
 
 

@@ -139,7 +139,10 @@ SCHEMAS = {
                                    "destinataire (lettre de rejet : le candidat évincé), sinon null"},
                      "revision": {**INTEGER, "description": "version, comptée par modèle et destinataire"},
                      "checksum": STRING, "template_version": STRING, "has_pdf": BOOLEAN,
-                     "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING}),
+                     "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING,
+                     "reason": {**NULLABLE_STRING, "description": "pourquoi cette version a été faite : générée à "
+                                "une étape, à la demande de quelqu’un, ou régénérée après une étape qui a "
+                                "modifié ce qu’elle imprime (null pour les versions antérieures)"}}),
     "GenerateRequest": obj({"template": STRING, "pdf": BOOLEAN, "recipient": {
         **NULLABLE_STRING, "description": "pour un document établi par destinataire : celui-là seulement ; "
                                           "absent : un document par destinataire"}}, required=["template"]),

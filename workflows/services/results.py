@@ -111,6 +111,7 @@ class DocumentSummary(TypedDict):
     created_by: str
     created_at: str
     task_id: str | None
+    reason: str | None
 
 
 class GeneratedDocumentSummary(DocumentSummary):

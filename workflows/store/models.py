@@ -187,6 +187,7 @@ class GeneratedDocument(Base):
     data_json: Mapped[str] = mapped_column(Text, deferred=True)
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(String(1000))   # None for versions made before 0012
 
 
 # --- background jobs (workflows/jobs) ------------------------------------------------
