@@ -53,8 +53,10 @@ def create_app(settings=None, conventio=None, test_config=None):
 
 def _register_blueprints(app):
     from .api import bp as api
-    from .views import admin, auth, dashboard, documents, errors, inbox, instances, ledger, models, tasks, vendor
-    for module in (auth, inbox, tasks, instances, documents, models, admin, dashboard, ledger, vendor):
+    from .views import (
+        admin, attachments, auth, dashboard, documents, errors, inbox, instances, ledger, models, tasks, vendor,
+    )
+    for module in (auth, inbox, tasks, instances, documents, attachments, models, admin, dashboard, ledger, vendor):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     errors.init_app(app)

@@ -8,6 +8,7 @@ from markupsafe import escape
 from workflows.errors import Conflict, ConventioError, InstanceFailed, InvalidData
 from workflows.services import ModelCodeStopped
 from workflows.services.assignments import claims_for
+from workflows.services.attachments import list_attachments
 from workflows.services.document_preview import current_documents, document_preview
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
@@ -60,7 +61,8 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         general_errors=unplaced_errors(fields, errors or {}) if errors else {}, refusal=refusal,
         schema=schema, instructions=_instructions(task, values), history=history,
         sent_back=history[0] if history and history[0]["sent_back"] else None,
-        documents=_documents(task, actor),
+        documents=_documents(task, actor), attachments=list_attachments(conventio(), actor, task_id=task["id"]),
+        attachment_limit=conventio().settings.attachment_max_mb,
         dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
 
 

@@ -114,6 +114,20 @@ class DocumentSummary(TypedDict):
     reason: str | None
 
 
+class AttachmentSummary(TypedDict):
+    id: int
+    instance_id: int
+    task_id: str
+    task_name: str | None
+    name: str
+    media_type: str
+    size: int
+    size_text: str
+    checksum: str
+    created_by: str
+    created_at: str
+
+
 class GeneratedDocumentSummary(DocumentSummary):
     pdf_note: str | None
 
