@@ -51,46 +51,43 @@ def printed_changes(spec, before, now, recipient=None) -> list[str]:
 
 
 def stale_documents(app, instance_id, task_id, skip=()) -> tuple[str | None, list]:
-    """(the step's name, [(template, recipient, changed variables)]) for the current documents
-    of the instance, in the completed step's scope, that the step's data would print otherwise;
+    """(the step's name, [(template, recipient, changed variables)]) for the documents of the
+    instance, current in the completed step's scope, that the step's data would print otherwise;
     templates in `skip` (made by the step itself) are left out."""
     with app.db.sessions() as session:
         step = session.get(TaskRecord, str(task_id))
         if step is None:
             return None, []
-        latest = _latest_documents(session, instance_id, skip)
-        in_scope = _in_scope(session, step, instance_id, latest)
         data = json.loads(step.body).get("data") or {}
         stale = []
-        for document in in_scope:
+        for document in _current_in_scope(session, step, instance_id, skip):
             changed = _changes(document, data)
             if changed:
                 stale.append((document.template, document.recipient, changed))
         return step.name or step.bpmn_id, stale
 
 
-def _latest_documents(session, instance_id, skip):
-    rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.template, GeneratedDocument.recipient)
+def _current_in_scope(session, step, instance_id, skip):
+    """The latest version of each document made in the step's scope: by a task of the same
+    (sub)workflow, or on demand (no task) when the step belongs to the instance's own process.
+    Each iteration of a loop has its scope, so each keeps its own current version."""
+    rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.template, GeneratedDocument.recipient,
+                                  GeneratedDocument.task_id)
                            .where(GeneratedDocument.instance_id == instance_id)
                            .order_by(GeneratedDocument.revision)).all()
-    latest = {(template, recipient): id_ for id_, template, recipient in rows if template not in skip}
+    rows = [row for row in rows if row.template not in skip]
+    task_ids = {row.task_id for row in rows if row.task_id is not None}
+    scopes = dict(session.execute(select(TaskRecord.id, TaskRecord.workflow_key)
+                                  .where(TaskRecord.id.in_(task_ids))).all()) if task_ids else {}
+    main_process = session.get(ProcessInstance, instance_id).process_id
+    latest = {(row.template, row.recipient): row.id for row in rows
+              if (scopes.get(row.task_id) == step.workflow_key if row.task_id is not None
+                  else step.process_id == main_process)}
     if not latest:
         return []
     return session.execute(select(GeneratedDocument).options(undefer(GeneratedDocument.data_json))
                            .where(GeneratedDocument.id.in_(latest.values()))
                            .order_by(GeneratedDocument.template, GeneratedDocument.id)).scalars().all()
-
-
-def _in_scope(session, step, instance_id, documents):
-    """The documents made in the step's scope: by a task of the same (sub)workflow, or on
-    demand (no task) when the step belongs to the instance's own process."""
-    task_ids = {d.task_id for d in documents if d.task_id is not None}
-    scopes = dict(session.execute(select(TaskRecord.id, TaskRecord.workflow_key)
-                                  .where(TaskRecord.id.in_(task_ids))).all()) if task_ids else {}
-    main_process = session.get(ProcessInstance, instance_id).process_id
-    return [d for d in documents
-            if (scopes.get(d.task_id) == step.workflow_key if d.task_id is not None
-                else step.process_id == main_process)]
 
 
 def _changes(document, data):
