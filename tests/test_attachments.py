@@ -162,3 +162,16 @@ def test_migration_of_the_attachments_goes_down_and_up(case):
     assert "task_attachment" in inspect(app.db.engine).get_table_names()
     assert list_attachments(app, BUYER, task_id=task_id) == []
     assert attach_file(app, task_id, "devis.pdf", PDF, BUYER)["id"] >= 1
+
+
+def test_attachments_move_with_the_documents_to_another_storage(case, any_db_settings):
+    from workflows.services.storage import move_documents
+    app, _instance_id, task_id = case
+    quote = attach_file(app, task_id, "devis.pdf", PDF, BUYER)
+    moved = move_documents(app, "database")
+    assert moved["copied"] == 1
+    in_database = open_conventio(replace(any_db_settings, document_storage="database"))
+    try:
+        assert attachment_file(in_database, quote["id"], DIRECTOR)[0] == PDF
+    finally:
+        in_database.close()
