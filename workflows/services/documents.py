@@ -16,10 +16,10 @@ from ..errors import Conflict, ConventioError, ErrorCode, InvalidData, NotFound
 from ..states import JournalAction
 from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
+from . import regeneration
 from .actors import SYSTEM
 from .instances import get_instance
 from .persistence import aware
-from . import regeneration
 from .results import DocumentSummary, GeneratedDocumentSummary
 from .rights import require_generator
 from .steps import Step
@@ -250,7 +250,11 @@ def on_step_completed(app, event):
     a new version of every other document whose printed data the step changed."""
     if event.sent_back:
         return None
-    step_name, stale = regeneration.stale_documents(app, event.instance_id, event.task_id, event.documents)
+    try:
+        step_name, stale = regeneration.stale_documents(app, event.instance_id, event.task_id, event.documents)
+    except Exception:   # the step is committed: comparing its documents must not fail it
+        log.exception("Documents de l’instance %s non comparés après l’étape %s", event.instance_id, event.task_id)
+        step_name, stale = None, []
     if not (event.documents or stale):
         return None
     generated, failed = generate_step_documents(app, event.instance_id, event.documents, event.actor,
