@@ -55,27 +55,27 @@ def stale_documents(app, instance_id, task_id, skip=()) -> tuple[str | None, lis
     instance, current in the completed step's scope, that the step's data would print otherwise;
     templates in `skip` (made by the step itself) are left out."""
     with app.db.sessions() as session:
-        step = session.get(TaskRecord, str(task_id))
+        rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.template, GeneratedDocument.recipient,
+                                      GeneratedDocument.task_id)
+                               .where(GeneratedDocument.instance_id == instance_id)
+                               .order_by(GeneratedDocument.revision)).all()
+        rows = [row for row in rows if row.template not in skip]
+        step = session.get(TaskRecord, str(task_id)) if rows else None   # most steps: no document to compare
         if step is None:
             return None, []
         data = json.loads(step.body).get("data") or {}
         stale = []
-        for document in _current_in_scope(session, step, instance_id, skip):
+        for document in _current_in_scope(session, step, instance_id, rows):
             changed = _changes(document, data)
             if changed:
                 stale.append((document.template, document.recipient, changed))
         return step.name or step.bpmn_id, stale
 
 
-def _current_in_scope(session, step, instance_id, skip):
-    """The latest version of each document made in the step's scope: by a task of the same
-    (sub)workflow, or on demand (no task) when the step belongs to the instance's own process.
-    Each iteration of a loop has its scope, so each keeps its own current version."""
-    rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.template, GeneratedDocument.recipient,
-                                  GeneratedDocument.task_id)
-                           .where(GeneratedDocument.instance_id == instance_id)
-                           .order_by(GeneratedDocument.revision)).all()
-    rows = [row for row in rows if row.template not in skip]
+def _current_in_scope(session, step, instance_id, rows):
+    """The latest version of each document (`rows`, by revision) made in the step's scope: by a
+    task of the same (sub)workflow, or on demand (no task) when the step belongs to the
+    instance's own process. Each iteration of a loop has its scope, so each keeps its own."""
     task_ids = {row.task_id for row in rows if row.task_id is not None}
     scopes = dict(session.execute(select(TaskRecord.id, TaskRecord.workflow_key)
                                   .where(TaskRecord.id.in_(task_ids))).all()) if task_ids else {}
