@@ -9,7 +9,7 @@ The objects are the ones a whole pickle gives, shared as they were: an object re
 from the skeleton, or from more than one task spec (the process spec, its start and end
 specs, a spec another one holds a callback of), is pickled once, in the skeleton, and
 the task specs refer to it by a persistent id; an object only one task spec reaches is
-pickled with that spec. Immutable atoms (strings, numbers, classes) are copied by value,
+pickled with that spec. Immutable atoms (strings, numbers, functions) are copied by value,
 as they compare by value. A spec is unpickled once, under a lock (a threaded server
 shares its definitions), so it is the same object for every task that reads it.
 """
@@ -22,8 +22,8 @@ from collections.abc import MutableMapping
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.specs.WorkflowSpec import WorkflowSpec
 
-# Copied by value into each pickle. Classes are not: one a spec shares with another is named
-# once, in the skeleton, not in every spec's pickle (half their size).
+# Copied by value into each pickle. Not classes: one that several specs use is named once, in
+# the skeleton, rather than in each of their pickles.
 ATOMS = (str, bytes, int, float, complex, bool, type(None), types.FunctionType, types.BuiltinFunctionType)
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
