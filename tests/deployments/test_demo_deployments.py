@@ -47,7 +47,7 @@ def open_steps(conventio, chain, actor):
 
 def test_the_dgs_of_cap_nord_finds_a_finished_programme_and_the_next_one_under_way(loaded):
     conventio, output = loaded
-    assert "Déploiements : chargés." in output and "hub " in output and "dgas78 " in output
+    assert "Saint-Martin, La Réunion, Seine-et-Yvelines, hub Antilles-Guyane) : chargés." in output and "hub " in output and "dgas78 " in output
     dgs = login(conventio, "dgs")
     seen = chains(conventio, dgs)
     assert set(seen) == {"Pass numérique 2027 – CAP Nord Martinique", "Pass numérique – CAP Nord Martinique"}
@@ -124,5 +124,5 @@ def test_run_again_it_changes_nothing(loaded):
     before = footprint(conventio)
     again = CliRunner().invoke(demo, ["--password", "demo"], obj=conventio)
     assert again.exit_code == 0, again.output
-    assert "Déploiements : déjà chargés, rien n’a changé." in again.output
+    assert "hub Antilles-Guyane) : déjà chargés, rien n’a changé." in again.output
     assert footprint(conventio) == before
