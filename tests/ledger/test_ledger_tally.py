@@ -1,6 +1,6 @@
 """The campaign's counters (ledger_tally, ledger_public_tally), which the process steps read their
 figures from, equal what the booklets and people say after every kind of record, on SQLite and
-PostgreSQL, with writers in separate processes at the same time, and across its migration (0014)."""
+PostgreSQL, with writers in separate processes at the same time, and across its migration (0016)."""
 import json
 import os
 import subprocess
@@ -114,14 +114,14 @@ def test_the_counters_follow_handouts_returns_transfers_losses_corrections_and_i
     assert figures["beneficiaires_qpv"] == 2
 
 
-def test_migration_0014_fills_the_counters_of_a_campaign_recorded_before_and_goes_down_again(any_app):
+def test_migration_0016_fills_the_counters_of_a_campaign_recorded_before_and_goes_down_again(any_app):
     campaign = small_campaign(any_app)
     ledger.endow(any_app, campaign, DIRECTOR, prescriber="CCAS", on=SPRING, serials=serials("CAPN10", 1, 4))
     for n, person in ((1, "A"), (2, "A"), (3, "B")):
         ledger.hand_out(any_app, campaign, AGENT, prescriber="CCAS", public="plie_demandeur_emploi", on=SPRING,
                         identifier=person, serials=[f"CAPN10-{n:06d}"])
     kept = assert_counted(any_app, campaign)
-    downgrade(any_app.db, "0013_partners")
+    downgrade(any_app.db, "0015_regen_attachments")
     assert not {"ledger_tally", "ledger_public_tally"} & set(inspect(any_app.db.engine).get_table_names())
     upgrade(any_app.db)
     assert counters(any_app, campaign) == kept

@@ -2,16 +2,16 @@
 holding them; people per public, those in priority neighbourhoods), kept by the ledger's writes,
 filled here from the ledger's rows (issue 12)
 
-Revision ID: 0014_ledger_speed
-Revises: 0013_partners
+Revision ID: 0016_ledger_speed
+Revises: 0015_regen_attachments
 Create Date: 2026-12-06 01:30:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014_ledger_speed'
-down_revision = '0013_partners'
+revision = '0016_ledger_speed'
+down_revision = '0015_regen_attachments'
 branch_labels = None
 depends_on = None
 
