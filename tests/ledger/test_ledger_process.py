@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from helpers import ADMIN, ROOT, WARM_AND_COLD, actor, sqlite_settings, with_instances
+from bpmn_builder import catch_message, definitions, flow, process, script_task, throw_message, user_task
+from helpers import ADMIN, ROOT, WARM_AND_COLD, actor, deploy_xml, sqlite_settings, with_instances
+from ledger_helpers import AGENT, DIRECTOR, small_campaign
 from workflows.errors import InvalidData
 from workflows.services import ledger, open_conventio
 from workflows.services.deploy import deploy_paths
@@ -93,3 +95,53 @@ def test_a_start_naming_a_campaign_the_starter_does_not_see_is_refused_and_start
     assert unseen.value.details == {"campagne_registre": "campagne inconnue sur ce territoire"}
     with app.db.sessions() as session:
         assert session.execute(select(func.count()).select_from(WorkflowHeader)).scalar() == 0
+
+
+# A step that follows an incoming message (not a task, not a timer) reads its campaign's figures too.
+def receiver(process_id, before):
+    """Waits for the message (after a user task `preparer` if `before`), then notes the figures."""
+    p = process_id   # element ids are unique in the whole file
+    first = [user_task("preparer", "Préparer")] if before else []
+    chain = [f"{p}_start", *(["preparer"] if before else []), f"{p}_wait", f"{p}_figures", f"{p}_constater",
+             f"{p}_end"]
+    return process(process_id, "\n".join([
+        f'<bpmn:startEvent id="{p}_start"/>', *first,
+        catch_message(f"{p}_wait", "Attendre la livraison", "msg_stock", "livraison"),
+        script_task(f"{p}_figures", 'remis = registre["passes_remis"] if registre is not None else None\n'
+                                    'stock = registre["stock"] if registre is not None else None'),
+        user_task(f"{p}_constater", "Constater"), f'<bpmn:endEvent id="{p}_end"/>',
+        *[flow(f"{p}_f{i}", a, b) for i, (a, b) in enumerate(zip(chain, chain[1:]))]]))
+
+
+MESSAGE_MODELS = definitions(
+    '<bpmn:message id="msg_stock" name="stock_livre"/>',
+    receiver("receveur", before=False),
+    receiver("receveur_apres_preparation", before=True),
+    process("livreur", "\n".join([
+        '<bpmn:startEvent id="start_l"/>', user_task("livrer", "Livrer"),
+        throw_message("notify", "Annoncer la livraison", "msg_stock", '{"bon": "BC-1"}'),
+        '<bpmn:endEvent id="end_l"/>',
+        flow("g1", "start_l", "livrer"), flow("g2", "livrer", "notify"), flow("g3", "notify", "end_l")])),
+)
+
+
+@pytest.mark.parametrize("waiting", [True, False], ids=["waiting", "pending"])
+def test_a_step_moved_on_by_a_message_reads_the_campaign_of_its_instance(app, waiting):
+    """The message caught as it is sent, or kept pending until the instance waits for it."""
+    deploy_xml(app, {"messages.bpmn": MESSAGE_MODELS})
+    receiver_id = start_instance(app, "receveur" if waiting else "receveur_apres_preparation", {}, ADMIN)["id"]
+    campaign = small_campaign(app, instance_id=receiver_id)
+    ledger.endow(app, campaign, DIRECTOR, prescriber="CCAS", on=date(2027, 3, 1), serials=["CAPN10-000001"])
+    ledger.hand_out(app, campaign, AGENT, prescriber="CCAS", public="plie_demandeur_emploi", on=date(2027, 3, 2),
+                    serials=["CAPN10-000001"])
+    sender = start_instance(app, "livreur", {}, ADMIN)["id"]
+    complete(app, sender, "livrer", {})
+    if not waiting:
+        assert "livraison" not in get_instance(app, receiver_id, ADMIN)["data"]
+        complete(app, receiver_id, "preparer", {})
+    data = get_instance(app, receiver_id, ADMIN)["data"]
+    assert data["livraison"] == {"bon": "BC-1"}
+    assert data["remis"] == 10
+    assert data["stock"] == [{"cheques_par_carnet": 5, "nombre_carnets": 10},
+                             {"cheques_par_carnet": 10, "nombre_carnets": 19}]
+    assert "registre" not in data

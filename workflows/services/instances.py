@@ -52,7 +52,7 @@ def start_instance(app, process_id, data, actor, territory=None, title=None, ver
             definition_id=definition_row.id, process_id=process_id, territory=territory,
             title=title or definition_row.name, status=instance.status, started_by=actor.username,
             started_at=step.now, updated_at=step.now)
-        step.add(row, instance)
+        step.add(row, instance, facts)
         step.save(row, instance)
         step.record(JournalAction.START, f"Démarrage de « {process_id} » v{definition_row.version}", actor,
                     role=actor.main_role(), payload={"donnees": data}, instance_id=row)

@@ -30,6 +30,7 @@ from .ledger_campaigns import (  # noqa: F401 (one entry point)
     add_prescriber, open_campaign, receive_range, record_credit, record_statement,
 )
 from .ledger_figures import campaign_figures, campaigns, holdings  # noqa: F401
+from .ledger_counts import count_people
 from .ledger_writes import add_endowed, add_received, journal, recording, write_move
 from .results import Move
 
@@ -91,7 +92,7 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     identifier = pseudonym(identifier)
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        by = facts.prescriber(session, campaign.id, prescriber)
+        by = facts.prescriber(session, campaign.id, prescriber, agent=actor.username)
         facts.require_agent(session, actor, by)
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))
         person = facts.beneficiary(session, campaign.id, identifier)
@@ -103,17 +104,20 @@ def hand_out(app, campaign_id, actor, *, prescriber, public, on: date, serials=N
     _checked(check_handout, [r.facts for r in rows], by.name, on, allocation_rule(public, on, campaign.territory),
              previous)
     with recording(app) as step:
-        if person is None:   # a new person: created with the booklets of this handout
+        new = person is None
+        if new:   # a new person: created with the booklets of this handout
             person = LedgerBeneficiary(campaign_id=campaign.id, identifier=identifier, public=public,
                                        age_band=clipped(age_band, 20), commune=clipped(commune, 200),
                                        priority_area=bool(priority_area), booklets=len(rows),
                                        created_by=actor.username, created_at=step.now)
             step.session.add(person)
             step.session.flush()
+            count_people(step, campaign.id, [(public, person.priority_area, None, len(rows))])
         else:
-            add_received(step, person.id, previous, len(rows))
+            add_received(step, campaign.id, [(person.id, public, person.priority_area, previous, len(rows))])
         move = write_move(step, campaign, actor, MoveKind.TO_BENEFICIARY, rows, on, place=Place.BENEFICIARY,
-                          prescriber_id=by.id, beneficiary_id=person.id, from_prescriber_id=by.id)
+                          prescriber_id=by.id, beneficiary_id=person.id, public=public, new_person=new,
+                          from_prescriber_id=by.id)
         journal(step, campaign, actor, f"Remise de {len(rows)} carnet(s) par {by.name} à {identifier}",
                 {"mouvement": move.id, "prescripteur": by.name, "beneficiaire": identifier, "public": public,
                  "carnets": [r.serial for r in rows]})
@@ -155,7 +159,7 @@ def allocation_rule(public, on, territory):
 def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        source = facts.prescriber(session, campaign.id, prescriber)
+        source = facts.prescriber(session, campaign.id, prescriber, agent=actor.username)
         _require_agent_or_manager(session, actor, source)
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))
     _checked(check_held, [r.facts for r in rows], source.name, on)
@@ -171,7 +175,7 @@ def return_to_stock(app, campaign_id, actor, *, prescriber, on: date, serials=No
 def transfer(app, campaign_id, actor, *, source, destination, on: date, serials=None, ranges=None) -> Move:
     with app.db.sessions() as session:
         campaign = facts.campaign_for(session, campaign_id, actor)
-        giver = facts.prescriber(session, campaign.id, source, "source")
+        giver = facts.prescriber(session, campaign.id, source, "source", agent=actor.username)
         _require_agent_or_manager(session, actor, giver)
         taker = facts.prescriber(session, campaign.id, destination, "destination")
         rows = facts.booklets(session, campaign.id, named_serials(serials, ranges))
@@ -249,15 +253,17 @@ def correct(app, campaign_id, move_id, actor, *, reason, on: date):
     kind = MoveKind(move.kind)
     before = _place_before(kind, move)
     with recording(app, f"Le mouvement n° {move.id} vient d’être corrigé ou suivi d’un autre : rechargez.") as step:
+        if move.to_prescriber_id is not None:
+            add_endowed(step, move.to_prescriber_id, rows, sign=-1)
+        public = ""
+        if kind is MoveKind.TO_BENEFICIARY:   # the person before the counters, as a handout does
+            person = step.session.get(LedgerBeneficiary, move.beneficiary_id)
+            public = person.public
+            add_received(step, campaign.id, [(person.id, public, person.priority_area, person.booklets, -len(rows))])
         fix = write_move(step, campaign, actor, MoveKind.CORRECTION, rows, on, place=before,
                          prescriber_id=move.from_prescriber_id if before is Place.PRESCRIBER else None,
                          from_prescriber_id=move.to_prescriber_id, to_prescriber_id=move.from_prescriber_id,
-                         beneficiary_id=move.beneficiary_id, reason=reason.strip(), corrects=move.id)
-        if move.to_prescriber_id is not None:
-            add_endowed(step, move.to_prescriber_id, rows, sign=-1)
-        if kind is MoveKind.TO_BENEFICIARY:
-            person = step.session.get(LedgerBeneficiary, move.beneficiary_id)
-            add_received(step, person.id, person.booklets, -len(rows))
+                         beneficiary_id=move.beneficiary_id, public=public, reason=reason.strip(), corrects=move.id)
         journal(step, campaign, actor, f"Correction du mouvement n° {move.id} : {reason.strip()}",
                 {"mouvement": fix.id, "corrige": move.id, "carnets": [r.serial for r in rows]})
         step.commit()

@@ -17,6 +17,7 @@ from ..store.models import (
     LedgerRedemption, LedgerStatement,
 )
 from . import ledger_facts as facts
+from .ledger_counts import count_received
 from .ledger_writes import journal, recording
 
 MANAGERS = frozenset({"director"})
@@ -102,6 +103,7 @@ def receive_range(app, campaign_id, actor, *, booklet_size, first, last, issuer,
             {"campaign_id": campaign.id, "reception_id": reception.id, "serial": s, "size": booklet.size,
              "validity_year": booklet.year, "place": Place.STOCK.value, "since": received_on, "seq": 0}
             for s in serials])
+        count_received(step, campaign.id, booklet.size, len(serials))
         journal(step, campaign, actor, f"Réception de {len(serials)} carnet(s) de {booklet.size} pass "
                 f"({serials[0]} – {serials[-1]})", {"reception": reception.id, "commande": order or ""})
         step.commit()

@@ -3,7 +3,7 @@ it, and the few facts a rule needs (where the named booklets are, a prescriber's
 de mandat, what a beneficiary already received). Never the whole campaign."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..domain.errors import DomainError
 from ..domain.ledger_rules import STOCK, BookletFacts, Holding, Mandate, Place
@@ -49,6 +49,7 @@ class PrescriberRow:
     id: int
     name: str
     mandate: Mandate
+    agents: frozenset | None = None   # those of the agents asked for who record for it (None: not read)
 
 
 def campaign_for(session, campaign_id, actor, roles=None, what="agir sur"):
@@ -74,8 +75,12 @@ def require_agent(session, actor, prescriber):
     """A prescriber's agent records for it (an administrator for any)."""
     if actor.is_admin:
         return
-    agent = session.get(LedgerAgent, (prescriber.id, actor.username))
-    if agent is None or "prescriber" not in actor.roles:
+    agents = getattr(prescriber, "agents", None)   # read with the prescriber (PrescriberRow), or not
+    if agents is not None:
+        registered = actor.username in agents
+    else:
+        registered = session.get(LedgerAgent, (prescriber.id, actor.username)) is not None
+    if not registered or "prescriber" not in actor.roles:
         raise Forbidden(f"Vous n’êtes pas enregistré(e) comme agent du prescripteur « {prescriber.name} ».")
 
 
@@ -136,13 +141,18 @@ def _booklet_row(row):
                       BookletFacts(booklet, Holding(place, party, row.since)))
 
 
-def prescriber(session, campaign_id, name, field="prescripteur"):
-    """The prescriber and its convention de mandat; InvalidData when the campaign does not know it."""
-    rows = session.execute(   # the prescriber with its formats, in one query
-        select(LedgerPrescriber.id, LedgerPrescriber.name, LedgerPrescriber.executory_on, LedgerMandate.booklet_size,
-               LedgerMandate.booklets, LedgerMandate.endowed)
-        .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
-        .where(LedgerPrescriber.campaign_id == campaign_id, LedgerPrescriber.name == name)).all()
+def prescriber(session, campaign_id, name, field="prescripteur", agent=None):
+    """The prescriber and its convention de mandat; InvalidData when the campaign does not know it.
+    With `agent` (a user name), whether that user records for it too (`agents`), in the same query."""
+    registered = (LedgerAgent.username if agent is not None else literal(None)).label("agent")
+    query = (select(LedgerPrescriber.id, LedgerPrescriber.name, LedgerPrescriber.executory_on,
+                    LedgerMandate.booklet_size, LedgerMandate.booklets, LedgerMandate.endowed, registered)
+             .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
+             .where(LedgerPrescriber.campaign_id == campaign_id, LedgerPrescriber.name == name))
+    if agent is not None:
+        query = query.outerjoin(LedgerAgent, (LedgerAgent.prescriber_id == LedgerPrescriber.id)
+                                & (LedgerAgent.username == agent))
+    rows = session.execute(query).all()
     if not rows:
         raise InvalidData(f"Le prescripteur « {name} » n’est pas enregistré dans cette campagne : aucune "
                           "convention de mandat connue.", {field: "prescripteur inconnu"})
@@ -150,7 +160,8 @@ def prescriber(session, campaign_id, name, field="prescripteur"):
     row = rows[0]
     mandate = Mandate(row.name, row.executory_on, {m.booklet_size: m.booklets for m in formats},
                       {m.booklet_size: m.endowed for m in formats})
-    return PrescriberRow(row.id, row.name, mandate)
+    agents = None if agent is None else frozenset(r.agent for r in rows if r.agent is not None)
+    return PrescriberRow(row.id, row.name, mandate, agents)
 
 
 def beneficiary(session, campaign_id, identifier):

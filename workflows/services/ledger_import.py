@@ -26,6 +26,7 @@ from . import ledger_input
 from .csv_files import Layout, read_rows, refusal, where
 from .ledger import allocation_rule, clipped, pseudonym
 from .ledger_campaigns import HANDED_OUT, STATEMENT_ROLES, add_redeemed, earlier_redemptions, pass_ids_of
+from .ledger_counts import Holder, count_moves, count_people
 from .ledger_writes import add_received, insert_all, journal, recording
 
 HANDOUT_COLUMNS = ("prescripteur", "identifiant", "public", "tranche_age", "commune", "qpv", "date", "carnets")
@@ -63,6 +64,7 @@ class _Person:
     count: int
     id: int | None = None
     values: dict = field(default_factory=dict)
+    priority_area: bool = False
 
 
 def import_handouts(app, campaign_id, actor, content: bytes):
@@ -83,7 +85,8 @@ def import_handouts(app, campaign_id, actor, content: bytes):
         prescribers = _prescribers(session, campaign, actor, {args["prescriber"] for _, args in wanted})
         booklets = facts.found_booklets(session, campaign.id, sorted({s for _, a in wanted for s in a["serials"]}))
         stored = facts.beneficiaries(session, campaign.id, [a["identifier"] for _, a in wanted])
-    people = {i: _Person(p.public, p.booklets, p.booklets, p.id) for i, p in stored.items()}
+    people = {i: _Person(p.public, p.booklets, p.booklets, p.id, priority_area=p.priority_area)
+              for i, p in stored.items()}
     moves = [move for number, args in wanted
              if (move := _checked_handout(number, args, campaign, prescribers, booklets, people, problems))]
     _refuse(problems)
@@ -104,7 +107,7 @@ def _prescribers(session, campaign, actor, names):
     found = {}
     for name in sorted(names):
         try:
-            found[name] = facts.prescriber(session, campaign.id, name)
+            found[name] = facts.prescriber(session, campaign.id, name, agent=actor.username)
         except InvalidData as error:
             found[name] = error
             continue
@@ -136,7 +139,8 @@ def _checked_handout(number, args, campaign, prescribers, booklets, people, prob
         _note(problems, number, HANDOUTS, error)
         return None
     if person is None:
-        person = people[identifier] = _Person(args["public"], None, 0, values=args)
+        person = people[identifier] = _Person(args["public"], None, 0, values=args,
+                                              priority_area=bool(args["priority_area"]))
     person.count += len(rows)
     for r in rows:
         booklets[r.serial] = replace(r, seq=r.seq + 1, facts=BookletFacts(r.facts.booklet,
@@ -155,9 +159,9 @@ def _write_people(step, campaign, actor, people):
               "created_at": step.now} for i, p in new])
         for (_, person), new_id in zip(new, inserted):
             person.id = new_id
-    for person in people.values():
-        if person.read is not None and person.count != person.read:
-            add_received(step, person.id, person.read, person.count - person.read)
+        count_people(step, campaign.id, [(p.public, p.priority_area, None, p.count) for _, p in new])
+    add_received(step, campaign.id, [(p.id, p.public, p.priority_area, p.read, p.count - p.read)
+                                     for p in people.values() if p.read is not None and p.count != p.read])
     return len(new)
 
 
@@ -173,6 +177,10 @@ def _write_moves(step, campaign, actor, moves, people):
     step.session.execute(update(LedgerBooklet), [
         {"id": r.id, "seq": r.seq + 1, "place": Place.BENEFICIARY.value, "since": m["on"], "prescriber_id": m["by"].id,
          "beneficiary_id": people[m["identifier"]].id} for r, m in final.values()])
+    count_moves(step, campaign.id, [
+        (r.size, Holder(r.facts.holding.place, r.prescriber_id, r.beneficiary_id),
+         Holder(Place.BENEFICIARY, m["by"].id, people[m["identifier"]].id, people[m["identifier"]].public))
+        for m in moves for r in m["rows"]], {p.id for p in people.values() if p.read is None})
     return ids
 
 

@@ -4,14 +4,15 @@ The distribution and evaluation models refer to the ledger campaign tied to thei
 their gates (dotations within the conventions de mandat, every booklet handed or returned,
 redemptions bounded by handouts, the evaluation's indicators) read these figures through
 the model functions. The summary grows with the prescribers, publics and formats of the
-territory, never with its booklets, handouts or beneficiaries: SQL aggregates only.
+territory, never with its booklets, handouts or beneficiaries: it is read from the counters the
+ledger's writes keep (ledger_counts), a handful of rows whatever the size of the campaign.
 """
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from ..domain.allocation import is_pic_public
 from ..domain.ledger_rules import Place
 from ..errors import InvalidData
-from ..store.models import LedgerBeneficiary, LedgerBooklet, LedgerCampaign, LedgerMandate, LedgerPrescriber
+from ..store.models import LedgerCampaign, LedgerMandate, LedgerPrescriber, LedgerPublicTally, LedgerTally
 
 # The name under which the scripts of a step find the figures of their instance's campaign.
 LEDGER_FIGURES = "registre"
@@ -46,70 +47,67 @@ def start_facts(session, data, territory, actor):
 
 
 def step_figures(session, campaign_id, redeemed_passes, territory=None):
-    handed = _handed(session, campaign_id)
-    return {
-        "campagne": campaign_id,
-        "territoire": territory,
-        "recus": _sizes(session, campaign_id),
-        "stock": _sizes(session, campaign_id, Place.STOCK),
-        "prescripteurs": _prescribers(session, campaign_id, handed),
-        "passes_remis": sum(line["passes"] for line in handed),
-        "passes_remis_pic": sum(line["passes"] for line in handed if is_pic_public(line["public"])),
-        "passes_remis_par_format": _fold(handed, "taille", "passes"),
-        "passes_remis_par_public": _fold(handed, "public", "passes"),
-        "beneficiaires_par_public": _people_by_public(session, campaign_id),
-        "beneficiaires_qpv": _people_in_priority_areas(session, campaign_id),
-        "passes_encaisses": redeemed_passes,
-    }
-
-
-def _sizes(session, campaign_id, place=None):
-    """[{cheques_par_carnet, nombre_carnets}] in increasing size, as the forms write formats."""
-    query = (select(LedgerBooklet.size, func.count()).where(LedgerBooklet.campaign_id == campaign_id)
-             .group_by(LedgerBooklet.size).order_by(LedgerBooklet.size))
-    if place is not None:
-        query = query.where(LedgerBooklet.place == place.value)
-    return [{"cheques_par_carnet": size, "nombre_carnets": n} for size, n in session.execute(query)]
-
-
-def _handed(session, campaign_id):
-    """The booklets in beneficiaries' hands, per prescriber who handed them, public and size."""
-    rows = session.execute(
-        select(LedgerPrescriber.name, LedgerBeneficiary.public, LedgerBooklet.size, func.count(),
-               func.count(distinct(LedgerBooklet.beneficiary_id)))
-        .join(LedgerPrescriber, LedgerPrescriber.id == LedgerBooklet.prescriber_id)
-        .join(LedgerBeneficiary, LedgerBeneficiary.id == LedgerBooklet.beneficiary_id)
-        .where(LedgerBooklet.campaign_id == campaign_id, LedgerBooklet.place == Place.BENEFICIARY.value)
-        .group_by(LedgerPrescriber.name, LedgerBeneficiary.public, LedgerBooklet.size))
-    return [{"prescripteur": name, "public": public, "taille": str(size), "carnets": n, "passes": n * size,
-             "beneficiaires": people} for name, public, size, n, people in rows]
-
-
-def _prescribers(session, campaign_id, handed):
-    """{name: {"executoire_le", "formats": {size: {"confies", "dotes", "detenus", "remis"}},
-    "beneficiaires", "beneficiaires_pic", "passes_remis"}}."""
-    figures = {}
-    for name, executory, size, entrusted, endowed in session.execute(
-            select(LedgerPrescriber.name, LedgerPrescriber.executory_on, LedgerMandate.booklet_size,
-                   LedgerMandate.booklets, LedgerMandate.endowed)
-            .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
-            .where(LedgerPrescriber.campaign_id == campaign_id).order_by(LedgerPrescriber.name)):
-        one = figures.setdefault(name, {"executoire_le": executory and executory.isoformat(), "formats": {},
-                                        "beneficiaires": 0, "beneficiaires_pic": 0, "passes_remis": 0})
-        if size is not None:
-            one["formats"][str(size)] = {"confies": entrusted, "dotes": endowed, "detenus": 0, "remis": 0}
-    for name, size, n in session.execute(
-            select(LedgerPrescriber.name, LedgerBooklet.size, func.count())
-            .join(LedgerPrescriber, LedgerPrescriber.id == LedgerBooklet.prescriber_id)
-            .where(LedgerBooklet.campaign_id == campaign_id, LedgerBooklet.place == Place.PRESCRIBER.value)
-            .group_by(LedgerPrescriber.name, LedgerBooklet.size)):
-        _format(figures[name], size)["detenus"] = n
+    tallies = _tallies(session, campaign_id)
+    figures = _prescribers(session, campaign_id)
+    names = {one.pop("_id"): name for name, one in figures.items()}
+    handed = [{"prescripteur": names[t.prescriber_id], "public": t.public, "taille": str(t.size),
+               "carnets": t.booklets, "passes": t.booklets * t.size, "beneficiaires": t.people}
+              for t in tallies if t.place == Place.BENEFICIARY.value]
+    for t in tallies:
+        if t.place == Place.PRESCRIBER.value:
+            _format(figures[names[t.prescriber_id]], t.size)["detenus"] = t.booklets
     for line in handed:   # a beneficiary has one public: summing over publics counts each once
         one = figures[line["prescripteur"]]
         _format(one, line["taille"])["remis"] += line["carnets"]
         one["passes_remis"] += line["passes"]
         one["beneficiaires"] += line["beneficiaires"]
         one["beneficiaires_pic"] += line["beneficiaires"] if is_pic_public(line["public"]) else 0
+    people = _people_by_public(session, campaign_id)
+    return {
+        "campagne": campaign_id,
+        "territoire": territory,
+        "recus": _sizes(tallies),
+        "stock": _sizes(t for t in tallies if t.place == Place.STOCK.value),
+        "prescripteurs": figures,
+        "passes_remis": sum(line["passes"] for line in handed),
+        "passes_remis_pic": sum(line["passes"] for line in handed if is_pic_public(line["public"])),
+        "passes_remis_par_format": _fold(handed, "taille", "passes"),
+        "passes_remis_par_public": _fold(handed, "public", "passes"),
+        "beneficiaires_par_public": {public: n for public, (n, _qpv) in people.items() if n},
+        "beneficiaires_qpv": sum(qpv for _n, qpv in people.values()),
+        "passes_encaisses": redeemed_passes,
+    }
+
+
+def _tallies(session, campaign_id):
+    """The campaign's counters with booklets, in a stable order (ledger_counts keeps them)."""
+    return session.execute(select(LedgerTally).where(LedgerTally.campaign_id == campaign_id, LedgerTally.booklets > 0)
+                           .order_by(LedgerTally.place, LedgerTally.prescriber_id, LedgerTally.public,
+                                     LedgerTally.size)).scalars().all()
+
+
+def _sizes(tallies):
+    """[{cheques_par_carnet, nombre_carnets}] in increasing size, as the forms write formats."""
+    sizes = {}
+    for t in tallies:
+        sizes[t.size] = sizes.get(t.size, 0) + t.booklets
+    return [{"cheques_par_carnet": size, "nombre_carnets": n} for size, n in sorted(sizes.items())]
+
+
+def _prescribers(session, campaign_id):
+    """{name: {"executoire_le", "formats": {size: {"confies", "dotes", "detenus", "remis"}},
+    "beneficiaires", "beneficiaires_pic", "passes_remis", "_id"}}, from the conventions de mandat."""
+    figures = {}
+    for prescriber_id, name, executory, size, entrusted, endowed in session.execute(
+            select(LedgerPrescriber.id, LedgerPrescriber.name, LedgerPrescriber.executory_on,
+                   LedgerMandate.booklet_size, LedgerMandate.booklets, LedgerMandate.endowed)
+            .outerjoin(LedgerMandate, LedgerMandate.prescriber_id == LedgerPrescriber.id)
+            .where(LedgerPrescriber.campaign_id == campaign_id).order_by(LedgerPrescriber.name)):
+        one = figures.setdefault(name, {"executoire_le": executory and executory.isoformat(), "formats": {},
+                                        "beneficiaires": 0, "beneficiaires_pic": 0, "passes_remis": 0,
+                                        "_id": prescriber_id})
+        if size is not None:
+            one["formats"][str(size)] = {"confies": entrusted, "dotes": endowed, "detenus": 0, "remis": 0}
     return figures
 
 
@@ -125,15 +123,8 @@ def _fold(lines, key, value):
 
 
 def _people_by_public(session, campaign_id):
-    """From each beneficiary's count of booklets received, which the ledger keeps up to date."""
-    return dict(session.execute(
-        select(LedgerBeneficiary.public, func.count())
-        .where(LedgerBeneficiary.campaign_id == campaign_id, LedgerBeneficiary.booklets > 0)
-        .group_by(LedgerBeneficiary.public).order_by(LedgerBeneficiary.public)).all())
-
-
-def _people_in_priority_areas(session, campaign_id):
-    """The beneficiaries holding booklets who live in a priority neighbourhood (QPV)."""
-    return session.execute(
-        select(func.count()).where(LedgerBeneficiary.campaign_id == campaign_id, LedgerBeneficiary.booklets > 0,
-                                   LedgerBeneficiary.priority_area.is_(True))).scalar()
+    """{public: (people who received booklets, those of them in a priority neighbourhood)}, from the
+    counters ledger_counts keeps."""
+    return {public: (people, qpv) for public, people, qpv in session.execute(
+        select(LedgerPublicTally.public, LedgerPublicTally.people, LedgerPublicTally.priority_people)
+        .where(LedgerPublicTally.campaign_id == campaign_id).order_by(LedgerPublicTally.public))}

@@ -15,6 +15,7 @@ from ..domain.ledger_rules import Place
 from ..errors import Conflict
 from ..states import JournalAction
 from ..store.models import LedgerBeneficiary, LedgerBooklet, LedgerMandate, LedgerMove, LedgerMoveBooklet
+from .ledger_counts import Holder, count_moves, count_people
 from .steps import Step
 
 ACTION = JournalAction.BOOKLET_LEDGER
@@ -33,8 +34,11 @@ def recording(app, conflict=LOST_RACE):
 
 
 def write_move(step, campaign, actor, kind, rows, on, *, place, prescriber_id=None, beneficiary_id=None,
-               from_prescriber_id=None, to_prescriber_id=None, reason=None, corrects=None):
-    """The move, its booklets each claiming its next number, and where they are now."""
+               public="", new_person=False, from_prescriber_id=None, to_prescriber_id=None, reason=None,
+               corrects=None):
+    """The move, its booklets each claiming its next number, where they are now, and the campaign's
+    counters. `beneficiary_id` is the person (of `public`) the booklets go to or come back from,
+    `new_person` whether this write created that person."""
     move = LedgerMove(campaign_id=campaign.id, kind=kind.value, happened_on=on, from_prescriber_id=from_prescriber_id,
                       to_prescriber_id=to_prescriber_id, beneficiary_id=beneficiary_id, booklets=len(rows),
                       passes=sum(r.size for r in rows), reason=reason, corrects_move_id=corrects,
@@ -46,6 +50,11 @@ def write_move(step, campaign, actor, kind, rows, on, *, place, prescriber_id=No
     step.session.execute(update(LedgerBooklet), [
         {"id": r.id, "seq": r.seq + 1, "place": place.value, "since": on, "prescriber_id": prescriber_id,
          "beneficiary_id": beneficiary_id if place is Place.BENEFICIARY else None} for r in rows])
+    held = place in (Place.PRESCRIBER, Place.BENEFICIARY)
+    after = Holder(place, prescriber_id if held else None, beneficiary_id if place is Place.BENEFICIARY else None,
+                   public)
+    count_moves(step, campaign.id, [(r.size, Holder(r.facts.holding.place, r.prescriber_id, r.beneficiary_id, public),
+                                     after) for r in rows], {beneficiary_id} if new_person else frozenset())
     return move
 
 
@@ -74,13 +83,18 @@ def add_endowed(step, prescriber_id, rows, sign=1):
         ).values(endowed=LedgerMandate.endowed + sign * count))
 
 
-def add_received(step, beneficiary_id, read_count, count):
-    """The booklets a beneficiary received: only from the count the allocation rule was checked on."""
-    changed = step.session.execute(update(LedgerBeneficiary).where(
-        LedgerBeneficiary.id == beneficiary_id, LedgerBeneficiary.booklets == read_count,
-    ).values(booklets=read_count + count)).rowcount
-    if changed != 1:
-        raise Conflict("Cette personne vient de recevoir d’autres carnets : rechargez et recommencez.")
+def add_received(step, campaign_id, people):
+    """The booklets people received: `people` [(beneficiary id, public, in a priority neighbourhood,
+    count read, added)], each only from the count the allocation rule was checked on; and the people
+    counted per public."""
+    for beneficiary_id, _public, _priority, read_count, count in people:
+        changed = step.session.execute(update(LedgerBeneficiary).where(
+            LedgerBeneficiary.id == beneficiary_id, LedgerBeneficiary.booklets == read_count,
+        ).values(booklets=read_count + count)).rowcount
+        if changed != 1:
+            raise Conflict("Cette personne vient de recevoir d’autres carnets : rechargez et recommencez.")
+    count_people(step, campaign_id, [(public, priority, read, read + count)
+                                     for _id, public, priority, read, count in people])
 
 
 def journal(step, campaign, actor, summary, payload, role=None):

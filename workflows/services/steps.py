@@ -33,6 +33,7 @@ from ..store import audit
 from ..store.models import MessageSubscription, PendingMessage, ProcessInstance
 from ..store.uow import UnitOfWork
 from .actors import SYSTEM
+from .ledger_process import step_facts
 from .persistence import (
     db_time, instance_values, prepare_save, read_instance, restore_instance, update_instance_row, write_instance,
 )
@@ -112,6 +113,7 @@ class _Opened:
     saved: bool = False
     prepared: object = None
     values: dict = None   # the instance row's columns as the step writes them
+    facts: dict = None    # what its scripts are offered besides its data (its campaign's figures)
 
 
 @dataclass(eq=False)
@@ -203,10 +205,18 @@ class EngineStep(_Journaling):
             return any(query(session) != seen for query, seen in self.checks)
 
     # --- computing -----------------------------------------------------------------
-    def add(self, row, instance):
-        """An instance this step starts: its row is inserted when the step writes."""
+    def add(self, row, instance, facts=None):
+        """An instance this step starts, with the facts of its start: its row is inserted when the step writes."""
         instance.saved_subscriptions = set()
-        self.entries.append(_Opened(row, instance, new=True))
+        self.entries.append(_Opened(row, instance, new=True, facts=facts or {}))
+
+    def facts_of(self, entry):
+        """The facts offered to an instance's scripts when a message moves it on, as to those of a task
+        or a timer: its campaign's figures, as of now (read once per step, not again under the lock)."""
+        if entry.facts is None:
+            with self.reading() as session:
+                entry.facts = step_facts(session, entry.row.id)
+        return entry.facts
 
     def save(self, row, instance):
         """Have the instance written; route the messages it threw, hand it those waiting for it."""
@@ -242,7 +252,9 @@ class EngineStep(_Journaling):
     def _deliver(self, sender, name, payload, correlations):
         for candidate in self._subscribers(name, sender):
             entry = candidate if isinstance(candidate, _Opened) else self._open(candidate)
-            if not entry.instance.deliver_message(name, payload, correlations):
+            with entry.instance.offering(self.facts_of(entry)):
+                caught = entry.instance.deliver_message(name, payload, correlations)
+            if not caught:
                 if not entry.saved and not entry.new:
                     self.entries.remove(entry)   # not caught: reopened from the database if needed
                 continue
@@ -281,7 +293,9 @@ class EngineStep(_Journaling):
                       if m_id not in self.pending_taken]
         candidates += [(p, p.name, p.payload, p.correlations) for p in self.pending_new if p.name in waiting]
         for ref, name, payload, correlations in candidates:
-            if entry.instance.deliver_message(name, json.loads(payload), json.loads(correlations)):
+            with entry.instance.offering(self.facts_of(entry)):
+                caught = entry.instance.deliver_message(name, json.loads(payload), json.loads(correlations))
+            if caught:
                 if isinstance(ref, _Pending):
                     self.pending_new.remove(ref)
                 else:

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, AuditHead
@@ -151,21 +151,34 @@ class Journal:
 
         Once the transaction commits, the new head is checkpointed (see _checkpoint_after_commit)."""
         session = uow.session
-        head = session.execute(uow.lock(select(AuditHead).where(AuditHead.id == 1))).scalar_one()
+        head = session.execute(uow.lock(select(AuditHead.last_id, AuditHead.last_hash)
+                                        .where(AuditHead.id == 1))).one()
         entry_id = head.last_id + 1
         body = json.dumps(payload if payload is not None else {}, ensure_ascii=False, sort_keys=True,
                           default=str)
         canonical = _canonical(entry_id, at, actor, role, action, instance_id, task_id, summary, body,
                                head.last_hash)
         digest = hashlib.sha256(canonical).hexdigest()
-        session.add(AuditEntry(id=entry_id, at=at, actor=actor, role=role, action=action,
-                               instance_id=instance_id, task_id=task_id, summary=summary, payload=body,
-                               prev_hash=head.last_hash, hash=digest, mac=self.seal(canonical)))
-        head.last_id, head.last_hash = entry_id, digest
+        _write_entry(session, dict(id=entry_id, at=at, actor=actor, role=role, action=action,
+                                   instance_id=instance_id, task_id=task_id, summary=summary, payload=body,
+                                   prev_hash=head.last_hash, hash=digest, mac=self.seal(canonical)))
         session.info[_PENDING] = (self, entry_id, digest)
 
     def verify(self, session, batch=1000):
         return verify(session, self, batch)
+
+
+def _write_entry(session, entry):
+    """The entry, and the head moved onto it, under the head's lock taken by the caller: one
+    statement on PostgreSQL (a data-modifying WITH: one round trip less for every journaled
+    commit), two on SQLite, which has no such WITH."""
+    moved = update(AuditHead.__table__).where(AuditHead.id == 1).values(last_id=entry["id"], last_hash=entry["hash"])
+    added = insert(AuditEntry.__table__).values(**entry)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(added.add_cte(moved.cte("moved_head")))
+    else:
+        session.execute(added)
+        session.execute(moved)
 
 
 @lru_cache(maxsize=16)

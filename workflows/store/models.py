@@ -485,6 +485,34 @@ class LedgerCredit(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LedgerTally(Base):
+    """How many booklets of one size are at one place (the stock, a prescriber, the people of one
+    public a prescriber handed them to, lost, destroyed) and, in people's hands, how many people
+    hold them: kept by every write of the ledger in its transaction (services/ledger_counts), so
+    that a step reads its campaign's figures from a handful of rows. `prescriber_id` 0 and `public`
+    "" stand for none: a primary key's columns cannot be NULL."""
+    __tablename__ = "ledger_tally"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"), primary_key=True)
+    place: Mapped[str] = mapped_column(String(20), primary_key=True)
+    prescriber_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public: Mapped[str] = mapped_column(String(100), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booklets: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)
+
+
+class LedgerPublicTally(Base):
+    """How many people of one public received booklets (LedgerBeneficiary.booklets > 0), and how
+    many of them live in a priority neighbourhood, kept with LedgerTally."""
+    __tablename__ = "ledger_public_tally"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("ledger_campaign.id", ondelete="CASCADE"), primary_key=True)
+    public: Mapped[str] = mapped_column(String(100), primary_key=True)
+    people: Mapped[int] = mapped_column(Integer)
+    priority_people: Mapped[int] = mapped_column(Integer)
+
+
 # --- generated files kept in the database (store/files.py, CONVENTIO_DOCUMENT_STORAGE=database) --
 
 
