@@ -6,7 +6,7 @@ stand today: the engine then fires by itself the timers already due (the wall cl
 in production), and those steps are skipped here; a late step stays open, late."""
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from workflows.services import ledger
@@ -21,14 +21,16 @@ ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?=$|T|\b)")
 @dataclass
 class Replay:
     """`people` {role: Actor} act in their lanes, `fallback` in the others; `starter` starts;
-    `shift_days` moves the dates; `before_task(instance_id, task, data)`, when given, is called
-    before each task is completed (a test tries there who must be refused)."""
+    `shift_days` moves the dates; `agents` {prescriber: Actor} record their handouts (else the
+    prescriber's lane); `before_task(instance_id, task, data)`, when given, is called before each
+    task is completed (a test tries there who must be refused)."""
     app: object
     people: dict
     starter: object
     fallback: object
     shift_days: int = 0
     before_task: object = None
+    agents: dict = field(default_factory=dict)
 
     def run(self, process_id, steps, territory, title, start_overrides=None, until=None):
         """Start and complete `steps` up to the task `until` (left open); the instance id. The
@@ -68,7 +70,7 @@ class Replay:
             move = args.pop("move_id")
             self.saved[step.get("as")] = ledger.correct(self.app, self.campaign, move, self.fallback, **args)
         else:
-            agent = self.people.get("prescriber")
+            agent = self.agents.get(args.get("name") or args.get("prescriber")) or self.people.get("prescriber")
             if agent and step["ledger"] == "add_prescriber":
                 args.setdefault("agents", [agent.username])   # the prescriber's lane records its handouts
             by = agent if agent and step["ledger"] == "hand_out" else self.fallback
