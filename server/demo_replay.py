@@ -98,7 +98,11 @@ class Replay:
         return value
 
     def _actor(self, task):
-        return self.people.get(task["role"], self.fallback)
+        lane = self.people.get(task["role"], self.fallback)
+        if task["role"] == "prescriber" and self.agents:   # a dotation's handouts close by its own agent
+            dotation = get_task(self.app, task["id"], lane)["data"].get("dotation") or {}
+            return self.agents.get(dotation.get("prescripteur"), lane)
+        return lane
 
     def _open(self, instance_id, bpmn_id, where):
         for task in list_tasks(self.app, self.starter, instance_id=instance_id, include_all_roles=True):

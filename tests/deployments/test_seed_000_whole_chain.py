@@ -11,6 +11,7 @@ then loads the instance afresh from the database."""
 import json
 
 import pytest
+from sqlalchemy import select
 
 from deployment_helpers import SCENARIOS, install, user
 from documents.conftest import docx_text, table_rows
@@ -21,6 +22,7 @@ from test_seed_000_saint_martin import LABELS, SEVEN
 from workflows.services.dashboard_territory import territory_dashboard
 from workflows.services.documents import document_file, list_documents
 from workflows.services.instances import get_instance
+from workflows.store.models import AuditEntry, TaskRecord
 
 pytestmark = pytest.mark.slow
 AIO, PE = "Service AIO de la Collectivité", "Pôle emploi Saint-Martin"
@@ -113,9 +115,17 @@ def test_saint_martins_chain_from_its_deliberation_to_its_evaluation_by_its_seve
     assert (indicators["passes_achetes"], indicators["passes_remis"], indicators["passes_encaisses"]) == \
         (20000, 95, 60)
     assert (indicators["passes_remis_pic"], indicators["beneficiaires_qpv"]) == (10, 3)
+    assert _closed_by(app, "remettre_carnets_beneficiaires") == ["agent-aio", "agent-pe"]   # each its own
     figures = territory_dashboard(app, people["director"], "978")
     assert (figures["handed"], figures["beneficiaries"], figures["priority_area_pct"]) == (95, 10, 30.0)
     _check_the_report(app, people, instance, passes)
+
+
+def _closed_by(app, bpmn_id):
+    """Who completed the tasks `bpmn_id`, as the journal has it."""
+    with app.db.sessions() as session:
+        return sorted(session.scalars(select(AuditEntry.actor).join(TaskRecord, TaskRecord.id == AuditEntry.task_id)
+                                      .where(TaskRecord.bpmn_id == bpmn_id, AuditEntry.role == "prescriber")).all())
 
 
 def _check_the_report(app, people, instance, passes):
