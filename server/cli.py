@@ -295,6 +295,40 @@ def tasks_release(ctx, task_id, username):
     click.echo(f"Tâche {task_id} remise dans la file.")
 
 
+@tasks.command("attach")
+@click.argument("task_id")
+@click.argument("file")
+@click.option("--as", "username", required=True, help="Utilisateur qui joint le fichier (qui peut agir sur la tâche).")
+@click.pass_context
+@fails_in_french
+def tasks_attach(ctx, task_id, file, username):
+    """Joint un fichier (PDF, image, document bureautique) à une tâche à faire."""
+    from workflows.services.attachments import attach_file
+    from workflows.services.users import get_actor
+    app = conventio_of(ctx)
+    who = get_actor(app, username)
+    try:
+        content = Path(file).read_bytes()
+    except OSError as exc:
+        raise InvalidData(f"Fichier illisible ({exc.strerror} : {file}).", {"file": "illisible"}) from None
+    attached = attach_file(app, task_id, Path(file).name, content, who)
+    click.echo(f"Pièce jointe n° {attached['id']} : {attached['name']} ({attached['size_text']}, "
+               f"{attached['media_type']})")
+
+
+@tasks.command("attachments")
+@click.argument("task_id")
+@_json_option
+@click.pass_context
+@fails_in_french
+def tasks_attachments(ctx, task_id, as_json):
+    """Les pièces jointes d’une tâche."""
+    from workflows.services.attachments import list_attachments
+    rows = list_attachments(conventio_of(ctx), shell_actor(), task_id=task_id)
+    _print(rows, as_json, [("id", "N°"), ("name", "FICHIER"), ("size_text", "TAILLE"), ("created_by", "PAR"),
+                           ("created_at", "LE"), ("checksum", "EMPREINTE")])
+
+
 # --- timers and audit ---------------------------------------------------------------
 @main.group()
 def timers():
@@ -414,7 +448,7 @@ def documents_list(ctx, instance_id, username, as_json):
     rows = list_documents(app, instance_id, acting(app, username))
     _print(rows, as_json, [("id", "N°"), ("template", "MODÈLE"), ("recipient", "DESTINATAIRE"),
                            ("revision", "VERSION"), ("created_by", "PAR"), ("created_at", "LE"),
-                           ("checksum", "EMPREINTE")])
+                           ("reason", "MOTIF"), ("checksum", "EMPREINTE")])
 
 
 @documents.command("download")

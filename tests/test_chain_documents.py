@@ -17,7 +17,7 @@ from workflows.services import ledger, open_conventio
 from workflows.services.deploy import deploy_paths
 from workflows.services.documents import document_file, list_documents
 from workflows.services.instances import get_instance
-from workflows.store.models import LedgerCampaign, TaskRecord
+from workflows.store.models import GeneratedDocument, LedgerCampaign, TaskRecord
 
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 HAPPY, OPEN_TENDER = "pass_numerique_happy", "achat_public_appel_offres"
@@ -112,9 +112,10 @@ def _generated(app, instance_id):
 
 
 def _content(app, instance_id, template, recipient=None):
-    """The .docx of the one document of `template` (for `recipient`) generated on the instance."""
-    [document_id] = [d["id"] for d in list_documents(app, instance_id, ADMIN)
-                     if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
+    """The .docx of the current version of `template` (for `recipient`) on the instance: later
+    steps make new versions of a document whose printed data they change (signature, publication)."""
+    *_earlier, document_id = [d["id"] for d in list_documents(app, instance_id, ADMIN)
+                              if d["template"] == template and (recipient is None or d["recipient"] == recipient)]
     return document_file(app, document_id, ADMIN)[0]
 
 
@@ -229,3 +230,22 @@ def test_the_evaluation_report_shows_the_ledger_s_figures(chain):
     assert ["CCAS du Lorrain", "3", "15", "15", "100 %"] in rows
     assert ["France Travail Martinique Nord", "3", "90", "45", "50 %"] in rows
     assert ["Seniors (60 ans et plus)", "non", "3", "15", "15", "100 %"] in rows
+
+
+def _partner(app, document_id):
+    with app.db.sessions() as session:
+        return json.loads(session.get(GeneratedDocument, document_id).data_json)["partenaire"]["nom"]
+
+
+@pytest.mark.parametrize("template", ["convention_mandat", "convention_lieu_mediation"])
+def test_each_partner_s_convention_is_made_again_after_its_own_signature(chain, template):
+    """The partners are conventioned in a loop: each iteration's signature remakes that
+    iteration's convention, from that partner's data, never another's."""
+    app, runs = chain
+    versions = [d for d in list_documents(app, runs[HAPPY], ADMIN) if d["template"] == template]
+    made = [d for d in versions if d["reason"].startswith("Généré à l’étape")]
+    remade = [d for d in versions if d["reason"] == "Régénéré après « Signer la convention » : date_signature modifié"]
+    assert len(made) >= 2 and len(remade) == len(made) and len(versions) == 2 * len(made)
+    assert sorted(_partner(app, d["id"]) for d in remade) == sorted(_partner(app, d["id"]) for d in made)
+    for document in remade:
+        assert _partner(app, document["id"]) in docx_text(document_file(app, document["id"], ADMIN)[0])

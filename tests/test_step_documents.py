@@ -87,7 +87,11 @@ def test_the_extract_refused_for_its_proxies_leaves_only_the_corrected_one(tmp_p
         extracts = [d for d in list_documents(app, instance_id, ADMIN) if d["template"] == "extrait_deliberation"]
         history = get_instance(app, instance_id, ADMIN)["history"]
         [withheld] = [e["task_id"] for e in history if e["action"] == "document_differe"]
-        assert [d["revision"] for d in extracts] == [1] and extracts[0]["task_id"] != withheld
+        made_at_the_step = [d for d in extracts if d["reason"].startswith("Généré à l’étape")]
+        assert [d["revision"] for d in made_at_the_step] == [1] and made_at_the_step[0]["task_id"] != withheld
+        # the later versions are the signature's and the publication's, never the refused step's
+        assert withheld not in {d["task_id"] for d in extracts}
+        assert all(d["reason"].startswith("Régénéré après") for d in extracts[1:])
     finally:
         app.close()
 

@@ -29,6 +29,7 @@ class Settings:
     audit_checkpoints: Path | None = None     # None: DATA_DIR/audit-checkpoints.jsonl
     audit_syslog: bool = False
     starter_roles: frozenset = frozenset(STARTER_ROLES.split(","))   # who may start an instance
+    attachment_max_mb: int = 10               # largest file a user may attach to a task
 
     @classmethod
     def from_env(cls, env=None, **overrides):
@@ -53,6 +54,7 @@ class Settings:
                                if env.get("CONVENTIO_AUDIT_CHECKPOINTS") else None),
             audit_syslog=env.get("CONVENTIO_AUDIT_SYSLOG", "0") == "1",
             starter_roles=frozenset(_split(env.get("CONVENTIO_STARTER_ROLES", STARTER_ROLES))),
+            attachment_max_mb=int(env.get("CONVENTIO_ATTACHMENT_MAX_MB", "10")),
         )
         return replace(settings, **overrides)
 

@@ -46,6 +46,7 @@ class JournalAction(StrEnum):
     DOCUMENT_FAILED = "document_echec"
     DOCUMENT_WITHOUT_RECIPIENT = "document_sans_destinataire"
     DOCUMENT_DAMAGED = "document_altere"
+    ATTACHMENT = "piece_jointe"
     USER = "utilisateur"
     SESSION = "session"
     TERRITORY = "territoire"

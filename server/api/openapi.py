@@ -139,7 +139,14 @@ SCHEMAS = {
                                    "destinataire (lettre de rejet : le candidat évincé), sinon null"},
                      "revision": {**INTEGER, "description": "version, comptée par modèle et destinataire"},
                      "checksum": STRING, "template_version": STRING, "has_pdf": BOOLEAN,
-                     "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING}),
+                     "created_by": STRING, "created_at": DATETIME, "task_id": NULLABLE_STRING,
+                     "reason": {**NULLABLE_STRING, "description": "pourquoi cette version a été faite : générée à "
+                                "une étape, à la demande de quelqu’un, ou régénérée après une étape qui a "
+                                "modifié ce qu’elle imprime (null pour les versions antérieures)"}}),
+    "Attachment": obj({"id": INTEGER, "instance_id": INTEGER, "task_id": STRING, "task_name": NULLABLE_STRING,
+                       "name": STRING, "media_type": {**STRING, "description": "lu dans le contenu du fichier"},
+                       "size": {**INTEGER, "description": "octets"}, "size_text": STRING, "checksum": STRING,
+                       "created_by": STRING, "created_at": DATETIME}),
     "GenerateRequest": obj({"template": STRING, "pdf": BOOLEAN, "recipient": {
         **NULLABLE_STRING, "description": "pour un document établi par destinataire : celui-là seulement ; "
                                           "absent : un document par destinataire"}}, required=["template"]),
@@ -240,6 +247,25 @@ PATHS = {
     "/tasks/{task_id}/complete": {"post": operation(
         "Terminer une tâche", 200, ref("Completion"), 400, 403, 404, 409, 422,
         body=json_content(ref("CompleteRequest")), parameters=[TASK_ID], tags=["tasks"])},
+    "/tasks/{task_id}/attachments": {
+        "get": operation("Pièces jointes d’une tâche", 200, {"type": "array", "items": ref("Attachment")}, 404,
+                         parameters=[TASK_ID], tags=["attachments"]),
+        "post": operation("Joindre un fichier à une tâche à faire (qui peut agir sur la tâche) : PDF, image ou "
+                          "document bureautique, type vérifié d’après le contenu, taille limitée "
+                          "(CONVENTIO_ATTACHMENT_MAX_MB)", 201, ref("Attachment"), 400, 403, 404, 409, 422,
+                          body={"multipart/form-data": {"schema": obj({"file": {
+                              "type": "string", "contentMediaType": "application/octet-stream"}})}},
+                          parameters=[TASK_ID], tags=["attachments"])},
+    "/instances/{instance_id}/attachments": {"get": operation(
+        "Pièces jointes des tâches d’une instance", 200, {"type": "array", "items": ref("Attachment")}, 404,
+        parameters=[path_parameter("instance_id", IDENTIFIER)], tags=["attachments"])},
+    "/attachments/{attachment_id}": {"get": {
+        **operation("Télécharger une pièce jointe", 200, {"type": "string"}, 404,
+                    parameters=[path_parameter("attachment_id", IDENTIFIER)], tags=["attachments"]),
+        "responses": {**responses(200, {"type": "string"}, 404),
+                      "200": {"description": "le fichier, avec le type lu dans son contenu", "content": {
+                          "application/octet-stream": {}, "application/pdf": {}, "image/*": {},
+                          "application/*": {}}}}}},
     "/tasks/{task_id}/claim": {"post": operation(
         "Prendre une tâche dans la file de son rôle", 200, ref("Claim"), 400, 403, 404, 409,
         parameters=[TASK_ID], tags=["tasks"])},

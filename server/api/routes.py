@@ -9,6 +9,7 @@ from flask import current_app, g, jsonify, request, send_file, url_for
 
 from workflows.errors import ErrorCode, InvalidData
 from workflows.services.assignments import claim_task, claims_for, release_task
+from workflows.services.attachments import attach_file, attachment_file, list_attachments
 from workflows.services.dashboard import dashboard as dashboard_figures
 from workflows.services.dashboard_analytics import element_times
 from workflows.services.dashboard_portfolio import check_portfolio_choices, portfolio
@@ -233,6 +234,31 @@ def document(document_id):
     if wanted not in ("docx", "pdf"):
         raise InvalidData("« format » : docx ou pdf.", {"format": "docx ou pdf"})
     content, name, media_type = document_file(conventio(), document_id, g.actor, as_pdf=wanted == "pdf")
+    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
+
+
+@bp.get("/instances/<int:instance_id>/attachments")
+def instance_attachments(instance_id):
+    return jsonify(list_attachments(conventio(), g.actor, instance_id=instance_id))
+
+
+@bp.get("/tasks/<task_id>/attachments")
+def task_attachments(task_id):
+    return jsonify(list_attachments(conventio(), g.actor, task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/attachments")
+def attach(task_id):
+    """multipart/form-data, the file in `file`."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidData("Fichier attendu (multipart/form-data, champ « file »).", {"file": "champ obligatoire"})
+    return jsonify(attach_file(conventio(), task_id, upload.filename or "", upload.read(), g.actor)), 201
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id):
+    content, name, media_type = attachment_file(conventio(), attachment_id, g.actor)
     return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
 
 

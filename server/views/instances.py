@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from workflows.errors import InvalidData
 from workflows.services.deploy import called_process_ids, list_definitions
 from workflows.services.diagrams import instance_diagram, phases
+from workflows.services.attachments import list_attachments
 from workflows.services.documents import list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
@@ -99,6 +100,7 @@ def show(instance_id):
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
                            may_reassign=may_reassign(actor, summary["territory"]),
+                           attachments=list_attachments(conventio(), actor, instance_id=instance_id),
                            templates=template_choices() if may_generate(actor, summary["territory"]) else [])
 
 

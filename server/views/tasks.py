@@ -9,6 +9,7 @@ from workflows.errors import Conflict, ConventioError, InstanceFailed, InvalidDa
 from workflows.services import ModelCodeStopped
 from workflows.services.assignments import claims_for
 from workflows.services.attendance import roster_data
+from workflows.services.attachments import list_attachments
 from workflows.services.document_preview import current_documents, document_preview
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
@@ -65,7 +66,8 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         schema=schema, instructions=_instructions(task, values), history=history, roster=roster,
         roster_errors=errors or {},
         sent_back=history[0] if history and history[0]["sent_back"] else None,
-        documents=_documents(task, actor),
+        documents=_documents(task, actor), attachments=list_attachments(conventio(), actor, task_id=task["id"]),
+        attachment_limit=conventio().settings.attachment_max_mb,
         dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
 
 

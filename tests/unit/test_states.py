@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STORED_ACTIONS = {"deploiement", "demarrage", "completion", "decision", "prise_en_charge", "liberation", "minuteur",
                   "message", "echec", "document", "document_differe", "document_echec", "document_sans_destinataire",
                   "document_altere", "utilisateur", "session", "territoire", "registre_carnets",
-                  "reattribution", "absence"}
+                  "reattribution", "absence", "piece_jointe"}
 
 
 def test_the_journals_actions_keep_their_stored_spelling():

@@ -19,6 +19,7 @@ from server.api.openapi import PATHS
 from start_data import CAP_NORD
 from web_helpers import actor, api_token
 from workflows.documents.examples import EXAMPLES
+from workflows.services.attachments import attach_file
 from workflows.services.documents import generate_documents
 from workflows.services import ledger
 from workflows.services.instances import start_instance
@@ -34,6 +35,8 @@ WITH_INPUT = [f"{method.upper()} {path}" for path, methods in PATHS.items() for 
 # may still be a 422, which the document says.
 CHECKED_BEYOND_THE_DOCUMENT = {"POST /processes/{process_id}/instances", "POST /tasks/{task_id}/complete",
                                "POST /instances/{instance_id}/documents",
+                               # a file's type is read from its content: random bytes are not a PDF
+                               "POST /tasks/{task_id}/attachments",
                                "GET /dashboard/exports/{table}",   # some tables are of one territory: name it
                                # a colleague, a substitute: an account holding the roles, in the territory
                                "POST /tasks/{task_id}/reassign", "POST /absences",
@@ -54,13 +57,14 @@ def fuzzed(conventio):
                            territory="cap-nord")
     [document] = generate_documents(conventio, fresh["id"], "lettre_rejet", legal)[:1]
     [ready] = list_tasks(conventio, legal, instance_id=fresh["id"])
+    attached = attach_file(conventio, ready["id"], "devis.pdf", b"%PDF-1.7\n%%EOF\n", legal)
     campaign = campaign_in_cap_nord(conventio)
     handout = ledger.hand_out(conventio, campaign, actor(conventio, "prescripteur"), prescriber="CCAS", public="senior",
                               on=SPRING, serials=["CAPN05-000001"])
     app = create_app(conventio=conventio, test_config={"TESTING": False, "WEB_SETTINGS": web_settings()})
     real = {"instance_id": fresh["id"], "document_id": document["id"], "task_id": ready["id"],
             "process_id": "convention_anct", "username": "juriste", "code": "cap-nord", "table": "formats",
-            "campaign_id": campaign, "move_id": handout["move"]}
+            "campaign_id": campaign, "move_id": handout["move"], "attachment_id": attached["id"]}
     return app, api_token(app.test_client(), "juriste"), real
 
 

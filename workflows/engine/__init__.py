@@ -61,6 +61,8 @@ class Engine:
         specs = specs_from_json(load_spec_json())
         if self._spec_cache is not None:
             self._spec_cache.store(content_hash, specs)
+            # Used as a fresh process will load it, so that every run goes the same way.
+            specs = self._spec_cache.load(content_hash) or specs
         return specs
 
     def clear(self):

@@ -7,13 +7,14 @@ rewrites only what it changed: finished tasks are never written again.
 """
 import json
 from dataclasses import dataclass, field
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import SimpleTaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers import DefaultRegistry
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
@@ -198,39 +199,86 @@ class StateTracker:
         return changes
 
 
-def _restore_task(body, dct, workflow, uuids):
-    """A task from its stored JSON, like Spiff's converter but without its generic walk.
+class _SpecOnFirstRead:
+    """The `task_spec` of a restored task: looked up by name the first time it is read, then
+    an ordinary attribute of the task (a non-data descriptor gives way to it)."""
+
+    def __get__(self, task, owner=None):
+        if task is None:
+            return self
+        spec = task.__dict__["task_spec"] = task.workflow.spec.task_specs[task._spec_name]
+        return spec
+
+
+class RestoredTask(Task):
+    """A task of the top workflow as restored from its row. A step reads the specs of a few
+    tasks, not of the whole history nor of every predicted task: not looking them up spares
+    unpickling them (see lazy_specs). Serialized as a Task."""
+    task_spec = _SpecOnFirstRead()
+
+
+REGISTRY.typenames[RestoredTask] = REGISTRY.typenames[Task]
+
+
+def _restore_tasks(workflow, bodies):
+    """The top workflow's tasks from their stored JSON, like Spiff's converter but without its
+    generic walk; and the ids (as ints) of those StateTracker.collect would find settled.
 
     Task data holding typed values (dates, events) keeps the converter's path; plain
     JSON data, the usual case, is used as it is.
     """
-    task_spec = workflow.spec.task_specs.get(dct["task_spec"])
-    if task_spec is None or body.count('"typename"') > 1:
-        task = REGISTRY.restore(dct, workflow=workflow)
-        del workflow.tasks[task.id]  # the converter registered it; the caller builds the dict
-        return task
-    task = Task.__new__(Task)
-    task.id = _uuid(uuids, dct["id"])
+    # One parse for all rows: far fewer calls than one json.loads per task.
+    dcts = json.loads("[" + ",".join(bodies) + "]")
+    uuids = {dct["id"]: _uuid(dct["id"]) for dct in dcts}   # each id is also a parent, a child
+    states = {dct["id"]: dct["state"] for dct in dcts}
+    specs, tasks, settled = workflow.spec.task_specs, {}, set()
+    for body, dct in zip(bodies, dcts):
+        if dct["task_spec"] in specs and body.count('"typename"') == 1:
+            task = _new_task(workflow, dct, uuids)
+        else:
+            task = REGISTRY.restore(dct, workflow=workflow)
+            del workflow.tasks[task.id]  # the converter registered it; the caller sets the dict
+        tasks[task.id] = task
+        if task._state & SETTLED_STATES:
+            for child in dct["children"]:
+                if states.get(child, 0) & TaskState.PREDICTED_MASK:
+                    break
+            else:
+                settled.add(task.id.int)
+    return tasks, settled
+
+
+def _new_task(workflow, dct, uuids):
+    state = dct["state"]
+    task = RestoredTask.__new__(RestoredTask)
+    task._spec_name = dct["task_spec"]
+    task.id = uuids[dct["id"]]
     task.workflow = workflow
-    task._parent = _uuid(uuids, dct["parent"]) if dct["parent"] is not None else None
-    task._children = [_uuid(uuids, child) for child in dct["children"]]
-    task._state = dct["state"]
+    parent = dct["parent"]
+    task._parent = None if parent is None else uuids.get(parent) or _uuid(parent)
+    task._children = [uuids.get(child) or _uuid(child) for child in dct["children"]]
+    task._state = state
     task.triggered = dct["triggered"]
-    task.task_spec = task_spec
     task.thread_id = Task.thread_id_pool
     task.data = dct["data"]
     task.internal_data = dct["internal_data"]
     task.last_state_change = dct["last_state_change"]
-    if isinstance(task_spec, CatchingEvent) and task._state & TaskState.WAITING:
+    if state & TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
         workflow.event_manager.add_task(task)
     return task
 
 
-def _uuid(known, text):
-    """Each id appears up to three times (task, parent, child): build its UUID once."""
-    value = known.get(text)
-    if value is None:
-        value = known[text] = UUID(text)
+_SET_INT, _SET_SAFETY, _UNKNOWN_SAFETY = UUID.int.__set__, UUID.is_safe.__set__, SafeUUID.unknown
+
+
+def _uuid(text):
+    """UUID(text) for the form str(UUID) wrote in the rows, built directly: UUID() first
+    tries the other forms it accepts, most of its cost. Any other text goes to UUID()."""
+    if len(text) != 36:
+        return UUID(text)
+    value = object.__new__(UUID)
+    _SET_INT(value, int(text.replace("-", ""), 16))
+    _SET_SAFETY(value, _UNKNOWN_SAFETY)
     return value
 
 
@@ -242,26 +290,36 @@ def restore_workflow(spec, subprocess_specs, stored, script_engine, workflow_cla
     headers = {key: json.loads(value) for key, value in stored.headers.items()}
     top_header = headers.pop(TOP)
     workflow = workflow_class(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
-    workflow.tasks, uuids = {}, {}
-    bodies = list(tasks_by_key.pop(TOP, {}).values())
-    # One parse for all rows: far fewer calls than one json.loads per task.
-    for body, dct in zip(bodies, json.loads("[" + ",".join(bodies) + "]")):
-        task = _restore_task(body, dct, workflow, uuids)
-        workflow.tasks[task.id] = task
+    workflow.tasks = {}
+    workflow.tasks, settled = _restore_tasks(workflow, list(tasks_by_key.pop(TOP, {}).values()))
     workflow.task_tree = workflow.tasks.get(UUID(top_header["root"]))
     converter = CONVERTERS[BpmnWorkflow]
     converter.set_default_attributes(workflow, top_header)
     subprocesses = {key: dict(header, tasks={tid: json.loads(body) for tid, body in tasks_by_key.get(key, {}).items()})
                     for key, header in headers.items()}
-    converter.subprocesses_from_dict(subprocesses, workflow)
+    _restore_subprocesses(subprocesses, workflow, workflow)
     workflow.bpmn_events = REGISTRY.restore(top_header.get("bpmn_events", []))
     tracker = StateTracker()
     for _key, wf in _workflows(workflow):
         for task_id, task in wf.tasks.items():
             tracker.fingerprints[task_id.int] = _fingerprint(task)
+    # The top workflow's settled tasks, as the tracker that saved them had found them (the
+    # first save after a restore then looks only at the others, as a warm one does).
+    tracker.settled = settled
     tracker.headers = dict(stored.headers)
     tracker.next_seq = 1 + max((seq for _k, _t, seq, _b in stored.tasks), default=-1)
     return workflow, tracker
+
+
+def _restore_subprocesses(dct, workflow, top_workflow):
+    """Spiff's BpmnWorkflowConverter.subprocesses_from_dict, testing a task's id before its
+    spec (neither test has an effect: the same result) so as not to read every task's spec."""
+    for task in workflow.tasks.values() if dct else ():
+        if str(task.id) in dct and isinstance(task.task_spec, SubWorkflowTask):
+            sub = REGISTRY.restore(dct.pop(str(task.id)), task=task, top_workflow=top_workflow)
+            top_workflow.subprocesses[task.id] = sub
+            sub.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
+            _restore_subprocesses(dct, sub, top_workflow)
 
 
 def full_json(workflow):

@@ -3,8 +3,9 @@
 Rebuilding a definition from its JSON takes as long as a step's whole budget for a
 large model (16 ms for 520 tasks), and every fresh CLI process pays it. Like Python's
 __pycache__, the loaded objects are kept as pickles beside the data, named by content
-hash and library versions. A pickle is code: each file is signed with HMAC-SHA256 and
-one that does not verify is ignored and rebuilt from the database's JSON.
+hash and library versions, one pickle per task spec (lazy_specs: a step unpickles only the
+specs it reads). A pickle is code: each file is signed with HMAC-SHA256 and one that does
+not verify is ignored and rebuilt from the database's JSON.
 """
 import hashlib
 import hmac
@@ -16,8 +17,10 @@ from pathlib import Path
 
 from SpiffWorkflow.version import __version__ as SPIFF_VERSION
 
+from .lazy_specs import decode, encode
+
 SIGNATURE_SIZE = 32
-FORMAT = f"spiff{SPIFF_VERSION}-py{sys.version_info.major}{sys.version_info.minor}"
+FORMAT = f"spiff{SPIFF_VERSION}-py{sys.version_info.major}{sys.version_info.minor}-lazy"
 
 
 class SpecCache:
@@ -42,18 +45,18 @@ class SpecCache:
         if not hmac.compare_digest(signature, self._sign(payload)):
             return None
         try:
-            return pickle.loads(payload)
+            return decode(payload)
         except Exception:
             return None
 
     def store(self, content_hash, value):
         try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = encode(value)
             self.directory.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.directory, delete=False) as handle:
                 handle.write(self._sign(payload) + payload)
             os.replace(handle.name, self._path(content_hash))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass  # a cache that cannot be written only costs time
 
     def _sign(self, payload):

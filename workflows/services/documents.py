@@ -16,6 +16,7 @@ from ..errors import Conflict, ConventioError, ErrorCode, InvalidData, NotFound
 from ..states import JournalAction, TaskState
 from ..store.files import FileStorageError, sha256
 from ..store.models import GeneratedDocument, ProcessInstance, TaskRecord
+from . import regeneration
 from .actors import SYSTEM
 from .instances import get_instance, instance_state
 from .partners import may_read_document
@@ -35,22 +36,29 @@ class DocumentDamaged(ConventioError):
 
 
 def generate_documents(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True,
-                       recipient=None) -> list[GeneratedDocumentSummary]:
+                       recipient=None, reason=None) -> list[GeneratedDocumentSummary]:
     """Render `template` from the instance's current data and store it; return the summaries.
     A template made one per recipient gives one document per recipient the data lists, or
-    only `recipient`'s; nothing is stored unless every one of them could be made."""
-    return _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient)
+    only `recipient`'s; nothing is stored unless every one of them could be made. `reason`
+    says why the version was made (on demand: by whom)."""
+    return _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient,
+                     reason=reason or asked_by(actor))
 
 
 def generate_document(app, instance_id, template, actor, task_id=None, pdf=False, on_demand=True,
-                      recipient=None) -> GeneratedDocumentSummary:
+                      recipient=None, reason=None) -> GeneratedDocumentSummary:
     """The one document `template` makes for the instance (or for `recipient`); when the data
     lists several recipients and none is named, refused (nothing stored) with their names."""
-    [document] = _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=True)
+    [document] = _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient,
+                           reason=reason or asked_by(actor), single=True)
     return document
 
 
-def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, single=False):
+def asked_by(actor):
+    return f"Généré à la demande de {actor.display_name or actor.username}"
+
+
+def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipient, reason, single=False):
     if on_demand:
         require_generator(actor)
     # A step's own documents are made whoever completed it (an outside partner included).
@@ -69,12 +77,12 @@ def _generate(app, instance_id, template, actor, task_id, pdf, on_demand, recipi
                           f"destinataire ({names}) : précisez le destinataire.", {"recipient": "à préciser"})
     if not renderings:
         return []
-    documents = _stored_all(app, instance_id, task_id, actor, renderings)
+    documents = _stored_all(app, instance_id, task_id, actor, renderings, reason)
     notes = _convert_stored(app, documents) if pdf else {}   # a converted document has its pdf_path
     return [dict(document_summary(d), pdf_note=notes.get(d.id)) for d in documents]
 
 
-def _stored_all(app, instance_id, task_id, actor, renderings):
+def _stored_all(app, instance_id, task_id, actor, renderings, reason):
     """Store the documents in one transaction; the files of a transaction that does not
     commit are removed (no file without its row). The instance row is locked so that two
     generations never take the same revision number."""
@@ -82,7 +90,7 @@ def _stored_all(app, instance_id, task_id, actor, renderings):
     try:
         with Step(app) as step:
             step.lock_row(instance_id)
-            documents = [_stored(app, step, instance_id, task_id, actor, rendered, written)
+            documents = [_stored(app, step, instance_id, task_id, actor, rendered, reason, written)
                          for rendered in renderings]
             step.commit()
         return documents
@@ -153,7 +161,7 @@ def _nobody(template):
     return fan_out.nobody if fan_out else "aucun destinataire"
 
 
-def _stored(app, step, instance_id, task_id, actor, rendered, written):
+def _stored(app, step, instance_id, task_id, actor, rendered, reason, written):
     """Store one rendered document in the step's transaction (its storage key added to `written`)."""
     template, recipient = rendered.template, rendered.recipient
     revision = 1 + (step.session.execute(select(func.max(GeneratedDocument.revision)).where(
@@ -167,13 +175,14 @@ def _stored(app, step, instance_id, task_id, actor, rendered, written):
         title=rendered.title, revision=revision, template_version=rendered.template_version,
         checksum=rendered.sha256, path=key,
         data_json=json.dumps(rendered.data, ensure_ascii=False, sort_keys=True, default=str),
-        created_by=actor.username, created_at=step.now)
+        created_by=actor.username, created_at=step.now, reason=reason)
     step.session.add(document)
     step.session.flush()
-    payload = {"modele": template, "version_modele": rendered.template_version, "empreinte": rendered.sha256}
+    payload = {"modele": template, "version_modele": rendered.template_version, "empreinte": rendered.sha256,
+               "motif": reason}
     if recipient is not None:
         payload["destinataire"] = recipient
-    step.record(JournalAction.DOCUMENT, f"Document « {rendered.title} » généré (version {revision})", actor,
+    step.record(JournalAction.DOCUMENT, f"Document « {rendered.title} » généré (version {revision}) : {reason}", actor,
                 payload=payload, instance_id=instance_id, task_id=task_id)
     return document
 
@@ -203,7 +212,7 @@ def document_summary(document) -> DocumentSummary:
             "checksum": document.checksum,
             "template_version": document.template_version, "has_pdf": document.pdf_path is not None,
             "created_by": document.created_by, "created_at": aware(document.created_at).isoformat(),
-            "task_id": document.task_id}
+            "task_id": document.task_id, "reason": document.reason}
 
 
 def list_documents(app, instance_id, actor) -> list[DocumentSummary]:
@@ -253,33 +262,60 @@ def document_file(app, document_id, actor, as_pdf=False):
 
 
 def on_step_completed(app, event):
-    """StepCompleted's handler: the documents the step names, generated once it is committed."""
-    if not event.documents:
+    """StepCompleted's handler, once the step is committed: the documents the step names, then
+    a new version of every other document whose printed data the step changed."""
+    if event.sent_back:
+        return None
+    try:
+        step_name, stale = regeneration.stale_documents(app, event.instance_id, event.task_id, event.documents)
+    except Exception:   # the step is committed: comparing its documents must not fail it
+        log.exception("Documents de l’instance %s non comparés après l’étape %s", event.instance_id, event.task_id)
+        step_name, stale = None, []
+    if not (event.documents or stale):
         return None
     generated, failed = generate_step_documents(app, event.instance_id, event.documents, event.actor,
-                                                event.task_id)
+                                                event.task_id, step_name)
+    for template, recipient, changed in stale:
+        made, error = _made(app, event.instance_id, template, event.actor, event.task_id, recipient,
+                            regeneration.regenerated_reason(step_name, changed))
+        generated.extend(made)
+        failed.extend(error)
     return {"documents": generated, "document_errors": failed}
 
 
-def generate_step_documents(app, instance_id, templates, actor, task_id):
+def generate_step_documents(app, instance_id, templates, actor, task_id, step_name=None):
     """Documents a BPMN step names, generated after the step (one per recipient for a template
     made per recipient); a failure is journaled, not fatal, and so is a template with no
     recipient at all."""
     generated, failed = [], []
+    reason = regeneration.step_reason(step_name or _task_name(app, task_id))
     for template in templates:
-        try:
-            made = generate_documents(app, instance_id, template, actor, task_id, on_demand=False)
-        except Exception as exc:   # the step is committed: its documents must not undo it
-            message = exc.message if isinstance(exc, ConventioError) else _incident(exc)
-            failed.append({"template": template, "error": message})
-            _journal(app, JournalAction.DOCUMENT_FAILED, f"Document « {template} » non généré : {message}",
-                     actor, instance_id, task_id)
-            continue
+        made, error = _made(app, instance_id, template, actor, task_id, None, reason)
         generated.extend(made)
-        if not made:
-            _journal(app, JournalAction.DOCUMENT_WITHOUT_RECIPIENT, f"Document « {template} » non généré : "
-                     f"{_nobody(template)}.", actor, instance_id, task_id)
+        failed.extend(error)
     return generated, failed
+
+
+def _task_name(app, task_id):
+    with app.db.sessions() as session:
+        record = session.get(TaskRecord, str(task_id))
+        return (record.name or record.bpmn_id) if record is not None else str(task_id)
+
+
+def _made(app, instance_id, template, actor, task_id, recipient, reason):
+    """([summaries], [error]) of one generation after a step: a failure is journaled, not fatal."""
+    try:
+        made = generate_documents(app, instance_id, template, actor, task_id, on_demand=False,
+                                  recipient=recipient, reason=reason)
+    except Exception as exc:   # the step is committed: its documents must not undo it
+        message = exc.message if isinstance(exc, ConventioError) else _incident(exc)
+        _journal(app, JournalAction.DOCUMENT_FAILED, f"Document « {template} » non généré : {message}",
+                 actor, instance_id, task_id)
+        return [], [{"template": template, "error": message}]
+    if not made:
+        _journal(app, JournalAction.DOCUMENT_WITHOUT_RECIPIENT, f"Document « {template} » non généré : "
+                 f"{_nobody(template)}.", actor, instance_id, task_id)
+    return made, []
 
 
 def _incident(exc):

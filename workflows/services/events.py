@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class StepCompleted:
     """A human task was completed; `documents` are the templates the step names, to be generated
-    (none when the model's checks sent the step back for correction)."""
+    (none when the model's checks sent the step back for correction: `sent_back`, and then no
+    document is regenerated from the refused data either)."""
     instance_id: int
     task_id: str
     actor: object
     documents: tuple = ()
+    sent_back: bool = False
 
 
 @dataclass

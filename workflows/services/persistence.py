@@ -35,14 +35,17 @@ def read_instance(app, session, row):
     """What restoring the instance needs, read in the caller's transaction:
     (definition, stored state, names of the messages it waits for)."""
     definition = definition_for(app, session, row.definition_id)
-    headers = dict(session.execute(
+    # Plain column reads on the session's connection (its transaction): the ORM's execution
+    # machinery has nothing to add here and costs a cold step a tenth of a millisecond a query.
+    connection = session.connection()
+    headers = dict(connection.execute(
         select(WorkflowHeader.workflow_key, WorkflowHeader.body).where(WorkflowHeader.instance_id == row.id)
     ).all())
-    tasks = session.execute(
+    tasks = connection.execute(
         select(TaskRecord.workflow_key, TaskRecord.id, TaskRecord.seq, TaskRecord.body)
         .where(TaskRecord.instance_id == row.id).order_by(TaskRecord.seq)
     ).all()
-    subscriptions = set(session.execute(
+    subscriptions = set(connection.execute(
         select(MessageSubscription.name).where(MessageSubscription.instance_id == row.id)).scalars())
     return definition, StoredState(headers, [tuple(t) for t in tasks]), subscriptions
 

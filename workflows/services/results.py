@@ -111,6 +111,21 @@ class DocumentSummary(TypedDict):
     created_by: str
     created_at: str
     task_id: str | None
+    reason: str | None
+
+
+class AttachmentSummary(TypedDict):
+    id: int
+    instance_id: int
+    task_id: str
+    task_name: str | None
+    name: str
+    media_type: str
+    size: int
+    size_text: str
+    checksum: str
+    created_by: str
+    created_at: str
 
 
 class GeneratedDocumentSummary(DocumentSummary):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..errors import ConventioError, ErrorCode
 from ..store.files import DatabaseStorage, DirectoryStorage, FileStorageError, copy_all
-from ..store.models import GeneratedDocument
+from ..store.models import GeneratedDocument, TaskAttachment
 
 KINDS = ("local", "directory", "database")
 NEW_KEY = "$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
@@ -94,11 +94,12 @@ def _target(app, to, directory):
 
 
 def _recorded_checksums(app):
-    """{key: sha256} of every generated file (the documents and their PDFs)."""
+    """{key: sha256} of every stored file (the documents and their PDFs, the tasks' attachments)."""
     with app.db.sessions() as session:
         rows = session.execute(select(GeneratedDocument.path, GeneratedDocument.checksum,
                                       GeneratedDocument.pdf_path, GeneratedDocument.pdf_checksum)).all()
-    expected = {}
+        attached = session.execute(select(TaskAttachment.path, TaskAttachment.checksum)).all()
+    expected = dict(attached)
     for path, checksum, pdf_path, pdf_checksum in rows:
         expected[path] = checksum
         if pdf_path is not None:

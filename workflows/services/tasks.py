@@ -262,7 +262,8 @@ def complete_task(app, task_id, data, actor) -> Completion:
                   "next_tasks": [{"id": t.id, "name": t.name, "role": t.role} for t in ready],
                   "your_tasks": _actor_tasks(step, instance, ready, actor, row, zone),
                   "sent_back": returned, "late": late, "documents": [], "document_errors": withheld}
-        return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents))
+        return result, StepCompleted(row.id, str(task_id), actor, () if withheld else tuple(view.documents),
+                                    sent_back=bool(returned))
 
     result, completed = run_guarded(app, None, actor, body)
     for outcome in app.events.publish(app, completed):

@@ -187,6 +187,24 @@ class GeneratedDocument(Base):
     data_json: Mapped[str] = mapped_column(Text, deferred=True)
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(String(1000))   # None for versions made before 0012
+
+
+class TaskAttachment(Base):
+    """A file a user attached to a task (a quote, a signed scan), kept in the document storage
+    with its checksum; its type is the one its content shows, not its name's."""
+    __tablename__ = "task_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1000))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # --- background jobs (workflows/jobs) ------------------------------------------------
