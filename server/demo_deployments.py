@@ -115,12 +115,16 @@ def _stage(conventio, steps, territory, people, anchor_day, scenario_day, until,
     `anchor_day`."""
     shift = (anchor_day - date.fromisoformat(scenario_day)).days
     replay = Replay(conventio, people, people.get("legal", DEMO), DEMO, shift_days=shift)
+    replay.run("pass_numerique", territory_steps(steps, territory), territory, title or TITLES[territory],
+               IDENTITIES.get(territory), until=until)
+
+
+def territory_steps(steps, territory):
+    """The chain's steps with the territory's own deliberating assembly (CAP Nord's is the scenario's)."""
     overrides = {"rediger_projet_deliberation": {"instance_deliberante": COUNCILS[territory]}} \
         if territory in COUNCILS else {}
-    staged = [{**s, "data": {**s["data"], **overrides[s["task"]]}} if s.get("task") in overrides else s
-              for s in steps]
-    replay.run("pass_numerique", staged, territory, title or TITLES[territory], IDENTITIES.get(territory),
-               until=until)
+    return [{**s, "data": {**s["data"], **overrides[s["task"]]}} if s.get("task") in overrides else s
+            for s in steps]
 
 
 # --- last year's booklets, in the ledger ------------------------------------------------------

@@ -6,7 +6,7 @@ stand today: the engine then fires by itself the timers already due (the wall cl
 in production), and those steps are skipped here; a late step stays open, late."""
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from workflows.services import ledger
@@ -21,12 +21,16 @@ ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?=$|T|\b)")
 @dataclass
 class Replay:
     """`people` {role: Actor} act in their lanes, `fallback` in the others; `starter` starts;
-    `shift_days` moves the dates."""
+    `shift_days` moves the dates; `agents` {prescriber: Actor} record their handouts (else the
+    prescriber's lane); `before_task(instance_id, task, data)`, when given, is called before each
+    task is completed (a test tries there who must be refused)."""
     app: object
     people: dict
     starter: object
     fallback: object
     shift_days: int = 0
+    before_task: object = None
+    agents: dict = field(default_factory=dict)
 
     def run(self, process_id, steps, territory, title, start_overrides=None, until=None):
         """Start and complete `steps` up to the task `until` (left open); the instance id. The
@@ -50,7 +54,10 @@ class Replay:
                 self._fire(instance_id, step["timer"])
             else:
                 task = self._open(instance_id, step["task"], step.get("where"))
-                complete_task(self.app, task["id"], self.moved(step.get("data", {})), self._actor(task))
+                data = self.moved(step.get("data", {}))
+                if self.before_task:
+                    self.before_task(instance_id, task, data)
+                complete_task(self.app, task["id"], data, self._actor(task))
         return instance_id
 
     def _ledger(self, step, instance_id, territory):
@@ -63,8 +70,12 @@ class Replay:
             move = args.pop("move_id")
             self.saved[step.get("as")] = ledger.correct(self.app, self.campaign, move, self.fallback, **args)
         else:
+            agent = self.agents.get(args.get("name") or args.get("prescriber")) or self.people.get("prescriber")
+            if agent and step["ledger"] == "add_prescriber":
+                args.setdefault("agents", [agent.username])   # the prescriber's lane records its handouts
+            by = agent if agent and step["ledger"] == "hand_out" else self.fallback
             record = getattr(ledger, step["ledger"])
-            self.saved[step.get("as")] = record(self.app, self.campaign, self.fallback, **args)
+            self.saved[step.get("as")] = record(self.app, self.campaign, by, **args)
 
     def _saved_value(self, value):
         """"$name.key": the key of a record kept under "as": name (a move to correct)."""
@@ -87,7 +98,11 @@ class Replay:
         return value
 
     def _actor(self, task):
-        return self.people.get(task["role"], self.fallback)
+        lane = self.people.get(task["role"], self.fallback)
+        if task["role"] == "prescriber" and self.agents:   # a dotation's handouts close by its own agent
+            dotation = get_task(self.app, task["id"], lane)["data"].get("dotation") or {}
+            return self.agents.get(dotation.get("prescripteur"), lane)
+        return lane
 
     def _open(self, instance_id, bpmn_id, where):
         for task in list_tasks(self.app, self.starter, instance_id=instance_id, include_all_roles=True):
