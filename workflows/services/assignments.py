@@ -25,7 +25,7 @@ from .tasks import list_tasks
 from .territories import account_actor
 
 
-def _ready_task(session, task_id, actor, acting=True):
+def ready_task(session, task_id, actor, acting=True):
     """The ready task and its instance; `acting`: the actor must act in its lane (else 403)."""
     record = session.get(TaskRecord, str(task_id))
     row = session.get(ProcessInstance, record.instance_id) if record is not None else None
@@ -42,7 +42,7 @@ def claim_task(app, task_id, actor) -> Claim:
     """Take a ready task; claiming one's own claim again is a no-op; the substitute of an absent
     claimer takes it over (journaled as such)."""
     with Step(app) as step:
-        record, row = _ready_task(step.session, task_id, actor)
+        record, row = ready_task(step.session, task_id, actor)
         claim = step.session.get(TaskClaim, record.id)
         if claim is not None and claim.username != actor.username:
             if claim.username not in replaced_by(step.session, actor.username, step.now):
@@ -64,7 +64,7 @@ def claim_task(app, task_id, actor) -> Claim:
 def release_task(app, task_id, actor) -> Claim:
     """Give a claimed task back to its role's queue (its claimer, or an administrator)."""
     with Step(app) as step:
-        record, row = _ready_task(step.session, task_id, actor)
+        record, row = ready_task(step.session, task_id, actor)
         claim = step.session.get(TaskClaim, record.id)
         if claim is None:
             raise Conflict("Cette tâche n’est prise par personne.")
@@ -82,7 +82,7 @@ def reassign_task(app, task_id, colleague, actor) -> Claim:
     """A director hands a ready task of their territory to `colleague`, who must hold its role
     there: the claim moves to them, whoever held it. Refused with the reason otherwise."""
     with Step(app) as step:
-        record, row = _ready_task(step.session, task_id, actor, acting=False)
+        record, row = ready_task(step.session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
         target = _colleague(step.session, colleague, record, row.territory)
         claim = step.session.get(TaskClaim, record.id)
@@ -128,7 +128,7 @@ def reassignable(app, task_id, actor):
     """What handing the task over shows a director (who need not hold its role): the task, who
     holds it, and the colleagues who may take it."""
     with app.db.sessions() as session:
-        record, row = _ready_task(session, task_id, actor, acting=False)
+        record, row = ready_task(session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
         claim = session.get(TaskClaim, record.id)
         accounts = session.execute(select(UserAccount).where(UserAccount.active.is_(True),

@@ -14,8 +14,8 @@ from ..errors import Conflict, InvalidData, NotFound
 from ..states import JournalAction
 from ..store.files import FileStorageError
 from ..store.models import ProcessInstance, TaskAttachment, TaskClaim, TaskRecord
-from .assignments import _ready_task as ready_task
-from .documents import DocumentDamaged, _journal
+from .assignments import ready_task
+from .documents import DocumentDamaged, journal_incident
 from .persistence import aware
 from .results import AttachmentSummary
 from .steps import Step
@@ -145,7 +145,7 @@ def attachment_file(app, attachment_id, actor):
     try:
         content = app.storage.get(attachment.path, attachment.checksum)
     except FileStorageError as exc:
-        _journal(app, JournalAction.DOCUMENT_DAMAGED, f"Pièce jointe n° {attachment_id} illisible : {exc}", actor,
+        journal_incident(app, JournalAction.DOCUMENT_DAMAGED, f"Pièce jointe n° {attachment_id} illisible : {exc}", actor,
                  attachment.instance_id, attachment.task_id)
         raise DocumentDamaged(f"Pièce jointe n° {attachment_id} illisible : {exc}. Restaurez-la depuis une "
                               "sauvegarde ; l’incident est consigné au journal.") from exc

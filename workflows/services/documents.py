@@ -254,7 +254,7 @@ def document_file(app, document_id, actor, as_pdf=False):
     try:
         content = app.storage.get(key, expected)
     except FileStorageError as exc:
-        _journal(app, JournalAction.DOCUMENT_DAMAGED, f"Document n° {document_id} illisible : {exc}", actor,
+        journal_incident(app, JournalAction.DOCUMENT_DAMAGED, f"Document n° {document_id} illisible : {exc}", actor,
                  document.instance_id, None)
         raise DocumentDamaged(f"Document n° {document_id} illisible : {exc}. Régénérez-le ou restaurez-le "
                               f"depuis une sauvegarde ; l’incident est consigné au journal.") from exc
@@ -309,11 +309,11 @@ def _made(app, instance_id, template, actor, task_id, recipient, reason):
                                   recipient=recipient, reason=reason)
     except Exception as exc:   # the step is committed: its documents must not undo it
         message = exc.message if isinstance(exc, ConventioError) else _incident(exc)
-        _journal(app, JournalAction.DOCUMENT_FAILED, f"Document « {template} » non généré : {message}",
+        journal_incident(app, JournalAction.DOCUMENT_FAILED, f"Document « {template} » non généré : {message}",
                  actor, instance_id, task_id)
         return [], [{"template": template, "error": message}]
     if not made:
-        _journal(app, JournalAction.DOCUMENT_WITHOUT_RECIPIENT, f"Document « {template} » non généré : "
+        journal_incident(app, JournalAction.DOCUMENT_WITHOUT_RECIPIENT, f"Document « {template} » non généré : "
                  f"{_nobody(template)}.", actor, instance_id, task_id)
     return made, []
 
@@ -323,7 +323,8 @@ def _incident(exc):
     return f"incident d’enregistrement ({type(exc).__name__} : {exc}) ; générez-le à nouveau à la demande"
 
 
-def _journal(app, action, summary, actor, instance_id, task_id):
+def journal_incident(app, action, summary, actor, instance_id, task_id):
+    """An incident about a document or an attachment (damaged, not generated), journaled in its own step."""
     with Step(app) as step:
         step.record(action, summary, actor, instance_id=instance_id, task_id=task_id)
         step.commit()
@@ -363,7 +364,7 @@ def _converted_folder(app, scratch, folder, group):
             content = app.storage.get(key, checksum)
         except FileStorageError as exc:   # recorded, so that it is not retried forever
             outcomes[document_id] = (None, None, str(exc))
-            _journal(app, JournalAction.DOCUMENT_DAMAGED, f"PDF du document n° {document_id} non produit : {exc}",
+            journal_incident(app, JournalAction.DOCUMENT_DAMAGED, f"PDF du document n° {document_id} non produit : {exc}",
                      SYSTEM, instance_id, None)
             continue
         path = scratch / PurePosixPath(key).name
