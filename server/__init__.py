@@ -38,7 +38,6 @@ def create_app(settings=None, conventio=None, test_config=None):
         WTF_CSRF_SSL_STRICT=web.https,
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
-        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
         PREFERRED_URL_SCHEME="https" if web.https else "http",
     )
     app.config.update(test_config)

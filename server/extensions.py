@@ -1,24 +1,21 @@
 """Flask extensions and what every request needs: language, CSRF, security headers."""
-from flask import current_app, request, session
+from flask import current_app
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 
 from .formatting import register_filters
 
-LANGUAGES = ("fr", "en")
+# French only (issue 15): task names, rule messages and documents come from French models and
+# services, so an English page would be half French. The pages keep their gettext marks: a
+# language can come back with a complete catalogue, not before.
+LOCALE = "fr"
 
 babel = Babel()
 csrf = CSRFProtect()
 
 
 def select_locale():
-    wanted = request.args.get("lang")
-    if wanted in LANGUAGES:
-        session["lang"] = wanted
-        return wanted
-    if session.get("lang") in LANGUAGES:
-        return session["lang"]
-    return request.accept_languages.best_match(LANGUAGES) or "fr"
+    return LOCALE
 
 
 def security_headers(response):
