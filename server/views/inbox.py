@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from workflows.services.assignments import claim_task, inbox, release_task
+from workflows.services.names import names_for
 
 from ..context import conventio
 from ..identity import current_actor, login_required
@@ -13,7 +14,11 @@ bp = Blueprint("inbox", __name__)
 @bp.get("/inbox")
 @login_required
 def index():
-    return render_template("inbox/index.html", lists=inbox(conventio(), current_actor()))
+    lists = inbox(conventio(), current_actor())
+    tasks = [task for listed in lists.values() for task in listed]
+    names = names_for(conventio(), territories={t["territory"] for t in tasks},
+                      processes={t["process_id"] for t in tasks}, people={t["claimed_by"] for t in tasks})
+    return render_template("inbox/index.html", lists=lists, names=names)
 
 
 def _back():

@@ -8,6 +8,7 @@ from workflows.services.attachments import list_attachments
 from workflows.services.documents import list_documents
 from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
                                           start_instance)
+from workflows.services.names import names_for
 from workflows.services.rights import may_generate, may_reassign, may_start, require_starter, start_territory
 from workflows.services.tasks import list_tasks
 from workflows.services.templates import template_choices
@@ -43,7 +44,10 @@ def _next_due(actor):
 def index():
     actor = current_actor()
     status = request.args.get("status") or None
-    return render_template("instances/index.html", instances=list_instances(conventio(), actor, status=status),
+    instances = list_instances(conventio(), actor, status=status)
+    names = names_for(conventio(), territories={i["territory"] for i in instances} | set(actor.territories),
+                      processes={i["process_id"] for i in instances})
+    return render_template("instances/index.html", instances=instances, names=names,
                            status=status, processes=latest_processes(), next_due=_next_due(actor),
                            may_start=may_start(conventio(), actor))
 
@@ -97,8 +101,12 @@ def start():
 def show(instance_id):
     actor = current_actor()
     summary = get_instance(conventio(), instance_id, actor)
+    documents = list_documents(conventio(), instance_id, actor)
+    names = names_for(conventio(), territories={summary["territory"]}, processes={summary["process_id"]},
+                      people={summary["started_by"]} | {e["actor"] for e in summary["history"]}
+                      | {d["created_by"] for d in documents})
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
-                           actor=actor, documents=list_documents(conventio(), instance_id, actor),
+                           actor=actor, documents=documents, names=names,
                            may_reassign=may_reassign(actor, summary["territory"]),
                            attachments=list_attachments(conventio(), actor, instance_id=instance_id),
                            templates=template_choices() if may_generate(actor, summary["territory"]) else [])

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from workflows.errors import InvalidData, ModelRejected
 from workflows.services.deploy import deploy_sources, list_definitions
+from workflows.services.names import names_for
 from workflows.services.rights import require_admin
 
 from ..context import conventio
@@ -14,16 +15,23 @@ bp = Blueprint("models", __name__)
 
 
 def grouped_definitions():
+    """The versions of each process, newest first; the processes by the name of their newest."""
     groups = {}
     for definition in list_definitions(conventio()):
         groups.setdefault(definition["process_id"], []).append(definition)
-    return [sorted(versions, key=lambda d: -d["version"]) for _, versions in sorted(groups.items())]
+    ordered = [sorted(versions, key=lambda d: -d["version"]) for versions in groups.values()]
+    return sorted(ordered, key=lambda versions: (versions[0]["name"].casefold(), versions[0]["process_id"]))
+
+
+def _page(groups, actor, **more):
+    deployers = names_for(conventio(), people={d["deployed_by"] for versions in groups for d in versions})
+    return render_template("models/index.html", groups=groups, actor=actor, names=deployers, **more)
 
 
 @bp.get("/models")
 @login_required
 def index():
-    return render_template("models/index.html", groups=grouped_definitions(), actor=current_actor())
+    return _page(grouped_definitions(), current_actor())
 
 
 @bp.post("/models")
@@ -35,8 +43,7 @@ def upload():
         deployed = deploy_sources(conventio(), uploaded_sources(request.files.getlist("files")), actor)
     except (ModelRejected, InvalidData) as refused:
         problems = refused.details.get("problems", []) if isinstance(refused.details, dict) else []
-        return render_template("models/index.html", groups=grouped_definitions(), actor=actor,
-                               error=refused.message, problems=problems), refused.http_status
+        return _page(grouped_definitions(), actor, error=refused.message, problems=problems), refused.http_status
     for item in deployed:
         if item.created:
             flash(_("%(id)s : version %(v)d déployée.", id=item.process_id, v=item.version), "success")

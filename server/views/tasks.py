@@ -11,6 +11,7 @@ from workflows.services.assignments import claims_for
 from workflows.services.attendance import roster_data
 from workflows.services.attachments import list_attachments
 from workflows.services.document_preview import current_documents, document_preview
+from workflows.services.names import names_for
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
 from ..context import conventio
@@ -68,6 +69,8 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         sent_back=history[0] if history and history[0]["sent_back"] else None,
         documents=_documents(task, actor), attachments=list_attachments(conventio(), actor, task_id=task["id"]),
         attachment_limit=conventio().settings.attachment_max_mb,
+        names=names_for(conventio(), territories={task["territory"]}, processes={task["process_id"]},
+                        people={claim["claimed_by"]} if claim else ()),
         dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
 
 

@@ -94,7 +94,7 @@ def test_the_anct_convention_reviewed_as_legal_staff_and_director(page, live_ser
     add_user(conventio, "directeur2", ["director"], ["cap-nord"], PASSWORD, "Denis Directeur")
     log_in(page, live_server, "directeur2")
     page.goto(f"{live_server}/tasks/{review['id']}")
-    assert "prise par directrice" in page.locator("#held").inner_text()
+    assert "prise par Claire Directrice" in page.locator("#held").inner_text()
     assert page.locator("#task-form fieldset.plain[disabled]").count() == 1 and page.locator("#f-commentaire").is_disabled()
     assert page.locator("button.decision").count() == 0
     shot(page, "examen-pris-par-une-collegue")

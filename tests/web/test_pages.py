@@ -116,11 +116,11 @@ def test_a_task_claimed_by_a_colleague_is_shown_as_theirs_and_cannot_be_taken(cl
     from workflows.services.assignments import claim_task
     from workflows.services.users import add_user
     _instance_id, review_id = anct_convention_at_review(conventio)
-    add_user(conventio, "directeur2", ["director"], ["cap-nord"], PASSWORD)
+    add_user(conventio, "directeur2", ["director"], ["cap-nord"], PASSWORD, "Denis Directeur")
     claim_task(conventio, review_id, actor(conventio, "directeur2"))
     login(client, "directrice")
     page = text(client.get("/inbox"))
-    assert "prise par directeur2" in page.split('id="others"')[1]
+    assert "prise par Denis Directeur" in page.split('id="others"')[1]
     assert post(client, f"/tasks/{review_id}/claim").status_code == 409
     refused = post(client, f"/tasks/{review_id}", {"decision": "approuver"})
     assert refused.status_code == 409 and "directeur2" in text(refused)

@@ -98,7 +98,7 @@ def test_a_task_held_by_a_colleague_is_read_only_and_a_refusal_keeps_what_was_ty
     assert "Cette tâche est prise par « directrice »" in section(page, "task-form")
     assert "Trop cher pour nous.</textarea>" in page, "the comment typed is still there"
     assert '<fieldset class="plain" disabled>' in page and 'class="decision' not in page
-    assert "Cette tâche est prise par directrice" in page and "lecture seule" in page
+    assert "Cette tâche est prise par Claire Directrice" in page and "lecture seule" in page
 
 
 def test_a_schema_refusal_keeps_the_values_and_puts_the_message_by_its_field(client, conventio):
