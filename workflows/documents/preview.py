@@ -123,7 +123,8 @@ class _Lists:
         self.out, self.open, self.counts = out, [], {}
 
     def item(self, tag, kind, level, key, content):
-        while self.open and (self.open[-1][1] > level or (self.open[-1][1] == level and self.open[-1][0] != tag)):
+        """One paragraph of a list: `key` is (numbering id, level); another numbering is another list."""
+        while self.open and (self.open[-1][1] > level or (self.open[-1][1] == level and self.open[-1][2] != key)):
             self.out.append(Markup("</li></{}>").format(self.open.pop()[0]))
         number = self.counts[key] = self.counts.get(key, 0) + 1   # Word numbers on across interruptions
         for deeper in [k for k in self.counts if k[0] == key[0] and k[1] > key[1]]:
@@ -136,7 +137,7 @@ class _Lists:
                 attributes = Markup(' type="{}"').format(kind) + (
                     Markup(' start="{}"').format(number) if number > 1 else Markup(""))
             self.out.append(Markup("<{}{}>").format(tag, attributes))
-            self.open.append((tag, level))
+            self.open.append((tag, level, key))
         self.out.append(Markup("<li>") + content)
 
     def close(self):
@@ -165,20 +166,21 @@ def _list_formats(document):
 
 
 def _list_item(paragraph, formats, styles):
-    """(tag, type, level, counter key) of a numbered or bulleted paragraph, or None."""
-    properties = [paragraph._p.pPr] + [style.element.pPr for style in styles.paragraph(paragraph)]
-    for p_pr in properties:
-        if p_pr is None or not p_pr.xpath("./w:numPr/w:numId"):
-            continue
-        num_id = p_pr.xpath("./w:numPr/w:numId/@w:val")[0]
-        level = (p_pr.xpath("./w:numPr/w:ilvl/@w:val") or ["0"])[0]
-        if num_id == "0":   # numbering removed on purpose
-            return None
-        fmt = formats.get((num_id, level), "bullet")
-        if fmt in ("none", "bullet"):
-            return "ul", "", int(level), (num_id, int(level))
-        return "ol", ORDERED.get(fmt, "1"), int(level), (num_id, int(level))
-    return None
+    """(tag, type, level, (numbering id, level)) of a numbered or bulleted paragraph, or None.
+    Its numbering and its level come each from the paragraph itself, else from its styles."""
+    properties = [p_pr for p_pr in [paragraph._p.pPr] + [style.element.pPr for style in styles.paragraph(paragraph)]
+                  if p_pr is not None]
+    num_id = next((found[0] for found in (p_pr.xpath("./w:numPr/w:numId/@w:val") for p_pr in properties)
+                   if found), None)
+    if num_id in (None, "0"):   # "0": numbering removed on purpose
+        return None
+    level = next((found[0] for found in (p_pr.xpath("./w:numPr/w:ilvl/@w:val") for p_pr in properties)
+                  if found), "0")
+    fmt = formats.get((num_id, level)) or formats.get((num_id, "0"), "bullet")   # a level left undefined
+    key = (num_id, int(level))
+    if fmt in ("none", "bullet"):
+        return "ul", "", int(level), key
+    return "ol", ORDERED.get(fmt, "1"), int(level), key
 
 
 def _heading_level(paragraph, styles):
