@@ -70,6 +70,9 @@ def test_legal_staff_read_any_version_from_the_instance_page(client, conventio):
 @pytest.mark.parametrize("username", ["juriste78", "prescripteur"])
 def test_who_may_not_read_the_document_gets_a_404_by_every_door(client, conventio, username):
     _instance_id, _review_id, document_id = convention(conventio)
+    login(client, "juriste")   # the territory's staff read it: the doors exist
+    assert [client.get(f"/documents/{document_id}{door}").status_code for door in ("", "/download")] == [200, 200]
+    post(client, "/logout")
     login(client, username)
     for path in (f"/documents/{document_id}", f"/documents/{document_id}/download", f"/documents/{document_id}/pdf"):
         response = client.get(path)
