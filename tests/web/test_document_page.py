@@ -51,8 +51,8 @@ def test_legal_staff_read_any_version_from_the_instance_page(client, conventio):
     login(client, "juriste")
     listing = text(client.get(f"/instances/{instance_id}"))
     for document_id, revision in ((first_id, 1), (second["id"], 2)):
-        assert re.search(rf'<a href="/documents/{document_id}">Lire<span class="visually-hidden"> '
-                         rf'« Convention de cofinancement avec l(&#39;|\')ANCT », version {revision}</span></a>', listing)
+        assert re.search(rf'<a href="/documents/{document_id}">Lire<span class="visually-hidden"> « Convention '
+                         rf'de cofinancement avec l(&#39;|\')ANCT », version {revision}</span></a>', listing)
     page = text(client.get(f"/documents/{first_id}"))
     assert re.search(r"<h1>Convention de cofinancement avec l(&#39;|')ANCT</h1>", page)
     assert '<h2><span class="fs-l"><strong>Article 1 – Objet</strong></span></h2>' in page   # under the <h1>

@@ -34,6 +34,8 @@ def preview_html(content, heading_level=4):
 
 
 class _Renderer:
+    """One document's walk: the HTML written so far, the blocks left to the budget, the lists open."""
+
     def __init__(self, document, heading_level):
         self.out, self.budget, self.truncated = [], MAX_BLOCKS, False
         self.heading_level = heading_level
@@ -64,7 +66,7 @@ class _Renderer:
         tag, alignment = self._tag(paragraph), _alignment(paragraph, self.styles)
         attributes = _classes(alignment)
         segments = paragraph_segments(paragraph, self.styles)
-        for index, segment in enumerate(segments):
+        for segment in segments:
             if segment is PAGE_BREAK:
                 self.lists.close()
                 self.out.append(PAGE_SEPARATOR)
