@@ -24,11 +24,14 @@ def text(response):
 def convention(conventio):
     """(instance id, review task id, the convention's document id) at the director's review."""
     instance_id, review_id = anct_convention_at_review(conventio, start=DELIBERATION)
+    return instance_id, review_id, convention_document(conventio, instance_id)
+
+
+def convention_document(conventio, instance_id):
     with conventio.db.sessions() as session:
-        document_id = session.execute(select(GeneratedDocument.id).where(
+        return session.execute(select(GeneratedDocument.id).where(
             GeneratedDocument.instance_id == instance_id, GeneratedDocument.template == "convention_anct")
         ).scalar_one()
-    return instance_id, review_id, document_id
 
 
 def test_the_task_page_shows_the_convention_as_its_sheet(client, conventio):
@@ -102,3 +105,14 @@ def test_the_pdf_opens_inline_framed_by_our_pages_only(client, conventio):
     post(client, "/logout")
     login(client, "prescripteur")
     assert client.get(f"/documents/{document['id']}/pdf").status_code == 404
+
+
+def test_hostile_text_in_the_dossier_reads_as_text_in_the_sheet(client, conventio):
+    hostile = '<script>alert("x")</script> {{ 7 * 7 }} Communauté'
+    instance_id, review_id = anct_convention_at_review(conventio, start=dict(DELIBERATION, collectivite=hostile))
+    login(client, "directrice")
+    for path in (f"/tasks/{review_id}", f"/documents/{convention_document(conventio, instance_id)}"):
+        page = text(client.get(path))
+        sheet = re.search(r'<div class="sheet" lang="fr">(.*?)</div>\s*</div>', page, re.S).group(1)
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; {{ 7 * 7 }} Communauté" in sheet, path
+        assert "<script>alert" not in page and "49 Communauté" not in page, path
