@@ -39,14 +39,14 @@ def _instructions(task, values):
 
 
 def _documents(task, actor):
-    """The current version of the instance's documents, each with its text to read in the page."""
+    """The current version of the instance's documents, each rendered to read in the page."""
     shown = []
     for document in current_documents(conventio(), task["instance_id"], actor)[:PREVIEWED_DOCUMENTS]:
         try:
-            blocks, truncated = document_preview(conventio(), document, actor)
-            shown.append(dict(document, blocks=blocks, truncated=truncated, preview_error=None))
+            html, truncated = document_preview(conventio(), document, actor)
+            shown.append(dict(document, html=html, truncated=truncated, preview_error=None))
         except ConventioError as exc:
-            shown.append(dict(document, blocks=[], truncated=False, preview_error=exc.message))
+            shown.append(dict(document, html="", truncated=False, preview_error=exc.message))
     return shown
 
 

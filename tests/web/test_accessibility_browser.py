@@ -23,7 +23,7 @@ PEOPLE = ["juriste", "juriste-syn", "directrice", "dgas78", "dgas92", "dgs", "hu
 BLOCKING = {"serious", "critical"}
 NARROW = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
-NOT_PAGES = re.compile(r"^/$|^/(documents/|vendor/|tableau-de-bord/export/|registre/\d+/remises/\d+/lettre)|\.json$")
+NOT_PAGES = re.compile(r"^/$|^/(documents/\d+/(download|pdf)|vendor/|tableau-de-bord/export/|registre/\d+/remises/\d+/lettre)|\.json$")
 TASK_PAGES = 3   # task pages of different names
 
 

@@ -1,5 +1,6 @@
 """Documents on the instance page and in the API: list, generate (legal staff), download."""
 import io
+import re
 from html import escape
 
 import docx
@@ -30,8 +31,8 @@ def test_legal_staff_generate_from_the_instance_page_and_download(client, instan
     assert response.status_code == 302
     page = client.get(f"/instances/{instance_id}").get_data(as_text=True)
     assert "généré (version 1)" in page
-    link = page.split('href="/documents/')[1].split('"')[0]
-    download = client.get(f"/documents/{link}")
+    link = re.search(r'href="(/documents/\d+/download)"', page).group(1)
+    download = client.get(link)
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].endswith("lettre_rejet-v1.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(download.data)).paragraphs)

@@ -237,15 +237,26 @@ def _has_task_in(session, actor, instance_id):
         TaskRecord.role.in_(sorted(actor.roles))).limit(1)).first() is not None
 
 
+def get_document(app, document_id, actor) -> DocumentSummary:
+    """The summary of a document the actor may read (404 otherwise, as for its file)."""
+    with app.db.sessions() as session:
+        return document_summary(_readable(session, document_id, actor))
+
+
+def _readable(session, document_id, actor):
+    document = session.get(GeneratedDocument, document_id)
+    instance = session.get(ProcessInstance, document.instance_id) if document else None
+    if document is None or not actor.sees_territory(instance.territory) \
+            or not may_read_document(actor, document.template, document.recipient):
+        raise NotFound(f"Document n° {document_id} introuvable.")
+    return document
+
+
 def document_file(app, document_id, actor, as_pdf=False):
     """(content, download name, media type) of a stored document the actor may see, read from
     the storage and checked against the checksum recorded when it was made."""
     with app.db.sessions() as session:
-        document = session.get(GeneratedDocument, document_id)
-        instance = session.get(ProcessInstance, document.instance_id) if document else None
-        if document is None or not actor.sees_territory(instance.territory) \
-                or not may_read_document(actor, document.template, document.recipient):
-            raise NotFound(f"Document n° {document_id} introuvable.")
+        document = _readable(session, document_id, actor)
     key, expected = (document.pdf_path, document.pdf_checksum) if as_pdf else (document.path, document.checksum)
     if key is None:
         why = (f"la conversion a échoué ({document.pdf_error})" if document.pdf_error else
