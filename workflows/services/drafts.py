@@ -28,9 +28,13 @@ def save_draft(app, task_id, values, actor) -> DraftSummary:
     DRAFT_LIMIT; then nothing changes."""
     if not isinstance(values, dict):
         raise InvalidData("Le brouillon doit être un objet JSON.", {"values": "objet JSON attendu"})
-    text = json.dumps(values, ensure_ascii=False, allow_nan=False, default=str)
-    if len(text.encode()) > DRAFT_LIMIT:
-        raise TooLarge(f"Brouillon trop volumineux : {-(-len(text.encode()) // 1024)} Ko, la limite est de "
+    try:   # escaped to ASCII: a lone UTF-16 half or a NUL is kept as its escape, never as itself
+        text = json.dumps(values, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidData("Le brouillon doit être fait de valeurs JSON (nombres finis).",
+                          {"values": "valeur non JSON"}) from exc
+    if len(text) > DRAFT_LIMIT:
+        raise TooLarge(f"Brouillon trop volumineux : {-(-len(text) // 1024)} Ko, la limite est de "
                        f"{DRAFT_LIMIT // 1024} Ko.", {"values": "trop volumineux"})
     with Step(app) as step:
         record = _actionable(step, task_id, actor)
