@@ -53,11 +53,11 @@ def create_app(settings=None, conventio=None, test_config=None):
 def _register_blueprints(app):
     from .api import bp as api
     from .views import (
-        accessibility, account, admin, attachments, auth, dashboard, documents, errors, handover, inbox, instances,
-        ledger, models, roster, tasks, vendor,
+        accessibility, account, admin, attachments, auth, dashboard, documents, drafts, errors, handover, inbox,
+        instances, ledger, models, roster, tasks, vendor,
     )
-    for module in (auth, accessibility, inbox, tasks, handover, account, instances, documents, attachments, models,
-                   admin, roster, dashboard, ledger, vendor):
+    for module in (auth, accessibility, inbox, tasks, drafts, handover, account, instances, documents, attachments,
+                   models, admin, roster, dashboard, ledger, vendor):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     errors.init_app(app)

@@ -642,6 +642,7 @@ def territories_import(ctx, path, username):
                f"{done['updated']} mis à jour.")
 
 
+from server.cli_drafts import draft  # noqa: E402
 from server.cli_handover import absences, tasks_reassign  # noqa: E402
 from server.cli_ledger import ledger  # noqa: E402
 from server.cli_roster import members  # noqa: E402
@@ -652,6 +653,7 @@ for command in (serve, demo, worker, beat, jobs, ledger, absences):
     main.add_command(command)
 territories.add_command(members)
 tasks.add_command(tasks_reassign)
+tasks.add_command(draft)
 
 if __name__ == "__main__":
     main()

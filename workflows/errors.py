@@ -74,3 +74,9 @@ class InstanceFailed(ConventioError):
     """A script, expression or decision of the model failed while running an instance."""
     code = ErrorCode.EXECUTION_FAILED
     http_status = 422
+
+
+class TooLarge(ConventioError):
+    """What was sent is beyond the size the use case keeps (a draft, for instance)."""
+    code = ErrorCode.TOO_LARGE
+    http_status = 413

@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of /api/v1, kept next to the routes it describes (tests check both agree)."""
-from . import handover_openapi, ledger_openapi
+from . import draft_openapi, handover_openapi, ledger_openapi
 from .openapi_parts import (
     BOOLEAN, DATETIME, IDENTIFIER, INTEGER, NULLABLE_DATETIME, NULLABLE_INTEGER, NULLABLE_STRING, STATUSES, STRING,
     json_content, obj, operation, path_parameter, query_parameter, ref, responses,
@@ -303,6 +303,8 @@ PATHS.update(ledger_openapi.PATHS)
 SCHEMAS.update(ledger_openapi.SCHEMAS)
 PATHS.update(handover_openapi.PATHS)
 SCHEMAS.update(handover_openapi.SCHEMAS)
+PATHS.update(draft_openapi.PATHS)
+SCHEMAS.update(draft_openapi.SCHEMAS)
 
 
 def openapi_document(app=None):

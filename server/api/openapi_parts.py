@@ -31,6 +31,7 @@ ERROR_TEXTS = {400: "requête invalide (caractère nul, jeton CSRF manquant)", 4
                409: "conflit : déjà fait, pris par un autre, ou modifié entre-temps",
                422: "données invalides (détails par champ : JSON mal formé ou trop imbriqué, texte avec un "
                     "caractère nul ou une demi-paire UTF-16 isolée…) ou modèle refusé",
+               413: "trop volumineux",
                429: "trop d’échecs de connexion",
                503: "service momentanément indisponible (base de données, annuaire LDAP) : réessayez "
                     "(en-tête Retry-After)"}

@@ -1,7 +1,9 @@
 // Progressive enhancement of a task's form; without this script the form works as the server
 // renders it ("Ajouter une ligne" reloads the page, the server counts the roster's ticks).
 // 1. Table rows added and removed in the page.
-// 2. The assembly's roster: counts, quorum and proxies checked as one ticks; a proxy is held by a
+// 2. The task's draft saved on the server as one types (the form's own button saves it without
+//    this script): another browser, another computer or a colleague taking over finds it.
+// 3. The assembly's roster: counts, quorum and proxies checked as one ticks; a proxy is held by a
 //    member present, one each. The server and the process's rules still decide on submission.
 (function () {
   "use strict";
@@ -88,7 +90,55 @@
     });
   });
 
-  // --- 2. the roster ----------------------------------------------------------------------------
+  // --- 2. the draft ----------------------------------------------------------------------------
+  var DRAFT_DELAY = 1500;   // milliseconds after the last keystroke or tick
+
+  function keepDraft(form, box) {
+    var status = document.getElementById("draft-status");
+    var discard = document.getElementById("draft-discard");
+    var token = form.querySelector("input[name='csrf_token']");
+    var timer = null, sending = false, again = false;
+
+    function saved(ok, body) {
+      status.textContent = ok ? body.message : format(box.dataset.msgFailed, [body.message]);
+      if (ok && discard) { discard.hidden = false; }
+    }
+
+    function save() {
+      if (sending) { again = true; return; }
+      sending = true;
+      fetch(box.dataset.saveUrl, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+      }).then(function (response) {
+        return response.json().then(function (body) { saved(response.ok, body); });
+      }).catch(function () {
+        saved(false, { message: box.dataset.msgOffline });
+      }).then(function () {
+        sending = false;
+        if (again) { again = false; save(); }
+      });
+    }
+
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, DRAFT_DELAY);
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("click", function (event) {   // a row removed in the page
+      if (event.target.classList && event.target.classList.contains("remove-row")) { later(); }
+    });
+    form.addEventListener("submit", function () { window.clearTimeout(timer); });
+  }
+
+  var draftBox = document.getElementById("draft");
+  var taskForm = draftBox && draftBox.closest("form");
+  if (taskForm && window.fetch && window.FormData && !draftBox.closest("fieldset[disabled]")) {
+    keepDraft(taskForm, draftBox);
+  }
+
+  // --- 3. the roster ----------------------------------------------------------------------------
   var roster = document.getElementById("roster");
   if (!roster) { return; }
   var messages = roster.dataset;
@@ -164,41 +214,6 @@
     });
   }
 
-  // The ticks of the sitting kept in this browser, so that its extract, days later, starts from
-  // them (the server keeps only the counts the sitting's form takes).
-  var key = "conventio-roster-" + roster.dataset.sitting;
-
-  function ticks() {
-    var kept = {};
-    rows.forEach(function (row) {
-      var choice = choiceOf(row);
-      if (choice) { kept[row.dataset.member] = [choice, row.querySelector("select").value]; }
-    });
-    return kept;
-  }
-
-  function restore() {
-    var kept = null;
-    try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (error) { return; }
-    if (!kept || rows.some(choiceOf)) { return; }
-    rows.forEach(function (row) {
-      var tick = kept[row.dataset.member];
-      if (!tick) { return; }
-      var radio = row.querySelector("input[type=radio][value='" + tick[0] + "']");
-      if (radio) { radio.checked = true; }
-      row.querySelector("select").value = tick[1] || "";
-    });
-    var notice = document.getElementById("roster-restored");
-    notice.textContent = messages.msgRestored;
-    notice.hidden = false;
-  }
-
-  roster.addEventListener("change", function () {
-    update();
-    if (roster.dataset.mode === "counts") {
-      try { window.localStorage.setItem(key, JSON.stringify(ticks())); } catch (error) { /* storage refused: no memory */ }
-    }
-  });
-  if (roster.dataset.mode === "lists") { restore(); }
+  roster.addEventListener("change", update);
   update();
 })();

@@ -11,11 +11,13 @@ from workflows.services.assignments import claims_for
 from workflows.services.attendance import roster_data
 from workflows.services.attachments import list_attachments
 from workflows.services.document_preview import current_documents, document_preview
+from workflows.services.drafts import read_draft
 from workflows.services.names import names_for
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
 from ..context import conventio
 from ..dossier import dossier
+from ..draft_form import drafted
 from ..identity import current_actor, login_required
 from ..instructions import render_instructions
 from ..roster_form import posted_choices, table_values, task_roster
@@ -50,7 +52,8 @@ def _documents(task, actor):
     return shown
 
 
-def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200, refusal=None, choices=None):
+def _render(task, values, errors=None, use_defaults=True, extra_rows=None, status=200, refusal=None, choices=None,
+            draft=None):
     actor = current_actor()
     schema = task["form"]
     approval = approval_choices(schema)
@@ -68,7 +71,7 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         roster_errors=errors or {},
         sent_back=history[0] if history and history[0]["sent_back"] else None,
         documents=_documents(task, actor), attachments=list_attachments(conventio(), actor, task_id=task["id"]),
-        attachment_limit=conventio().settings.attachment_max_mb,
+        attachment_limit=conventio().settings.attachment_max_mb, draft=draft,
         names=names_for(conventio(), territories={task["territory"]}, processes={task["process_id"]},
                         people={claim["claimed_by"]} if claim else ()),
         dossier=dossier(task.get("data") or {}, dossier_forms(conventio(), task["id"], actor))), status
@@ -78,6 +81,10 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
 @login_required
 def show(task_id):
     task = get_task(conventio(), task_id, current_actor())
+    draft = read_draft(conventio(), task_id, current_actor()) if task["state"] == "ready" else None
+    if draft is not None:   # the form as it was left, ticks included, in the HTML itself
+        values, choices = drafted(task, draft)
+        return _render(task, values, use_defaults=False, choices=choices, draft=draft)
     return _render(task, task.get("data") or {})
 
 

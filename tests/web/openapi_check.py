@@ -47,5 +47,8 @@ class CheckedClient:
     def post(self, path, **kwargs):
         return self._send("POST", path, **kwargs)
 
+    def put(self, path, **kwargs):
+        return self._send("PUT", path, **kwargs)
+
     def delete(self, path, **kwargs):
         return self._send("DELETE", path, **kwargs)

@@ -32,7 +32,7 @@ TYPED = {   # OpenAPI schema -> the services' type it describes
     "DashboardChain": results.DashboardChain, "TerritoryDashboard": results.TerritoryDashboard,
     "FollowUp": results.FollowUp, "ElementTimes": results.ElementTimes,
     "Campaign": results.Campaign, "Holdings": results.Holdings, "Move": results.Move,
-    "Colleague": results.Colleague, "Absence": results.AbsenceSummary,
+    "Colleague": results.Colleague, "Absence": results.AbsenceSummary, "TaskDraft": results.TaskDraft,
 }
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number", dict: "object",
               list: "array", tuple: "array", types.NoneType: "null", InstanceStatus: "string"}

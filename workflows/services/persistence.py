@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, insert, select, update
 
 from ..engine import StateChanges, StoredState
-from ..states import InstanceStatus
+from ..states import InstanceStatus, TaskState
 from ..store.models import (
-    MessageSubscription, ProcessDefinition, ProcessInstance, TaskRecord, WorkflowHeader,
+    MessageSubscription, ProcessDefinition, ProcessInstance, TaskDraft, TaskRecord, WorkflowHeader,
 )
 
 
@@ -128,6 +128,11 @@ def _write_tasks(session, instance_id, changes):
         session.execute(insert(TaskRecord), inserts)
     if updates:
         session.execute(update(TaskRecord), updates)
+    # A person's task cancelled (an interrupting event, the instance stopped) takes its draft with it;
+    # a completed one's goes with its completion (services/tasks.py), a deleted one's by cascade.
+    cancelled = [u["id"] for u in updates if u["manual"] and u["state"] in (TaskState.CANCELLED, TaskState.ERROR)]
+    if cancelled:
+        session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(cancelled)))
 
 
 def _write_subscriptions(session, instance_id, saved, waiting):

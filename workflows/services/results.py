@@ -114,6 +114,15 @@ class DocumentSummary(TypedDict):
     reason: str | None
 
 
+class TaskDraft(TypedDict):
+    """The values of a task's form saved before completing it (as typed: they need not validate)."""
+    task_id: str
+    values: dict
+    saved_by: str
+    saved_by_name: str
+    saved_at: str
+
+
 class AttachmentSummary(TypedDict):
     id: int
     instance_id: int

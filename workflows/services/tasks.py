@@ -11,7 +11,7 @@ from ..engine import FormRejected, TaskNotReady, describe_form_errors
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
-from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskRecord, Territory, UserAccount
+from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskDraft, TaskRecord, Territory, UserAccount
 from .absences import replaced_by
 from .events import StepCompleted
 from .ledger_process import step_facts
@@ -165,14 +165,16 @@ class _CompletionFacts(NamedTuple):
     spec_name: str
     process_id: str
     time_zone: str | None   # the territory's, for the day a legal deadline falls on
+    draft: str | None       # the task's id when it has a draft, which goes with the completion
 
 
 def _completion_facts(session, task_id):
     """What completing a task checks besides its instance's state (read again before writing)."""
     found = session.execute(
         select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username, TaskRecord.due_at,
-               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone)
+               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone, TaskDraft.task_id)
         .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
+        .outerjoin(TaskDraft, TaskDraft.task_id == TaskRecord.id)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Territory, Territory.code == ProcessInstance.territory)
         .where(TaskRecord.id == str(task_id))).first()
@@ -245,6 +247,8 @@ def complete_task(app, task_id, data, actor) -> Completion:
         step.save(row, instance)
         if found.claimed_by is not None:   # the claim goes with the task
             step.on_write(lambda session: session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id))))
+        if found.draft is not None:   # and so does its draft (read with the facts: no statement without one)
+            step.on_write(lambda session: session.execute(delete(TaskDraft).where(TaskDraft.task_id == str(task_id))))
         returned = _returned_task(instance, view, str(task_id))
         zone = found.time_zone or DEFAULT_TIME_ZONE
         late = lateness(found.due_at, instance.definition.deadline_name(found.process_id, found.spec_name),

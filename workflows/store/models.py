@@ -162,6 +162,19 @@ class TaskClaim(Base):
     claimed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class TaskDraft(Base):
+    """The values of a ready task's form as last saved, before it is completed: one per task, kept
+    on the server so that another browser or a colleague taking over finds them; removed with the
+    task's completion or cancellation. Not journaled: a draft is not an act."""
+    __tablename__ = "task_draft"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("task_record.id", ondelete="CASCADE"), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    values_json: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(255))
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class GeneratedDocument(Base):
     """A rendered document and what it was made from; every revision is kept. A template
     made one per recipient (a rejection letter per evicted candidate) counts its revisions
