@@ -4,6 +4,7 @@ radio buttons are named `_roster-<id>` and whose proxy holder is `_roster-<id>-h
 outside the form's schema, which parse_submission never reads."""
 from workflows.services.attendance import CHOICES, COUNTS, roster_mode, ticks_from_lists, without_roster_names
 from workflows.services.roster import sitting_roster
+from workflows.services.sitting_ticks import sitting_ticks
 
 from .context import conventio
 from .identity import current_actor
@@ -23,8 +24,9 @@ def task_roster(task, values, choices=None):
                             sitting_on)
     if roster is None:
         return None
-    if choices is None:
-        choices = ticks_from_lists(roster["members"], values) if mode == "lists" else {}
+    if choices is None:   # the extract's lists as typed, else the sitting as it was ticked
+        choices = (ticks_from_lists(roster["members"], values) if mode == "lists" else {}) \
+            or sitting_ticks(conventio(), task["instance_id"], current_actor())
     expected = {name: data.get(name) for name in COUNTS} if mode == "lists" else {}
     ticked = [choice for choice, _holder in choices.values()]
     counts = {choice: ticked.count(choice) for choice in CHOICES}

@@ -13,6 +13,7 @@ from workflows.services.attachments import list_attachments
 from workflows.services.document_preview import current_documents, document_preview
 from workflows.services.drafts import read_draft
 from workflows.services.names import names_for
+from workflows.services.sitting_ticks import keep_sitting_ticks
 from workflows.services.tasks import complete_task, dossier_forms, get_task, step_history
 
 from ..context import conventio
@@ -112,6 +113,8 @@ def complete(task_id):
     except (Conflict, InstanceFailed) as refused:   # the task as it is now, the values as typed
         return _render(get_task(conventio(), task_id, actor), data, use_defaults=False,
                        status=refused.http_status, refusal=refused.message, choices=choices)
+    if roster and roster["mode"] == "counts":   # the extract (or this sitting sent back) opens ticked as it was
+        keep_sitting_ticks(conventio(), task["instance_id"], choices, actor)
     if result["sent_back"]:
         flash(_("« %(name)s » est à reprendre : les contrôles du processus l’ont renvoyée pour correction "
                 "(la raison est ci-dessous).", name=task["name"]), "error")

@@ -175,6 +175,19 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class SittingTicks(Base):
+    """Who was present, represented (and by whom) or absent at an instance's last sitting, as
+    ticked on the roster in the pages: the extract of the register opens ticked the same way, on
+    any computer. A summary of at most an assembly's size; the act itself is the sitting's data."""
+    __tablename__ = "sitting_ticks"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    ticks_json: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(255))
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class GeneratedDocument(Base):
     """A rendered document and what it was made from; every revision is kept. A template
     made one per recipient (a rejection letter per evicted candidate) counts its revisions
