@@ -286,3 +286,218 @@ def test_the_deliberation_walked_from_its_draft_to_executory(page, live_server, 
     president_signs_the_extract(page, live_server, conventio, instance_id)
     publish_and_transmit(page, live_server, conventio, instance_id)
     the_deliberation_is_executory(page, live_server, conventio, instance_id)
+
+
+# --- the ANCT convention --------------------------------------------------------------------------
+
+
+def fill_convention_draft(page, amount):
+    fill(page, {key: str(value) for key, value in CONVENTION_DRAFT.items() if key != "objet_convention_anct"})
+    page.fill("#f-montant_achat_prevu_ht", amount)
+
+
+def draft_the_convention(page, base, conventio, instance_id):
+    """An amount under the ANCT's minimum, typed the French way, is sent back by the model's own
+    checks (« À reprendre », never « terminée »); the amount kept as a number; then one it takes."""
+    switch_to(page, base, "juriste")
+    open_from_inbox(page, base, conventio, instance_id, "rediger_convention_anct", "juriste")
+    # later (thresholds as hints): 20 000 € and 50 % shown by their fields before submitting
+    fill_convention_draft(page, "12 000,50 €")
+    submit(page)
+    assert "est à reprendre" in page.inner_text(".flash.error") and page.locator(".flash.success").count() == 0
+    assert page.locator("h1 .badge.to-redo").inner_text() == "À reprendre"
+    assert page.locator(".instructions.error-message strong").first.inner_text() == "Projet à reprendre"
+    assert page.input_value("#f-montant_achat_prevu_ht") == "12000.5"
+    # later (model-rule refusals by their field): the threshold's message next to the amount
+    shot(page, "convention-01-redaction-a-reprendre")
+    fill_convention_draft(page, "20 800")
+    submit(page)
+    assert "« Rédiger la convention ANCT » est terminée" in page.inner_text(".flash.success")
+
+
+def director_asks_for_changes(page, base, conventio, instance_id):
+    """The director reads the dossier and the convention in the page; a request for changes
+    without its comment is refused by the field, with the page kept; with it, it goes back."""
+    switch_to(page, base, "directrice")
+    open_from_inbox(page, base, conventio, instance_id, "examiner_convention_anct", "directrice")
+    summary = page.locator("#dossier dl.summary").last
+    amount = summary.locator("dt", has_text="Montant d'achat prévu (EUR HT)").locator("xpath=following-sibling::dd[1]")
+    assert amount.inner_text() == "20\u202f800\u00a0€"
+    assert "2 mars 2026" in page.inner_text("#dossier") and "2026-03-02" not in page.inner_text("#dossier")
+    convention = page.locator("#documents article.document").first
+    assert convention.locator(".reason").inner_text() == "Généré à l’étape « Rédiger la convention ANCT »"
+    assert "vingt mille huit cents euros" in convention.locator(".document-text").inner_text()
+    assert convention.locator("details.preview").get_attribute("open") is not None
+    # later (HTML/PDF rendering): the convention rendered as it prints
+    shot(page, "convention-02-examen-dossier-et-document")
+    page.click("button.decision.modifier")
+    page.wait_for_selector("#f-commentaire-error")
+    assert page.inner_text("#f-commentaire-error") == "champ obligatoire"
+    assert page.locator("#f-commentaire").get_attribute("aria-invalid") == "true"
+    assert "Commentaire : champ obligatoire" in page.inner_text("#error-summary")
+    page.fill("#f-commentaire", "Le taux de cofinancement est à confirmer avec l'ANCT.")
+    submit(page, "button.decision.modifier")
+    assert "est terminée" in page.inner_text(".flash.success")
+
+
+def legal_staff_take_it_up(page, base, conventio, instance_id):
+    """« À reprendre », by whom and why, first; the draft as it was written."""
+    switch_to(page, base, "juriste")
+    open_from_inbox(page, base, conventio, instance_id, "rediger_convention_anct", "juriste")
+    assert page.locator("h1 .badge.to-redo").inner_text() == "À reprendre"
+    note = page.inner_text("#sent-back")
+    assert "renvoyée par Claire Directrice" in note and "taux de cofinancement est à confirmer" in note
+    assert page.locator("#step-history li").first.inner_text().endswith(
+        "« Examiner le projet de convention » : modifications demandées — « Le taux de cofinancement est à "
+        "confirmer avec l'ANCT. »")
+    assert page.input_value("#f-montant_achat_prevu_ht") == "20800"
+    shot(page, "convention-03-redaction-a-reprendre-commentaire")
+    page.fill("#f-taux_cofinancement_etat_pct", "50")
+    submit(page)
+    assert "est terminée" in page.inner_text(".flash.success")
+
+
+def a_colleague_reads_only(page, base, conventio, instance_id):
+    """The review taken by the director: her colleague reads it, the form disabled, no button."""
+    [review] = [t for t in list_tasks(conventio, actor(conventio, "directrice"), instance_id=instance_id)
+                if t["bpmn_id"] == "examiner_convention_anct"]
+    claim_task(conventio, review["id"], actor(conventio, "directrice"))
+    add_user(conventio, "directeur2", ["director"], ["cap-nord"], PASSWORD, "Denis Directeur")
+    switch_to(page, base, "directeur2")
+    page.goto(f"{base}/tasks/{review['id']}")
+    # later (names instead of logins): « prise par Claire Directrice »
+    assert "prise par directrice" in page.inner_text("#held")
+    assert page.locator("#task-form fieldset.plain[disabled]").count() == 1
+    assert page.locator("#f-commentaire").is_disabled() and page.locator("button.decision").count() == 0
+    shot(page, "convention-04-examen-pris-par-une-collegue")
+
+
+def director_approves(page, base, conventio, instance_id):
+    switch_to(page, base, "directrice")
+    page.goto(f"{base}/inbox")
+    page.locator("#mine tr.task a").first.click()
+    assert page.locator("h1").inner_text().startswith("Examiner le projet de convention")
+    # its second round: the step's history lists the first, with the changes she asked for
+    assert "modifications demandées" in page.inner_text("#step-history")
+    # later (fix): this round reads « À reprendre », her own request for changes taken as sending
+    # the review back (services/tasks.step_history): the badge to be asserted absent then
+    shot(page, "convention-05-examen-second-tour")
+    submit(page, "button.decision.approuver")
+    assert "« Examiner le projet de convention » est terminée" in page.inner_text(".flash.success")
+
+
+def president_signs_what_he_sees(page, base, conventio, instance_id):
+    """The convention's text in the page before the form; a signature dated before the deliberation
+    was executory is refused with what he typed kept; then signed."""
+    switch_to(page, base, "president")
+    open_from_inbox(page, base, conventio, instance_id, "signer_convention_anct", "president")
+    text = page.locator("#documents .document-text").first.inner_text()
+    assert "vingt mille huit cents euros" in text
+    html = page.content()
+    assert html.index('id="documents"') < html.index('id="task-form"') < html.index("Terminer la tâche")
+    fill(page, {"date_signature_convention_anct": "2026-09-25", "signataire_convention_anct": "Bruno Nestor AZÉROT"})
+    page.click("button.primary")
+    page.wait_for_selector("#refusal")
+    assert "30 septembre 2026" in page.inner_text("#refusal")
+    assert page.input_value("#f-date_signature_convention_anct") == "2026-09-25"
+    assert page.input_value("#f-signataire_convention_anct") == "Bruno Nestor AZÉROT"
+    # later (model-rule refusals by their field): the message next to the signature's date
+    shot(page, "convention-06-signature-refusee")
+    page.fill("#f-date_signature_convention_anct", "2026-10-20")
+    submit(page)
+    assert "« Signer la convention » est terminée" in page.inner_text(".flash.success")
+
+
+def anct_countersigns_seeing_only_its_task(page, base, conventio, instance_id):
+    """The ANCT, an outside partner: its own task, without the dossier; the procedure is not theirs."""
+    switch_to(page, base, "anct")
+    task_id = open_from_inbox(page, base, conventio, instance_id, "contresigner_convention_anct", "anct")
+    assert page.locator(".breadcrumb a[href^='/instances/']").count() == 0
+    # the convention addressed to them, remade after the président's signature, saying why
+    convention = page.locator("#documents article.document").first
+    assert "version 3" in convention.locator("h3").inner_text()
+    assert convention.locator(".reason").inner_text() == "Régénéré après « Signer la convention » : date_signature modifié"
+    dossier = page.inner_text("#dossier") if page.locator("#dossier").count() else ""
+    assert "Montant d'achat prévu" not in dossier and "Bruno Nestor AZÉROT" not in dossier
+    # later (partners by organisation): only this ANCT office's conventions
+    shot(page, "convention-07-contresignature-anct")
+    fill(page, {"date_contresignature_anct": "2026-10-28", "numero_convention_anct": "ANCT-PN-2026-0042"})
+    submit(page)
+    assert "est terminée" in page.inner_text(".flash.success")
+    assert page.goto(f"{base}/instances/{instance_id}").status == 404
+    assert page.goto(f"{base}/tasks/{task_id}").status in (200, 404)   # its done task: not a door to the rest
+
+
+def a_prescriber_sees_nothing_of_it(page, base, instance_id):
+    switch_to(page, base, "prescripteur")
+    assert page.locator("tr.task").count() == 0, "none of these tasks is theirs"
+    response = page.goto(f"{base}/instances/{instance_id}")
+    assert response.status == 404 and "introuvable" in page.inner_text("main")
+    shot(page, "convention-08-prescripteur-introuvable")
+
+
+def transmit_late(page, base, conventio, instance_id):
+    """The legal deadline is the due date, late in the inbox and the task; the late entry is
+    accepted with a warning naming the delay, and journaled in words."""
+    switch_to(page, base, "juriste")
+    [task] = [t for t in list_tasks(conventio, actor(conventio, "juriste"), instance_id=instance_id)
+              if t["bpmn_id"] == "transmettre_convention_anct_prefecture"]
+    due = "En retard — 12 novembre 2026 (échéance légale : Délai de transmission échu)"
+    row = page.locator(f'#queue tr[data-task-id="{task["id"]}"]')
+    assert "overdue" in row.get_attribute("class") and row.locator(".due").inner_text() == due
+    shot(page, "convention-09-boite-transmission-en-retard")
+    row.locator("a").first.click()
+    page.wait_for_url(f"{base}/tasks/{task['id']}")
+    assert facts(page)["Échéance"] == due
+    assert "12 novembre 2026" in page.inner_text(".instructions")
+    fill(page, {"date_transmission_convention_anct": "2026-12-04", "numero_acte_convention_anct": "CONV_2026_042",
+                "date_accuse_reception_convention_anct": "2026-12-04"})
+    submit(page)
+    warning = page.inner_text(".flash.warning")
+    assert re.fullmatch(r"Saisie avec \d+ jours de retard sur l’échéance du 12 novembre 2026 "
+                        r"\(Délai de transmission échu\)\.", warning), warning
+    page.goto(f"{base}/instances/{instance_id}")
+    journal = page.inner_text("#journal")
+    assert "« Transmettre la convention au contrôle de légalité » terminée ; saisie avec" in journal
+    shot(page, "convention-10-journal-retard")
+
+
+def the_dgs_looks_on(page, base, instance_id):
+    """The procedure page with its diagram, and the territory's line on the dashboard."""
+    switch_to(page, base, "dgs")
+    page.goto(f"{base}/instances/{instance_id}")
+    page.wait_for_selector('#diagrams[data-ready="true"]', timeout=15000)
+    assert page.inner_text("dl.facts dd.status") == "Terminée"
+    for step in ("signer_convention_anct", "transmettre_convention_anct_prefecture"):
+        assert "marker-done" in page.locator(f'.djs-element[data-element-id="{step}"]').get_attribute("class")
+    assert re.search(r"« Transmettre la convention au contrôle de légalité » terminée ; saisie avec \d+ jours de "
+                     r"retard sur l’échéance du 12 novembre 2026", page.inner_text("#journal"))
+    reasons = page.locator("#documents td.reason").all_inner_texts()
+    assert reasons[-2:] == ["Régénéré après « Signer la convention » : date_signature modifié",
+                            "Régénéré après « Contresigner la convention (ANCT) » : numero_convention, reference modifiés"]
+    # later (words for people): the instance's « Données » still a raw dump (dicts, True, None, ISO dates)
+    # later (words for people): the territory's and the process's names, the diagram zoomed to the phase
+    shot(page, "convention-11-procedure-dgs")
+    page.goto(f"{base}/tableau-de-bord")
+    line = page.locator("tr[data-territory='cap-nord']").first
+    assert line.locator("th").inner_text() == "CAP Nord Martinique"
+    assert line.locator("td").all_inner_texts() == ["1", "0", "0", "0", "0"]   # procedures, running, failed, late, stuck
+    chain = page.locator(".dashboard-chains tbody tr", has_text="Convention ANCT")
+    assert "Terminée" in chain.inner_text() and "100" in chain.inner_text()
+    shot(page, "convention-12-tableau-de-bord-dgs")
+
+
+def test_the_anct_convention_walked_from_its_draft_to_signature_and_transmission(page, live_server, conventio):
+    cap_nord_with_its_roster(conventio)
+    instance_id = start_instance(conventio, "convention_anct", {**CAP_NORD, **CONVENTION_START},
+                                 actor(conventio, "juriste"), territory="cap-nord", title="Convention ANCT")["id"]
+    draft_the_convention(page, live_server, conventio, instance_id)
+    director_asks_for_changes(page, live_server, conventio, instance_id)
+    legal_staff_take_it_up(page, live_server, conventio, instance_id)
+    a_colleague_reads_only(page, live_server, conventio, instance_id)
+    director_approves(page, live_server, conventio, instance_id)
+    president_signs_what_he_sees(page, live_server, conventio, instance_id)
+    anct_countersigns_seeing_only_its_task(page, live_server, conventio, instance_id)
+    a_prescriber_sees_nothing_of_it(page, live_server, instance_id)
+    transmit_late(page, live_server, conventio, instance_id)
+    the_dgs_looks_on(page, live_server, instance_id)
