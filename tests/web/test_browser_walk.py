@@ -180,6 +180,11 @@ def record_the_vote(page, base, conventio, instance_id):
     """More votes than voters is refused with the values kept; then the vote as it was."""
     page.goto(f"{base}/inbox")
     open_from_inbox(page, base, conventio, instance_id, "voter_deliberation", "assemblees")
+    # the dossier so far in words: French dates and amounts under the forms' labels
+    dossier = page.inner_text("#dossier")
+    assert re.search(r"Montant prévisionnel de l'opération \(EUR TTC\)\s+250\s000\s€", dossier), dossier
+    assert re.search(r"Date de la séance\s+15 mars 2028", dossier) and "2028-03-15" not in dossier
+    assert re.search(r"Membres représentés \(pouvoirs\)\s+10", dossier)
     # later (thresholds as hints): the 38 voters shown by the fields before submitting
     fill(page, {"pour": "40", "contre": "0", "abstentions": "0"})
     page.select_option("#f-vote_president", "pour")
