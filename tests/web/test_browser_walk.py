@@ -64,8 +64,9 @@ def open_from_inbox(page, base, conventio, instance_id, bpmn_id, username):
 
 
 def submit(page, button="button.primary"):
-    page.click(button)
-    page.wait_for_selector(".flash, #error-summary, #refusal")
+    """Send the task form: the page that answers is loaded (the next one, or the form again)."""
+    with page.expect_navigation():
+        page.click(button)
 
 
 def facts(page):
@@ -190,8 +191,7 @@ def record_the_vote(page, base, conventio, instance_id):
     # later (thresholds as hints): the 38 voters shown by the fields before submitting
     fill(page, {"pour": "40", "contre": "0", "abstentions": "0"})
     page.select_option("#f-vote_president", "pour")
-    page.click("button.primary")
-    page.wait_for_load_state()
+    submit(page)
     shot(page, "deliberation-04-vote-refuse")
     assert page.locator(".flash.success").count() == 0
     assert page.inner_text("#refusal") == \
@@ -338,8 +338,7 @@ def director_asks_for_changes(page, base, conventio, instance_id):
     assert convention.locator("details.preview").get_attribute("open") is not None
     # later (HTML/PDF rendering): the convention rendered as it prints
     shot(page, "convention-02-examen-dossier-et-document")
-    page.click("button.decision.modifier")
-    page.wait_for_selector("#f-commentaire-error")
+    submit(page, "button.decision.modifier")
     assert page.inner_text("#f-commentaire-error") == "champ obligatoire"
     assert page.locator("#f-commentaire").get_attribute("aria-invalid") == "true"
     assert "Commentaire : champ obligatoire" in page.inner_text("#error-summary")
@@ -404,8 +403,7 @@ def president_signs_what_he_sees(page, base, conventio, instance_id):
     html = page.content()
     assert html.index('id="documents"') < html.index('id="task-form"') < html.index("Terminer la tâche")
     fill(page, {"date_signature_convention_anct": "2026-09-25", "signataire_convention_anct": "Bruno Nestor AZÉROT"})
-    page.click("button.primary")
-    page.wait_for_selector("#refusal")
+    submit(page)
     assert "30 septembre 2026" in page.inner_text("#refusal")
     assert page.input_value("#f-date_signature_convention_anct") == "2026-09-25"
     assert page.input_value("#f-signataire_convention_anct") == "Bruno Nestor AZÉROT"
