@@ -213,6 +213,12 @@ def establish_the_extract(page, base, conventio, instance_id):
     assert "ont été reprises" in page.inner_text("#roster-restored")
     assert counted(page) == {"present": "28", "represented": "10", "absent": "15", "unticked": "0"}
     assert page.inner_text("#roster-problems") == ""
+    # checked against the sitting's counts as one ticks
+    bonte = page.locator('tr[data-name="Maurice BONTÉ"]')
+    bonte.locator('input[value="present"]').check()
+    assert "29 présent(s) cochés, 28 constatés à l’ouverture de la séance." in page.inner_text("#roster-problems")
+    bonte.locator('input[value="absent"]').check()
+    assert page.inner_text("#roster-problems") == ""
     rows = page.locator("input[name^='liste_absents-']")
     before = rows.count()
     page.locator("button[name='_add_row'][value='liste_absents']").click()
