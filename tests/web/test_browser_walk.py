@@ -57,7 +57,9 @@ def open_from_inbox(page, base, conventio, instance_id, bpmn_id, username):
               if t["bpmn_id"] == bpmn_id]
     page.goto(f"{base}/inbox")
     row = page.locator(f'tr[data-task-id="{task["id"]}"]')
-    # later (names instead of slugs): the row names the territory and the procedure, not « cap-nord » / an id
+    # in words: the territory's name and the procedure's, not « cap-nord » and a process id
+    words = row.inner_text()
+    assert "CAP Nord Martinique" in words and "cap-nord" not in words and f"— n° {instance_id}" in words, words
     row.locator("a").first.click()
     page.wait_for_url(f"{base}/tasks/{task['id']}")
     return task["id"]
@@ -170,7 +172,8 @@ def hold_the_sitting(page, base, conventio, instance_id):
     shot(page, "deliberation-03-seance-deux-pouvoirs")
     palcy.select_option(label="Jonathan TABAR")
     assert page.inner_text("#roster-problems") == ""
-    # later (server-side drafts): the ticks are kept on the server, not only in this browser
+    # the ticks are kept on the server as one ticks (the task's draft), not in this browser
+    page.wait_for_selector("#draft-status:has-text('Brouillon enregistré')")
     fill(page, {"president_seance": "Bruno Nestor AZÉROT", "secretaire_seance": "Patricia PALMONT"})
     assert loads == [], "53 members ticked without reloading the page"
     submit(page)
@@ -209,8 +212,7 @@ def establish_the_extract(page, base, conventio, instance_id):
     open_from_inbox(page, base, conventio, instance_id, "etablir_extrait", "assemblees")
     loads = []
     page.on("load", lambda _page: loads.append(page.url))
-    # later (server-side drafts): restored from the server, whichever browser ticked the sitting
-    assert "ont été reprises" in page.inner_text("#roster-restored")
+    # ticked as the sitting was, from the server (services/sitting_ticks), whichever browser ticked it
     assert counted(page) == {"present": "28", "represented": "10", "absent": "15", "unticked": "0"}
     assert page.inner_text("#roster-problems") == ""
     # checked against the sitting's counts as one ticks
@@ -242,7 +244,8 @@ def president_signs_the_extract(page, base, conventio, instance_id):
     assert extract.locator(".reason").inner_text() == "Généré à l’étape « Établir l'extrait du registre »"
     text = extract.locator(".document-text").inner_text()
     assert "Kristelle RISAL" in text and "CC-03-2028-027" in text
-    # later (HTML/PDF rendering): the extract rendered as it prints
+    # rendered as it prints: a sheet with the document's own emphasis, not a text extract
+    assert extract.locator(".sheet").is_visible() and extract.locator(".sheet strong").count() > 0
     html = page.content()
     assert html.index('id="documents"') < html.index('id="task-form"')
     fill(page, {"date_signature_extrait": "2028-03-16", "signataire_extrait": "Bruno Nestor AZÉROT"})
@@ -282,7 +285,10 @@ def the_deliberation_is_executory(page, base, conventio, instance_id):
     assert any(r.startswith("Régénéré après « Publier l'acte") for r in reasons), reasons
     journal = page.locator("#journal").inner_text()
     assert "« Convoquer l'assemblée délibérante » renvoyée pour correction par les contrôles du processus" in journal
-    # later (names in the journal): « Agnès Assemblées », not « assemblees »
+    # people by their names in the journal, the login only in a tooltip
+    actors = page.locator("#journal td.actor").all_inner_texts()
+    secretariat = actor(conventio, "assemblees").display_name
+    assert secretariat in actors and "assemblees" not in actors, actors
     shot(page, "deliberation-08-executoire")
     data = get_instance(conventio, instance_id, actor(conventio, "admin"))["data"]
     assert (data["deliberation_executoire"], data["date_executoire"]) == (True, "2028-03-22")
@@ -342,7 +348,9 @@ def director_asks_for_changes(page, base, conventio, instance_id):
     assert convention.locator(".reason").inner_text() == "Généré à l’étape « Rédiger la convention ANCT »"
     assert "vingt mille huit cents euros" in convention.locator(".document-text").inner_text()
     assert convention.locator("details.preview").get_attribute("open") is not None
-    # later (HTML/PDF rendering): the convention rendered as it prints
+    # rendered as it prints, with a page of its own to read any version
+    assert convention.locator(".sheet").is_visible() and convention.locator(".sheet strong").count() > 0
+    assert convention.locator("a", has_text="Lire sur sa page").count() == 1
     shot(page, "convention-02-examen-dossier-et-document")
     submit(page, "button.decision.modifier")
     assert page.inner_text("#f-commentaire-error") == "champ obligatoire"
@@ -378,8 +386,7 @@ def a_colleague_reads_only(page, base, conventio, instance_id):
     add_user(conventio, "directeur2", ["director"], ["cap-nord"], PASSWORD, "Denis Directeur")
     switch_to(page, base, "directeur2")
     page.goto(f"{base}/tasks/{review['id']}")
-    # later (names instead of logins): « prise par Claire Directrice »
-    assert "prise par directrice" in page.inner_text("#held")
+    assert "prise par Claire Directrice" in page.inner_text("#held")
     assert page.locator("#task-form fieldset.plain[disabled]").count() == 1
     assert page.locator("#f-commentaire").is_disabled() and page.locator("button.decision").count() == 0
     shot(page, "convention-04-examen-pris-par-une-collegue")
@@ -487,7 +494,11 @@ def the_dgs_looks_on(page, base, instance_id):
     reasons = page.locator("#documents td.reason").all_inner_texts()
     assert reasons[-2:] == [SIGNED, COUNTERSIGNED]
     # later (words for people): the instance's « Données » still a raw dump (dicts, True, None, ISO dates)
-    # later (words for people): the territory's and the process's names, the diagram zoomed to the phase
+    # in words: the process's name as the title, the territory's name, the diagram's view button
+    assert page.locator("h1").inner_text() == f"Convention ANCT procédure n° {instance_id}"
+    assert "Convention de cofinancement avec l'ANCT" in page.inner_text("dl.facts")
+    assert "CAP Nord Martinique" in page.inner_text("dl.facts")
+    assert page.locator("button.diagram-toggle").count() >= 1
     shot(page, "convention-11-procedure-dgs")
     page.goto(f"{base}/tableau-de-bord")
     line = page.locator("tr[data-territory='cap-nord']").first
