@@ -119,7 +119,8 @@ def step_history(app, task_id, actor):
     """The earlier rounds of a task's step in its instance, newest first: who did each and
     when, and what sent the step back (a decision with its comment, or the process's own
     checks). [] for a step done for the first time. Each entry: at, actor (their name),
-    summary, comment, sent_back (whether this entry sent the step back)."""
+    summary, comment, sent_back (whether this entry sent the step back: a later step's decision
+    or the model's checks on this step, never this step's own earlier decision)."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
@@ -140,7 +141,9 @@ def step_history(app, task_id, actor):
         submitted = json.loads(entry.payload or "{}")
         mine = entry.task_id in rounds
         started = started or mine
-        sending_back = (submitted.get("soumis") or {}).get("decision") in SENDING_BACK
+        # A decision sends back the steps before it, not its own step: a reviewer's earlier
+        # « modifier » is her own past round, not work returned to her.
+        sending_back = not mine and (submitted.get("soumis") or {}).get("decision") in SENDING_BACK
         if mine or (started and sending_back):
             history.append({"at": aware(entry.at).isoformat(), "actor": name or entry.actor,
                             "summary": entry.summary, "sent_back": sending_back or bool(submitted.get("renvoyee")),
