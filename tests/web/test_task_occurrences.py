@@ -47,8 +47,8 @@ def test_approving_without_a_comment_records_no_comment(conventio, client):
     instance_id, review_id = second_review(conventio)
     complete_task(conventio, review_id, {"decision": "approuver"}, actor(conventio, "directrice"))
     state = get_instance(conventio, instance_id, actor(conventio, "admin"))
-    assert state["history"][-1]["summary"].endswith("« Examiner le projet de convention ANCT » : approuvé") \
-        or state["history"][-1]["summary"].endswith(": approuvé"), state["history"][-1]["summary"]
+    [decided] = [e for e in state["history"] if e["task_id"] == review_id]
+    assert decided["summary"].endswith(" : approuvé") and OLD_COMMENT not in decided["summary"]
     assert state["data"].get("commentaire") is None and state["data"]["decision"] == "approuver"
     [signature] = list_tasks(conventio, actor(conventio, "president"), instance_id=instance_id)
     login(client, "president")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, literal, select
 
 from ..domain.french_dates import format_date
-from ..engine import FormRejected, TaskNotReady, describe_form_errors
+from ..engine import FormRejected, TaskNotReady, describe_form_errors, occurrence_fields
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
@@ -47,7 +47,9 @@ def task_summary(record, definition, territory, with_form=False,
     }
     if with_form:
         summary["form"] = definition.forms.get(f"{record.process_id}:{record.spec_name}")
-        summary["data"] = json.loads(record.body).get("data", {})
+        data = json.loads(record.body).get("data", {})
+        fresh = occurrence_fields(summary["form"]) if record.state == TaskState.READY else ()
+        summary["data"] = {name: value for name, value in data.items() if name not in fresh}
         summary["instructions"] = definition.instructions(record.process_id, record.spec_name)
     return summary
 
