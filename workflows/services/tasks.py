@@ -109,9 +109,14 @@ def dossier_forms(app, task_id, actor):
     own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
     if actor.is_outside_partner:   # what their task is about, nothing else of the dossier
         return [own] if isinstance(own, dict) else []
+    return [form for form in process_forms(definition) if form is not own]
+
+
+def process_forms(definition):
+    """The JSON schemas of a definition's forms, the start form first: the labels of its dossier."""
     start = definition.start_form
     forms = [start] + [form for form in definition.forms.values() if form is not start]
-    return [form for form in forms if isinstance(form, dict) and form is not own]
+    return [form for form in forms if isinstance(form, dict)]
 
 
 SENDING_BACK = ("rejeter", "modifier")
