@@ -14,6 +14,7 @@ from ..states import JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskRecord, Territory, UserAccount
 from .absences import replaced_by
 from .events import StepCompleted
+from .form_contracts import form_for_territory, territory_errors
 from .ledger_process import step_facts
 from .partners import task_data_for
 from .persistence import aware, definition_for
@@ -89,13 +90,16 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
 
 def get_task(app, task_id, actor) -> TaskWithForm:
     """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles;
-    to an outside partner, only the data the task is about (services/partners.py)."""
+    the form as the territory offers it (services/form_contracts.py); to an outside partner, only the
+    data the task is about (services/partners.py)."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
         definition = definition_for(app, session, row.definition_id)
+        place = session.get(Territory, row.territory) if row.territory else None
         task = task_summary(record, definition, row.territory, with_form=True,
-                            time_zone=time_zones(session, {row.territory})[row.territory])
+                            time_zone=(place.time_zone if place else None) or DEFAULT_TIME_ZONE)
+    task["form"] = form_for_territory(task["form"], place.kind if place else None)
     task["data"] = task_data_for(actor, task["data"], task["form"], task["instructions"])
     return task
 
@@ -175,13 +179,14 @@ class _CompletionFacts(NamedTuple):
     spec_name: str
     process_id: str
     time_zone: str | None   # the territory's, for the day a legal deadline falls on
+    territory_kind: str | None   # what its form's territory contracts read (services/form_contracts.py)
 
 
 def _completion_facts(session, task_id):
     """What completing a task checks besides its instance's state (read again before writing)."""
     found = session.execute(
         select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username, TaskRecord.due_at,
-               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone)
+               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone, Territory.kind)
         .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Territory, Territory.code == ProcessInstance.territory)
@@ -246,6 +251,10 @@ def complete_task(app, task_id, data, actor) -> Completion:
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
+        misplaced = territory_errors(instance.definition.forms.get(f"{found.process_id}:{found.spec_name}"),
+                                     found.territory_kind, data)
+        if misplaced:
+            raise InvalidData("Données invalides : " + describe_form_errors(misplaced), misplaced)
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
