@@ -6,8 +6,9 @@ from workflows.services.deploy import called_process_ids, list_definitions
 from workflows.services.diagrams import instance_diagram, phases
 from workflows.services.attachments import list_attachments
 from workflows.services.documents import list_documents
-from workflows.services.instances import (get_instance, instance_forms, latest_start_data, list_instances,
-                                          start_form, start_instance)
+from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
+                                          start_instance)
+from workflows.services.instances import instance_forms
 from workflows.services.rights import may_generate, may_reassign, may_start, require_starter, start_territory
 from workflows.services.tasks import list_tasks
 from workflows.services.templates import template_choices
@@ -99,11 +100,11 @@ def show(instance_id):
     actor = current_actor()
     summary = get_instance(conventio(), instance_id, actor)
     return render_template("instances/show.html", instance=summary, phases=phases(conventio(), summary),
-                           dossier=dossier(summary["data"] or {}, instance_forms(conventio(), instance_id, actor)),
                            actor=actor, documents=list_documents(conventio(), instance_id, actor),
                            may_reassign=may_reassign(actor, summary["territory"]),
                            attachments=list_attachments(conventio(), actor, instance_id=instance_id),
-                           templates=template_choices() if may_generate(actor, summary["territory"]) else [])
+                           templates=template_choices() if may_generate(actor, summary["territory"]) else [],
+                           dossier=dossier(summary["data"] or {}, instance_forms(conventio(), instance_id, actor)))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")
