@@ -218,7 +218,8 @@ class Instance:
             or {name: "nom réservé aux faits que l’étape lit" for name in sorted(set(data) & set(facts or {}))}
         if errors:
             raise FormRejected(errors)
-        task.data.update(dict.fromkeys(occurrence_fields(view.form)))   # an earlier decision's comment is not this one's
+        # An earlier occurrence's decision and comment are not this one's: cleared, then the submission.
+        task.data.update(dict.fromkeys(occurrence_fields(view.form)))
         task.data.update(data)
         if recorded_by is not None:
             task.data[STEP_AUTHOR] = recorded_by
