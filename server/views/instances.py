@@ -6,14 +6,15 @@ from workflows.services.deploy import called_process_ids, list_definitions
 from workflows.services.diagrams import instance_diagram, phases
 from workflows.services.attachments import list_attachments
 from workflows.services.documents import list_documents
-from workflows.services.instances import (get_instance, latest_start_data, list_instances, start_form,
-                                          start_instance)
+from workflows.services.instances import (get_instance, instance_forms, latest_start_data, list_instances,
+                                          start_form, start_instance)
 from workflows.services.names import names_for
 from workflows.services.rights import may_generate, may_reassign, may_start, require_starter, start_territory
 from workflows.services.tasks import list_tasks
 from workflows.services.templates import template_choices
 
 from ..context import conventio
+from ..dossier import dossier
 from ..identity import current_actor, login_required
 from ..schema_form import build_fields, parse_submission, unplaced_errors
 
@@ -109,7 +110,8 @@ def show(instance_id):
                            actor=actor, documents=documents, names=names,
                            may_reassign=may_reassign(actor, summary["territory"]),
                            attachments=list_attachments(conventio(), actor, instance_id=instance_id),
-                           templates=template_choices() if may_generate(actor, summary["territory"]) else [])
+                           templates=template_choices() if may_generate(actor, summary["territory"]) else [],
+                           dossier=dossier(summary["data"] or {}, instance_forms(conventio(), instance_id, actor)))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

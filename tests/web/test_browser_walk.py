@@ -399,8 +399,9 @@ def director_approves(page, base, conventio, instance_id):
     assert page.locator("h1").inner_text().startswith("Examiner le projet de convention")
     # its second round: the step's history lists the first, with the changes she asked for
     assert "modifications demandées" in page.inner_text("#step-history")
-    # later (fix): this round reads « À reprendre », her own request for changes taken as sending
-    # the review back (services/tasks.step_history): the badge to be asserted absent then
+    # her own request for changes did not send her review back: no « À reprendre », an empty comment
+    assert page.locator("h1 .badge.to-redo").count() == 0 and page.locator("#sent-back").count() == 0
+    assert page.input_value("#f-commentaire") == ""
     shot(page, "convention-05-examen-second-tour")
     submit(page, "button.decision.approuver")
     assert "« Examiner le projet de convention » est terminée" in page.inner_text(".flash.success")
@@ -493,7 +494,11 @@ def the_dgs_looks_on(page, base, instance_id):
                      r"retard sur l’échéance du 12 novembre 2026", page.inner_text("#journal"))
     reasons = page.locator("#documents td.reason").all_inner_texts()
     assert reasons[-2:] == [SIGNED, COUNTERSIGNED]
-    # later (words for people): the instance's « Données » still a raw dump (dicts, True, None, ISO dates)
+    # the procedure's data in words, as on the task page: labels, French dates and amounts
+    data = page.inner_text("#data")
+    assert "Montant d'achat prévu (EUR HT)" in data and "20\u202f800\u00a0€" in data and "2 mars 2026" in data
+    for raw in ("True", "None", "2026-03-02", "{'", "[{"):
+        assert raw not in data, raw
     # in words: the process's name as the title, the territory's name, the diagram's view button
     assert page.locator("h1").inner_text() == f"Convention ANCT procédure n° {instance_id}"
     assert "Convention de cofinancement avec l'ANCT" in page.inner_text("dl.facts")

@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 
 from .deployment import ModelSetRefused, ParsedProcess, Problem, is_model_file, parse_model_set
-from .forms import describe_form_errors
+from .forms import describe_form_errors, occurrence_fields
 from .instance import Definition, ExecutionFailed, FormRejected, Instance, TaskNotReady, TaskView
 from .model_runner import DEFAULT_MEMORY_MB, load_functions, resolve, shared_runner
 from .sandbox import DEFAULT_BUDGET_SECONDS, ModelCodeStopped, ScriptResourceExceeded, ScriptTimeout, \
@@ -86,5 +86,5 @@ class Engine:
 
 __all__ = ["Engine", "Definition", "Instance", "TaskView", "ParsedProcess", "Problem", "ModelSetRefused",
            "TaskNotReady", "FormRejected", "ExecutionFailed", "StateChanges", "StoredState", "TOP",
-           "is_model_file", "describe_form_errors", "ModelCodeStopped", "ScriptTimeout",
+           "is_model_file", "describe_form_errors", "occurrence_fields", "ModelCodeStopped", "ScriptTimeout",
            "ScriptResourceExceeded"]

@@ -32,6 +32,18 @@ def undeclared_fields(schema, data):
             for name in data if name not in declared}
 
 
+# A decision form's own fields: what one review decided is not the next review's answer.
+DECISION_FIELDS = ("decision", "commentaire")
+
+
+def occurrence_fields(schema):
+    """The fields each occurrence of a task fills afresh, neither proposed from nor kept as the
+    process's earlier values: a decision form's decision and comment. The rest of the data the
+    task sees (the dossier, a draft's figures) carries over from one occurrence to the next."""
+    properties = (schema or {}).get("properties") or {}
+    return tuple(name for name in DECISION_FIELDS if name in properties) if "decision" in properties else ()
+
+
 def _declared(schema):
     names = set((schema.get("properties") or {}))
     for key in ("allOf", "anyOf", "oneOf"):

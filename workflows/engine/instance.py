@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..roles import role_for_lane
 from ..states import InstanceStatus, TaskState as TaskStateName
-from .forms import undeclared_fields, validate_form_data
+from .forms import occurrence_fields, undeclared_fields, validate_form_data
 from .serialization import REGISTRY, StateTracker, UnstorableTask, dumps, restore_workflow
 from .workflow import ConventioWorkflow
 
@@ -218,6 +218,8 @@ class Instance:
             or {name: "nom réservé aux faits que l’étape lit" for name in sorted(set(data) & set(facts or {}))}
         if errors:
             raise FormRejected(errors)
+        # An earlier occurrence's decision and comment are not this one's: cleared, then the submission.
+        task.data.update(dict.fromkeys(occurrence_fields(view.form)))
         task.data.update(data)
         if recorded_by is not None:
             task.data[STEP_AUTHOR] = recorded_by

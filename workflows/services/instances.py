@@ -15,7 +15,7 @@ from .results import InstanceSummary, InstanceState, StartForm
 from .rights import require_starter, start_territory
 from .steps import run_guarded
 from .territories import population_for_start
-from .tasks import task_summary, time_zones
+from .tasks import process_forms, task_summary, time_zones
 
 
 def _require_short_text(value, field, label, longest):
@@ -140,6 +140,14 @@ def get_instance(app, instance_id, actor) -> InstanceState:
     """State, open tasks, waiting timers and history of one instance (404 to an outside partner)."""
     with app.db.sessions() as session:
         return _instance_state(app, session, _visible_row(session, instance_id, actor))
+
+
+def instance_forms(app, instance_id, actor):
+    """The JSON schemas of the instance's forms, the start form first: the labels under which its
+    page shows its data (404 to an outside partner, as get_instance)."""
+    with app.db.sessions() as session:
+        row = _visible_row(session, instance_id, actor)
+        return process_forms(definition_for(app, session, row.definition_id))
 
 
 def instance_state(app, instance_id) -> InstanceState:

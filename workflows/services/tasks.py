@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, literal, select
 
 from ..domain.french_dates import format_date
-from ..engine import FormRejected, TaskNotReady, describe_form_errors
+from ..engine import FormRejected, TaskNotReady, describe_form_errors, occurrence_fields
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskDraft, TaskRecord, Territory, UserAccount
 from .absences import replaced_by
 from .events import StepCompleted
+from .form_contracts import form_for_territory, territory_errors
 from .ledger_process import step_facts
 from .partners import task_data_for
 from .persistence import aware, definition_for
@@ -47,7 +48,9 @@ def task_summary(record, definition, territory, with_form=False,
     }
     if with_form:
         summary["form"] = definition.forms.get(f"{record.process_id}:{record.spec_name}")
-        summary["data"] = json.loads(record.body).get("data", {})
+        data = json.loads(record.body).get("data", {})
+        fresh = occurrence_fields(summary["form"]) if record.state == TaskState.READY else ()
+        summary["data"] = {name: value for name, value in data.items() if name not in fresh}
         summary["instructions"] = definition.instructions(record.process_id, record.spec_name)
     return summary
 
@@ -87,13 +90,16 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
 
 def get_task(app, task_id, actor) -> TaskWithForm:
     """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles;
-    to an outside partner, only the data the task is about (services/partners.py)."""
+    the form as the territory offers it (services/form_contracts.py); to an outside partner, only the
+    data the task is about (services/partners.py)."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
         definition = definition_for(app, session, row.definition_id)
+        place = session.get(Territory, row.territory) if row.territory else None
         task = task_summary(record, definition, row.territory, with_form=True,
-                            time_zone=time_zones(session, {row.territory})[row.territory])
+                            time_zone=(place.time_zone if place else None) or DEFAULT_TIME_ZONE)
+    task["form"] = form_for_territory(task["form"], place.kind if place else None)
     task["data"] = task_data_for(actor, task["data"], task["form"], task["instructions"])
     return task
 
@@ -107,9 +113,14 @@ def dossier_forms(app, task_id, actor):
     own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
     if actor.is_outside_partner:   # what their task is about, nothing else of the dossier
         return [own] if isinstance(own, dict) else []
+    return [form for form in process_forms(definition) if form is not own]
+
+
+def process_forms(definition):
+    """The JSON schemas of a definition's forms, the start form first: the labels of its dossier."""
     start = definition.start_form
     forms = [start] + [form for form in definition.forms.values() if form is not start]
-    return [form for form in forms if isinstance(form, dict) and form is not own]
+    return [form for form in forms if isinstance(form, dict)]
 
 
 SENDING_BACK = ("rejeter", "modifier")
@@ -119,7 +130,8 @@ def step_history(app, task_id, actor):
     """The earlier rounds of a task's step in its instance, newest first: who did each and
     when, and what sent the step back (a decision with its comment, or the process's own
     checks). [] for a step done for the first time. Each entry: at, actor (their name),
-    summary, comment, sent_back (whether this entry sent the step back)."""
+    summary, comment, sent_back (whether this entry sent the step back: a later step's decision
+    or the model's checks on this step, never this step's own earlier decision)."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
@@ -140,7 +152,9 @@ def step_history(app, task_id, actor):
         submitted = json.loads(entry.payload or "{}")
         mine = entry.task_id in rounds
         started = started or mine
-        sending_back = (submitted.get("soumis") or {}).get("decision") in SENDING_BACK
+        # A decision sends back the steps before it, not its own step: a reviewer's earlier
+        # « modifier » is her own past round, not work returned to her.
+        sending_back = not mine and (submitted.get("soumis") or {}).get("decision") in SENDING_BACK
         if mine or (started and sending_back):
             history.append({"at": aware(entry.at).isoformat(), "actor": name or entry.actor,
                             "summary": entry.summary, "sent_back": sending_back or bool(submitted.get("renvoyee")),
@@ -166,13 +180,15 @@ class _CompletionFacts(NamedTuple):
     process_id: str
     time_zone: str | None   # the territory's, for the day a legal deadline falls on
     draft: str | None       # the task's id when it has a draft, which goes with the completion
+    territory_kind: str | None   # what its form's territory contracts read (services/form_contracts.py)
 
 
 def _completion_facts(session, task_id):
     """What completing a task checks besides its instance's state (read again before writing)."""
     found = session.execute(
         select(TaskRecord.instance_id, TaskRecord.manual, TaskRecord.role, TaskClaim.username, TaskRecord.due_at,
-               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone, TaskDraft.task_id)
+               TaskRecord.spec_name, TaskRecord.process_id, Territory.time_zone, TaskDraft.task_id,
+               Territory.kind)
         .outerjoin(TaskClaim, TaskClaim.task_id == TaskRecord.id)
         .outerjoin(TaskDraft, TaskDraft.task_id == TaskRecord.id)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
@@ -238,6 +254,10 @@ def complete_task(app, task_id, data, actor) -> Completion:
         require_role(actor, found.role, row.territory)
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
+        misplaced = territory_errors(instance.definition.forms.get(f"{found.process_id}:{found.spec_name}"),
+                                     found.territory_kind, data)
+        if misplaced:
+            raise InvalidData("Données invalides : " + describe_form_errors(misplaced), misplaced)
         try:
             view = instance.complete(task_id, data, recorded_by=actor.username, facts=facts)
         except TaskNotReady as exc:
