@@ -8,7 +8,8 @@ import re
 from click.testing import CliRunner
 
 from server.cli import main
-from web_helpers import CONVENTION_DRAFT, actor, anct_convention_at_review, api_token, login, post
+from web_helpers import (CONVENTION_DRAFT, actor, anct_convention_at_review, anct_convention_at_transmission,
+                         api_token, login, post)
 from workflows.services.form_checks import field_rules, refusal_errors
 from workflows.services.tasks import complete_task, list_tasks
 
@@ -34,7 +35,7 @@ def test_the_anct_rules_are_the_fields_hints_before_submission(client, conventio
     rule = re.search(rf'<p class="hint rule" id="f-{AMOUNT}-rule">([^<]*)</p>', page)
     assert rule and "Minimum de l’appel à projets : 20\u202f000,00\u00a0€ HT" in rule.group(1)
     amount_input = re.search(rf'<input id="f-{AMOUNT}"[^>]*>', page).group(0)
-    assert f'aria-describedby="f-{AMOUNT}-hint f-{AMOUNT}-rule"' in amount_input
+    assert f'aria-describedby="f-{AMOUNT}-hint f-{AMOUNT}-rule f-{AMOUNT}-live"' in amount_input
     assert 'data-rule-min="20000.0"' in amount_input
     assert "Au plus 50\u00a0% des passes utilisés" in page and "Au moins 50\u00a0% des passes" in page
     assert 'id="error-summary"' not in page and 'aria-invalid' not in page
@@ -99,6 +100,16 @@ def test_the_cli_says_which_field_the_reason_concerns(conventio):
     assert "  Montant d'achat prévu (EUR HT) : Achat de 12\u202f000,50\u00a0€ inférieur au minimum" in result.output
 
 
+def test_a_transmission_refused_by_the_part_it_concerns(conventio):
+    _instance_id, task_id = anct_convention_at_transmission(conventio, "2026-10-20", "2026-10-28")
+    result = complete_task(conventio, task_id, {
+        "date_transmission_convention_anct": "2026-11-04", "numero_acte_convention_anct": "conv 42",
+        "nature_acte_convention_anct": 4, "date_accuse_reception_convention_anct": "2026-11-03"}, actor(conventio, "juriste"))
+    errors = result["sent_back"]["field_errors"]
+    assert set(errors) == {"numero_acte_convention_anct", "date_accuse_reception_convention_anct"}
+    assert errors["date_accuse_reception_convention_anct"].startswith("Accusé de réception du 3 novembre 2026")
+
+
 def test_the_contract_reads_only_the_declared_variables_and_fields():
     form = {"x-refusals": {"erreur_date": "date_envoi", "motifs": "*", "erreur_ailleurs": "champ_absent"},
             "properties": {"date_envoi": {"title": "Date"}, "montant": {"title": "Montant"}}}
@@ -106,6 +117,10 @@ def test_the_contract_reads_only_the_declared_variables_and_fields():
             "erreur_ailleurs": "Ailleurs.", "erreur_non_declaree": "Ignorée."}
     assert refusal_errors(form, data) == {"date_envoi": "Trop tôt.", "montant": "Trop peu."}
     assert refusal_errors(form, {"erreur_date": None, "motifs": {}}) == {}
+    shared = {"x-refusals": {"motifs_transmission": {"date_transmission": "date_envoi"}},
+              "properties": {"date_envoi": {}, "date_transmission": {}}}
+    reasons = {"motifs_transmission": {"date_transmission": "Avant la signature.", "numero_acte": "Invalide."}}
+    assert refusal_errors(shared, reasons) == {"date_envoi": "Avant la signature."}, "the check's parts renamed"
 
 
 def test_the_votes_cannot_outnumber_the_members_recorded_at_the_sitting():

@@ -5,8 +5,9 @@ submission. Pages, API and CLI read both from here.
 The contract lives in the form's JSON schema, next to the fields:
 - ``"x-refusals": {variable: field}`` at the top: the process variable a check sets to its French
   reason when it sends the step back (``erreur_convocation``), and the field the reason concerns.
-  A variable may instead hold ``{field: reason}`` (mapped to ``"*"``) when one check judges several
-  fields. A variable that is empty or None refuses nothing.
+  When one check judges several fields, its variable holds ``{part: reason}``: mapped to ``"*"`` when
+  its parts are the form's field names, else to ``{part: field}`` (a check shared by several forms,
+  such as a transmission to the préfecture). A variable that is empty or None refuses nothing.
 - ``"x-rule": name`` on a field: one of RULES, computed from the data the process holds (the ANCT's
   dated terms, the counts recorded at the sitting); the page shows it as the field's hint and checks
   it as one types, the model checks it again at the step.
@@ -29,10 +30,13 @@ def refusal_errors(form, data) -> dict:
         reason = (data or {}).get(variable)
         if not reason:
             continue
-        if target == ALL_FIELDS and isinstance(reason, dict):
-            errors.update({name: str(text) for name, text in reason.items() if text and name in fields})
-        elif target in fields and isinstance(reason, str):
-            errors[target] = f"{errors[target]} {reason}" if target in errors else reason
+        if isinstance(reason, dict):
+            field_of = target.get if isinstance(target, dict) else (lambda part: part if target == ALL_FIELDS else None)
+            pairs = [(field_of(part), str(text)) for part, text in reason.items() if text and field_of(part) in fields]
+        else:
+            pairs = [(target, str(reason))] if isinstance(target, str) and target in fields else []
+        for name, text in pairs:
+            errors[name] = f"{errors[name]} {text}" if name in errors else text
     return errors
 
 
