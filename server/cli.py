@@ -256,11 +256,16 @@ SENT_BACK_EXIT = 3
 
 
 def _sent_back_line(app, returned, who):
-    """One French line: the step to take up again and why (its instructions, as the page shows them)."""
+    """French lines: the step to take up again and why (its instructions, as the page shows them),
+    then each reason under the label of the field it concerns, as the form shows it."""
+    from workflows.services.form_checks import field_labels
     from workflows.services.tasks import get_task
-    reason = _instructions_text(get_task(app, returned["id"], who))
-    return (f"étape renvoyée pour correction par les contrôles du processus : « {returned['name']} » est à "
+    task = get_task(app, returned["id"], who)
+    reason = _instructions_text(task)
+    line = (f"étape renvoyée pour correction par les contrôles du processus : « {returned['name']} » est à "
             f"reprendre (tâche {returned['id']})" + (f". {' '.join(reason.split())}" if reason else "."))
+    fields = field_labels(task["form"], returned.get("field_errors") or {})
+    return "\n".join([line] + [f"  {label} : {text}" for label, text in fields])
 
 
 def _instructions_text(task):

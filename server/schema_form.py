@@ -29,6 +29,7 @@ class Field:
     rows: list = field(default_factory=list)       # table: [[Field]]
     row_errors: list = field(default_factory=list)
     attributes: dict = field(default_factory=dict)
+    rule: dict | None = None   # what the model's checks will apply: {hint, min, max} (services/form_checks.py)
 
     @property
     def display_value(self):
@@ -114,8 +115,9 @@ def ordered_properties(schema):
     return [(k, properties[k]) for k in first + [k for k in properties if k not in first]]
 
 
-def build_fields(schema, values, errors=None, use_defaults=True, extra_rows=None, skip=()):
-    """The Fields of a form, filled with `values` and the `errors` of complete_task."""
+def build_fields(schema, values, errors=None, use_defaults=True, extra_rows=None, skip=(), rules=None):
+    """The Fields of a form, filled with `values` and the `errors` of complete_task, each with the
+    rule the model's checks will apply to it (`rules`: {name: {hint, min, max}})."""
     errors = errors or {}
     extra_rows = extra_rows or {}
     required = set((schema or {}).get("required", []))
@@ -125,6 +127,7 @@ def build_fields(schema, values, errors=None, use_defaults=True, extra_rows=None
             continue
         value = values.get(key, sub.get("default") if use_defaults else None)
         fields.append(_field(key, key, sub, value, key in required, errors, extra_rows.get(key, 0)))
+        fields[-1].rule = (rules or {}).get(key)
     return fields
 
 

@@ -73,6 +73,9 @@ ELEMENT_TIMES = obj({
                        "elle est plus longue"},
         "heat": {**INTEGER, "description": "0 (non mesuré) à 5 (la médiane la plus longue)"}})}})
 
+FIELD_ERRORS = {"type": "object", "additionalProperties": STRING,
+                "description": "par champ du formulaire, le motif des contrôles du processus qui ont renvoyé "
+                               "l’étape ({} : aucun, ou un motif qui ne nomme pas de champ)"}
 SCHEMAS = {
     "Dashboard": DASHBOARD,
     "DashboardChain": DASHBOARD_CHAIN,
@@ -121,7 +124,8 @@ SCHEMAS = {
                        "your_tasks": {"type": "array", "items": ref("Task"),
                                       "description": "vos tâches prêtes de l’instance après l’étape, telles que "
                                                      "GET /tasks?instance_id= les donne (inutile de les lister)"},
-                       "sent_back": {"oneOf": [obj({"id": STRING, "name": STRING, "role": NULLABLE_STRING}),
+                       "sent_back": {"oneOf": [obj({"id": STRING, "name": STRING, "role": NULLABLE_STRING,
+                                                    "field_errors": FIELD_ERRORS}),
                                                {"type": "null"}],
                                      "description": "la tâche à reprendre quand les contrôles du processus "
                                                     "renvoient l’étape, sinon null"},
@@ -159,7 +163,13 @@ SCHEMAS["TaskWithForm"] = {"allOf": [ref("Task"), obj({
     "form": {"type": ["object", "null"], "description": "schéma JSON du formulaire"},
     "data": {"type": "object", "description": "données actuelles de la tâche"},
     "instructions": {**NULLABLE_STRING,
-                     "description": "consignes de la tâche, telles que le modèle les écrit (Markdown)"}})]}
+                     "description": "consignes de la tâche, telles que le modèle les écrit (Markdown)"},
+    "field_errors": FIELD_ERRORS,
+    "field_rules": {"type": "object", "description": "par champ, la règle que les contrôles du processus "
+                    "appliqueront (hint : son énoncé ; min, max : ses bornes, null sinon)",
+                    "additionalProperties": obj({"hint": STRING, "min": {"type": ["number", "null"]},
+                                                 "max": {"type": ["number", "null"]}}, required=["hint"])}},
+    required=["form", "data", "instructions", "field_errors", "field_rules"])]}
 SCHEMAS["InstanceState"] = {"allOf": [ref("Instance"), obj({
     "open_tasks": {"type": "array", "items": ref("Task")},
     "waiting": {"type": "array", "items": obj({"id": STRING, "name": STRING, "state": STRING,

@@ -217,3 +217,51 @@
   roster.addEventListener("change", update);
   update();
 })();
+
+// 3. The rules the process's checks will apply (the fields' hints of class "rule": the ANCT's
+//    thresholds, the votes the sitting allows), checked as one types; the process still decides.
+(function () {
+  "use strict";
+  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[data-rule-min], input[data-rule-max]"));
+  if (!inputs.length) { return; }
+
+  function format(template, values) {
+    return template.replace(/\{(\d)\}/g, function (_, i) { return values[Number(i) - 1]; });
+  }
+
+  function typed(input) {   // a number as people write it: « 12 000,50 € », « 50 % »
+    var cleaned = input.value.replace(/[\s\u00a0\u2007\u2009\u202f]/g, "").replace(/(€|EUR|%)$/i, "").replace(",", ".");
+    var number = cleaned === "" ? NaN : Number(cleaned);
+    return isFinite(number) ? number : null;
+  }
+
+  function shown(number) { return number.toLocaleString("fr-FR"); }
+
+  function message(input) {
+    var live = document.getElementById(input.id + "-live");
+    var min = input.dataset.ruleMin, max = input.dataset.ruleMax, group = input.dataset.ruleSum;
+    var value = typed(input);
+    if (value === null) { return ""; }
+    if (group) {   // several fields share one bound (pour + contre + abstentions)
+      var total = 0;
+      inputs.forEach(function (other) { if (other.dataset.ruleSum === group) { total += typed(other) || 0; } });
+      return max !== undefined && total > Number(max) ? format(live.dataset.msgSum, [shown(total), shown(Number(max))]) : "";
+    }
+    if (min !== undefined && value < Number(min)) { return format(live.dataset.msgBelow, [input.value.trim(), shown(Number(min))]); }
+    if (max !== undefined && value > Number(max)) { return format(live.dataset.msgAbove, [input.value.trim(), shown(Number(max))]); }
+    return "";
+  }
+
+  function check(input) {
+    var live = document.getElementById(input.id + "-live");
+    if (live) { live.textContent = message(input); }
+  }
+
+  inputs.forEach(function (input) {
+    input.addEventListener("input", function () {
+      inputs.forEach(function (other) {
+        if (other === input || (input.dataset.ruleSum && other.dataset.ruleSum === input.dataset.ruleSum)) { check(other); }
+      });
+    });
+  });
+})();

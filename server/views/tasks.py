@@ -59,8 +59,11 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
     schema = task["form"]
     approval = approval_choices(schema)
     roster = task_roster(task, values, choices)
+    # The model's checks that sent the step back speak by field too; what was just typed is judged first.
+    refused_by_model = bool(task.get("field_errors")) and not errors
+    errors = {**(task.get("field_errors") or {}), **(errors or {})}
     fields = build_fields(schema, table_values(roster, values), errors, use_defaults, extra_rows,
-                          skip={"decision"} if approval else ())
+                          skip={"decision"} if approval else (), rules=task.get("field_rules"))
     claim = claims_for(conventio(), [task["id"]]).get(task["id"])
     history = step_history(conventio(), task["id"], actor)
     return render_template(
@@ -68,6 +71,7 @@ def _render(task, values, errors=None, use_defaults=True, extra_rows=None, statu
         decision_error=(errors or {}).get("decision"), claim=claim,
         held_by_colleague=claim is not None and claim["claimed_by"] != actor.username,
         general_errors=unplaced_errors(fields, errors or {}) if errors else {}, refusal=refusal,
+        refused_by_model=refused_by_model,
         schema=schema, instructions=_instructions(task, values), history=history, roster=roster,
         roster_errors=errors or {},
         sent_back=history[0] if history and history[0]["sent_back"] else None,

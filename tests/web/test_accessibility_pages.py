@@ -59,7 +59,8 @@ def test_a_refused_task_form_starts_with_a_focused_summary_linking_each_error(cl
     shown = text(client.get(f"/tasks/{draft['id']}"))
     assert title(shown) == "Rédiger la convention ANCT — Conventio"
     hint = re.search(r'<p class="hint" id="(f-montant_achat_prevu_ht-hint)">', shown).group(1)
-    assert re.search(rf'id="f-montant_achat_prevu_ht"[^>]*aria-describedby="{hint}"', shown)
+    rule = "f-montant_achat_prevu_ht-rule f-montant_achat_prevu_ht-live"   # the ANCT's minimum, checked as one types
+    assert re.search(rf'id="f-montant_achat_prevu_ht"[^>]*aria-describedby="{hint} {rule}"', shown)
 
     refused = post(client, f"/tasks/{draft['id']}", {"montant_achat_prevu_ht": "", "nombre_pass_prevus": "deux"})
     page = text(refused)
@@ -73,7 +74,7 @@ def test_a_refused_task_form_starts_with_a_focused_summary_linking_each_error(cl
         assert page.count(f'id="{target}"') == 1, target
     # the hint and the error, both read with the field
     assert re.search(rf'id="f-montant_achat_prevu_ht"[^>]*aria-invalid="true" '
-                     rf'aria-describedby="{hint} f-montant_achat_prevu_ht-error"', page)
+                     rf'aria-describedby="{hint} {rule} f-montant_achat_prevu_ht-error"', page)
     assert len(list_tasks(conventio, legal, instance_id=instance["id"])) == 1, "nothing done"
 
 

@@ -131,24 +131,31 @@ class ContractTransmission:
                 f"du {format_date(self.signed_on)}, {self.delay.source}).")
 
 
-def _number_and_nature_errors(number, nature: int | str, expected: ActNature, what: str) -> list[str]:
-    errors = []
+def _number_and_nature_errors(number, nature: int | str, expected: ActNature, what: str) -> dict[str, str]:
+    errors = {}
     number_error = act_number_error(number) if isinstance(number, str) else \
         f"Numéro d'acte manquant ou invalide : {number!r}."
     if number_error:
-        errors.append(number_error)
+        errors["numero_acte"] = number_error
     kind = act_nature(nature)
     if kind is not expected:
-        errors.append(f"Nature d'acte {kind.value} « {kind.label} » : {what} se transmet en "
-                      f"nature {expected.value} « {expected.label} ».")
+        errors["nature_acte"] = (f"Nature d'acte {kind.value} « {kind.label} » : {what} se transmet en "
+                                 f"nature {expected.value} « {expected.label} ».")
     return errors
 
 
 def transmission_errors(signed_on: date, transmitted_on: date, received_on: date,
                         nature: int | str, number: str) -> list[str]:
     """Every reason @ctes or the law refuses this transmission of a contract, in French."""
-    errors = _number_and_nature_errors(number, nature, ActNature.CONTRACT, "une convention")
-    return errors + _date_errors(signed_on, transmitted_on, received_on)
+    return list(transmission_errors_by_part(signed_on, transmitted_on, received_on, nature, number).values())
+
+
+def transmission_errors_by_part(signed_on: date, transmitted_on: date, received_on: date,
+                                nature: int | str, number: str) -> dict[str, str]:
+    """The same reasons, each under the part of the transmission it concerns: numero_acte,
+    nature_acte, date_transmission, date_accuse_reception (a form shows it by that field)."""
+    return {**_number_and_nature_errors(number, nature, ActNature.CONTRACT, "une convention"),
+            **_dated_errors(signed_on, transmitted_on, received_on)}
 
 
 def deliberation_transmission_errors(sitting_on: date, extract_signed_on: date, published_on: date,
@@ -158,17 +165,27 @@ def deliberation_transmission_errors(sitting_on: date, extract_signed_on: date, 
     in French: @ctes number and nature (1, délibération), publication and transmission
     before the sitting or before the extract was signed, receipt before the sending.
     The act would otherwise be declared executory before it was even voted."""
+    return list(deliberation_transmission_errors_by_part(sitting_on, extract_signed_on, published_on,
+                                                         transmitted_on, received_on, nature, number).values())
+
+
+def deliberation_transmission_errors_by_part(sitting_on: date, extract_signed_on: date, published_on: date,
+                                             transmitted_on: date, received_on: date, nature: int | str,
+                                             number: str) -> dict[str, str]:
+    """The same reasons, each under the part it concerns: numero_acte, nature_acte,
+    date_publication, date_transmission, date_accuse_reception."""
     errors = _number_and_nature_errors(number, nature, ActNature.DELIBERATION, "une délibération")
-    for label, day in (("Publication", published_on), ("Transmission à la préfecture", transmitted_on)):
+    for part, label, day in (("date_publication", "Publication", published_on),
+                             ("date_transmission", "Transmission à la préfecture", transmitted_on)):
         if day < sitting_on:
-            errors.append(f"{label} du {format_date(day)} antérieure à la séance du "
-                          f"{format_date(sitting_on)} : la délibération n'existe qu'une fois votée.")
+            errors[part] = (f"{label} du {format_date(day)} antérieure à la séance du "
+                            f"{format_date(sitting_on)} : la délibération n'existe qu'une fois votée.")
         elif day < extract_signed_on:
-            errors.append(f"{label} du {format_date(day)} antérieure à la signature de l'extrait du "
-                          f"{format_date(extract_signed_on)} : on publie et on transmet l'extrait signé.")
+            errors[part] = (f"{label} du {format_date(day)} antérieure à la signature de l'extrait du "
+                            f"{format_date(extract_signed_on)} : on publie et on transmet l'extrait signé.")
     if received_on < transmitted_on:
-        errors.append(f"Accusé de réception du {format_date(received_on)} antérieur à la "
-                      f"transmission du {format_date(transmitted_on)}.")
+        errors["date_accuse_reception"] = (f"Accusé de réception du {format_date(received_on)} antérieur à la "
+                                           f"transmission du {format_date(transmitted_on)}.")
     return errors
 
 
@@ -196,14 +213,18 @@ def signature_before_executory_errors(signed_on: date, deliberation_executory_on
 
 
 def _date_errors(signed_on: date, transmitted_on: date, received_on: date) -> list[str]:
-    errors = []
+    return list(_dated_errors(signed_on, transmitted_on, received_on).values())
+
+
+def _dated_errors(signed_on: date, transmitted_on: date, received_on: date) -> dict[str, str]:
+    errors = {}
     if transmitted_on < signed_on:
-        errors.append(f"Transmission du {format_date(transmitted_on)} antérieure à la dernière "
-                      f"signature du {format_date(signed_on)} : une convention se transmet une fois "
-                      "signée par toutes les parties.")
+        errors["date_transmission"] = (f"Transmission du {format_date(transmitted_on)} antérieure à la dernière "
+                                       f"signature du {format_date(signed_on)} : une convention se transmet une "
+                                       "fois signée par toutes les parties.")
     if received_on < transmitted_on:
-        errors.append(f"Accusé de réception du {format_date(received_on)} antérieur à la "
-                      f"transmission du {format_date(transmitted_on)}.")
+        errors["date_accuse_reception"] = (f"Accusé de réception du {format_date(received_on)} antérieur à la "
+                                           f"transmission du {format_date(transmitted_on)}.")
     return errors
 
 

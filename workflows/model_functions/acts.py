@@ -10,12 +10,14 @@ from ..domain.acts import (
     act_number_error,
     contract_transmission_delay,
     deliberation_transmission_errors,
+    deliberation_transmission_errors_by_part,
     last_signature,
     record_contract_transmission,
     signature_before_executory_errors,
     signature_order_errors,
     transmission_deadline,
     transmission_errors,
+    transmission_errors_by_part,
 )
 from ..domain.calendar import appeal_deadline, executory_date, format_date, territory
 from ..domain.errors import DomainError
@@ -86,6 +88,14 @@ def verifier_transmission_convention(dates_signature: list, date_transmission: s
     return " ".join(errors) or None
 
 
+def verifier_parties_transmission_convention(dates_signature: list, date_transmission: str, numero_acte,
+                                             nature_acte, date_accuse_reception: str) -> dict:
+    """The same reasons, each under the part it concerns (numero_acte, nature_acte,
+    date_transmission, date_accuse_reception): {} when the transmission can be recorded."""
+    return transmission_errors_by_part(_signed_on(dates_signature), day(date_transmission),
+                                       day(date_accuse_reception), nature_acte, numero_acte)
+
+
 def calculer_transmission_convention(dates_signature: list, date_transmission: str,
                                      date_accuse_reception: str, numero_acte: str) -> dict:
     """The transmission as the convention's record keeps it: dates, act number, deadline,
@@ -118,6 +128,16 @@ def verifier_publication_deliberation(date_seance: str, date_signature_extrait: 
     return " ".join(errors) or None
 
 
+def verifier_parties_publication_deliberation(date_seance: str, date_signature_extrait: str, date_publication: str,
+                                              date_transmission: str, date_accuse_reception: str, nature_acte,
+                                              numero_acte) -> dict:
+    """The same reasons, each under the part it concerns (numero_acte, nature_acte, date_publication,
+    date_transmission, date_accuse_reception): {} when they can be recorded."""
+    return deliberation_transmission_errors_by_part(
+        day(date_seance), day(date_signature_extrait), day(date_publication), day(date_transmission),
+        day(date_accuse_reception), nature_acte, numero_acte)
+
+
 def exiger_deliberation_executoire(date_signature: str, date_executoire_deliberation: str | None) -> str:
     """The signature as the convention's record states it; refuses (DomainError) a signature
     dated before the deliberation authorising it became executory."""
@@ -143,5 +163,6 @@ def exiger_ordre_signatures(date_premiere_signature: str, date_seconde_signature
 
 
 VERBS = (verifier_numero_acte, calculer_date_executoire, calculer_fin_delai_recours,
-         verifier_publication_deliberation, calculer_echeance_transmission, verifier_transmission_convention,
+         verifier_publication_deliberation, verifier_parties_publication_deliberation,
+         calculer_echeance_transmission, verifier_transmission_convention, verifier_parties_transmission_convention,
          calculer_transmission_convention, exiger_deliberation_executoire, exiger_ordre_signatures)

@@ -12,15 +12,26 @@ def verifier_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct
                              part_minimale_public_pic_pct, date_projet=None) -> str | None:
     """None when the draft respects the ANCT call's terms in force on the draft's date
     (minimum purchase, State share at most, PIC share at least), else every reason."""
+    reasons = verifier_termes_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct,
+                                              part_minimale_public_pic_pct, date_projet)
+    return " ".join(reasons.values()) or None
+
+
+def verifier_termes_convention_anct(montant_achat_prevu_ht, taux_cofinancement_etat_pct,
+                                    part_minimale_public_pic_pct, date_projet=None) -> dict:
+    """The same checks, each reason under the field of the draft it concerns ({} when none):
+    the form shows it next to that field (services/form_checks.py)."""
     terms = anct_terms_on(date_projet)
-    errors = [check_minimum_purchase(amount(montant_achat_prevu_ht), terms)]
+    reasons = {"montant_achat_prevu_ht": check_minimum_purchase(amount(montant_achat_prevu_ht), terms)}
     if rate(taux_cofinancement_etat_pct) > terms.state_max_share:
-        errors.append(f"Cofinancement de l'État de {format_percent(rate(taux_cofinancement_etat_pct))} : "
-                      f"au plus {format_percent(terms.state_max_share)} des passes utilisés ({terms.source}).")
+        reasons["taux_cofinancement_etat_pct"] = (
+            f"Cofinancement de l'État de {format_percent(rate(taux_cofinancement_etat_pct))} : "
+            f"au plus {format_percent(terms.state_max_share)} des passes utilisés ({terms.source}).")
     if rate(part_minimale_public_pic_pct) < terms.pic_min_share:
-        errors.append(f"Part du public PIC de {format_percent(rate(part_minimale_public_pic_pct))} : "
-                      f"au moins {format_percent(terms.pic_min_share)} des passes ({terms.source}).")
-    return " ".join(e for e in errors if e) or None
+        reasons["part_minimale_public_pic_pct"] = (
+            f"Part du public PIC de {format_percent(rate(part_minimale_public_pic_pct))} : "
+            f"au moins {format_percent(terms.pic_min_share)} des passes ({terms.source}).")
+    return {field: reason for field, reason in reasons.items() if reason}
 
 
 def verifier_partenaires_distincts(partenaires: list) -> str | None:
@@ -39,5 +50,5 @@ def verifier_partenaires_distincts(partenaires: list) -> str | None:
 
 
 VERBS = (
-    verifier_convention_anct, verifier_partenaires_distincts,
+    verifier_convention_anct, verifier_termes_convention_anct, verifier_partenaires_distincts,
 )

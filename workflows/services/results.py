@@ -63,6 +63,8 @@ class TaskWithForm(TaskLine):
     form: dict | None
     data: dict
     instructions: str | None
+    field_errors: dict      # {field: reason} of the model's checks that sent the step back
+    field_rules: dict       # {field: {hint, min, max}} the model's checks apply (services/form_checks.py)
 
 
 class WaitingTask(TypedDict):
@@ -158,13 +160,17 @@ class Lateness(TypedDict):
     message: str
 
 
+class SentBack(NextTask):
+    field_errors: dict      # {field of its form: reason}, {} when the reasons name no field
+
+
 class Completion(TypedDict):
     instance_id: int
     task_id: str
     status: InstanceStatus
     next_tasks: list[NextTask]
     your_tasks: list[TaskLine]      # the actor's ready tasks of the instance after the step
-    sent_back: NextTask | None      # the task to take up again when the model's checks sent the step back
+    sent_back: SentBack | None      # the task to take up again when the model's checks sent the step back
     late: Lateness | None
     documents: NotRequired[list[GeneratedDocumentSummary]]
     document_errors: NotRequired[list[DocumentError]]

@@ -15,6 +15,7 @@ from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskDraft, Ta
 from .absences import replaced_by
 from .events import StepCompleted
 from .form_contracts import form_for_territory, territory_errors
+from .form_checks import field_rules, refusal_errors
 from .ledger_process import step_facts
 from .partners import task_data_for
 from .persistence import aware, definition_for
@@ -91,7 +92,9 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
 def get_task(app, task_id, actor) -> TaskWithForm:
     """The task with its form, for acting on it: 404 outside the actor's territories, 403 outside their roles;
     the form as the territory offers it (services/form_contracts.py); to an outside partner, only the
-    data the task is about (services/partners.py)."""
+    data the task is about (services/partners.py). A ready task comes with the reasons of the model's
+    checks that sent it back, by field (`field_errors`), and the rules they apply, by field
+    (`field_rules`): services/form_checks.py."""
     with app.db.sessions() as session:
         record, row = _task_and_instance(session, task_id, actor)
         require_role(actor, record.role, row.territory)
@@ -100,6 +103,9 @@ def get_task(app, task_id, actor) -> TaskWithForm:
         task = task_summary(record, definition, row.territory, with_form=True,
                             time_zone=(place.time_zone if place else None) or DEFAULT_TIME_ZONE)
     task["form"] = form_for_territory(task["form"], place.kind if place else None)
+    ready = task["state"] == TaskState.READY
+    task["field_errors"] = refusal_errors(task["form"], task["data"]) if ready else {}
+    task["field_rules"] = field_rules(task["form"], task["data"]) if ready else {}
     task["data"] = task_data_for(actor, task["data"], task["form"], task["instructions"])
     return task
 
@@ -309,7 +315,10 @@ def _returned_task(instance, view, task_id):
         return None
     again = next((t for t in instance.ready_human_tasks()
                   if t.bpmn_id == view.bpmn_id and t.process_id == view.process_id), None)
-    return {"id": again.id, "name": again.name, "role": again.role} if again else None
+    if again is None:
+        return None
+    return {"id": again.id, "name": again.name, "role": again.role,
+            "field_errors": refusal_errors(again.form, again.data)}
 
 
 def _actor_tasks(step, instance, ready, actor, row, time_zone):
