@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
+from ..documents.recipients import same_name
 from ..domain.french_dates import format_date
 from ..errors import InvalidData, NotFound
 from ..states import JournalAction
 from ..store.models import Absence, Territory, UserAccount
 from .persistence import aware, db_time
+from .partners import organisation_of
 from .results import AbsenceSummary
 from .rights import require_absence_declarer
 from .steps import Step, utc_now
@@ -69,6 +71,10 @@ def _require_substitute(absent, replacing):
     if outside:
         raise InvalidData(f"{_name(replacing)} n’agit pas pour le territoire « {outside[0]} » de {_name(absent)} : "
                           "il ou elle ne peut pas reprendre ses tâches.", {"substitute": "territoire non couvert"})
+    if absent.is_outside_partner and not same_name(organisation_of(absent), organisation_of(replacing)):
+        raise InvalidData(f"{_name(replacing)} n’est pas de l’organisation « {organisation_of(absent)} » de "
+                          f"{_name(absent)} : il ou elle ne peut pas reprendre ses tâches.",
+                          {"substitute": "autre organisation"})
 
 
 def _days(first_day, last_day):

@@ -19,8 +19,9 @@ from .territories import account_actor
 MIN_PASSWORD_LENGTH = 12
 
 
-def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
-    """A new local account, added by an administrator `by` (None: the installation's own setup)."""
+def add_user(app, username, roles, territories, password=None, display_name=None, by=None, organisation=None):
+    """A new local account, added by an administrator `by` (None: the installation's own setup);
+    `organisation`: an outside partner's (the CCAS, a mediation place: services/partners.py)."""
     if by is not None:
         require_admin(by)
     username = (username or "").strip()
@@ -36,10 +37,12 @@ def add_user(app, username, roles, territories, password=None, display_name=None
         step.session.add(UserAccount(
             username=username, display_name=display_name or username,
             roles=json.dumps(sorted(set(roles))), territories=json.dumps(sorted(set(territories))),
-            password_hash=generate_password_hash(password) if password else None, active=True))
+            password_hash=generate_password_hash(password) if password else None, active=True,
+            organisation=(organisation or "").strip() or None))
         if by is not None:
             step.record(JournalAction.USER, f"Création de l’utilisateur « {username} »", by,
-                        payload={"roles": sorted(roles), "territoires": sorted(territories)})
+                        payload={"roles": sorted(roles), "territoires": sorted(territories),
+                                 "organisation": (organisation or "").strip() or None})
         step.commit()
     return get_actor(app, username)
 
@@ -68,7 +71,7 @@ def list_users(app, by=None) -> list[UserSummary]:
         require_admin(by)
     with app.db.sessions() as session:
         return [{"username": a.username, "display_name": a.display_name, "roles": json.loads(a.roles),
-                 "territories": json.loads(a.territories), "active": a.active}
+                 "territories": json.loads(a.territories), "active": a.active, "organisation": a.organisation}
                 for a in session.execute(select(UserAccount).order_by(UserAccount.username)).scalars()]
 
 
