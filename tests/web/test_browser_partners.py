@@ -1,7 +1,8 @@
 """Who sees what, in a real browser (Debian's Chromium, driven by Playwright): a prescriber (an
 outside partner) logs in and reaches neither the ANCT convention nor the deliberation's dossier; a
-director hands a legal officer's task to a colleague, who finds it in their inbox. Screenshots go
-to test-artifacts/."""
+director hands a legal officer's task to a colleague, who finds it in their inbox; two prescribers of
+one territory (the CCAS and the Mission locale) each see only the task made for their organisation.
+Screenshots go to test-artifacts/."""
 import json
 from pathlib import Path
 
@@ -114,3 +115,22 @@ def test_an_absence_declared_on_the_account_page_lets_the_substitute_take_the_ta
     row.locator("button").click()
     page.wait_for_selector(f'#mine tr[data-task-id="{draft["id"]}"]')
     assert page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]').count() == 0
+
+
+def test_two_prescribers_of_one_territory_each_see_only_their_own_task(page, live_server, conventio):
+    from test_partners import two_prescribers
+    task_of = two_prescribers(conventio)
+    for username, own, other in (("mission", "Mission locale du Nord", "CCAS du Lorrain"),
+                                 ("ccas", "CCAS du Lorrain", "Mission locale du Nord")):
+        log_in(page, live_server, username)
+        assert page.locator(f'tr[data-task-id="{task_of[own]}"]').count() == 1
+        assert page.locator(f'tr[data-task-id="{task_of[other]}"]').count() == 0
+        shot(page, f"prescripteur-{username}-sa-seule-tache")
+        page.click(f'tr[data-task-id="{task_of[own]}"] a')
+        assert own in page.locator("main").inner_text() and other not in page.locator("main").inner_text()
+        response = page.goto(f"{live_server}/tasks/{task_of[other]}")
+        assert response.status == 404 and "introuvable" in page.locator("main").inner_text()
+        api = page.request.get(f"{live_server}/api/v1/tasks/{task_of[other]}")
+        assert api.status == 404 and other not in api.text()
+        page.goto(f"{live_server}/inbox")
+        log_out(page)
