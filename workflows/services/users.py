@@ -109,35 +109,36 @@ def reset_password(app, username, password, by):
     return ended
 
 
-def mirror_directory_user(app, username, display_name, roles, territories):
+def mirror_directory_user(app, username, display_name, roles, territories, organisation=None):
     """Create or refresh the local mirror of a directory user, with the roles and territories
-    their groups give; the Actor, or None when the mirror was disabled (or the name is a
-    local account's)."""
+    their groups give and their organisation (an outside partner's); the Actor, or None when the
+    mirror was disabled (or the name is a local account's)."""
+    organisation = (organisation or "").strip() or None
     try:
-        return _mirror(app, username, display_name, roles, territories)
+        return _mirror(app, username, display_name, roles, territories, organisation)
     except IntegrityError:  # two first logins at once: the other one created it
-        return _mirror(app, username, display_name, roles, territories)
+        return _mirror(app, username, display_name, roles, territories, organisation)
 
 
-def _mirror(app, username, display_name, roles, territories):
+def _mirror(app, username, display_name, roles, territories, organisation):
     roles_json = json.dumps(sorted(roles))
     territories_json = json.dumps(sorted(territories))
     who = Actor(username, frozenset(roles), frozenset(territories), display_name)
-    grants = {"roles": sorted(roles), "territoires": sorted(territories)}
+    grants = {"roles": sorted(roles), "territoires": sorted(territories), "organisation": organisation}
     with Step(app) as step:
         account = step.session.get(UserAccount, username)
         if account is None:
             step.session.add(UserAccount(username=username, display_name=display_name,
                                          roles=roles_json, territories=territories_json,
-                                         password_hash=None, active=True, source="ldap"))
+                                         password_hash=None, active=True, source="ldap", organisation=organisation))
             step.record(JournalAction.USER, summary=f"Utilisateur « {username} » créé depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         elif account.source != "ldap" or not account.active:
             return None
-        elif (account.roles, account.territories, account.display_name) != (
-                roles_json, territories_json, display_name):
+        elif (account.roles, account.territories, account.display_name, account.organisation) != (
+                roles_json, territories_json, display_name, organisation):
             account.roles, account.territories = roles_json, territories_json
-            account.display_name = display_name
+            account.display_name, account.organisation = display_name, organisation
             step.record(JournalAction.USER, summary=f"Rôles de « {username} » mis à jour depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         step.commit()
