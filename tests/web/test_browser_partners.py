@@ -134,3 +134,38 @@ def test_two_prescribers_of_one_territory_each_see_only_their_own_task(page, liv
         assert api.status == 404 and other not in api.text()
         page.goto(f"{live_server}/inbox")
         log_out(page)
+
+
+def test_an_absence_is_shortened_then_cancelled_on_the_account_page(browser, live_server, conventio):  # noqa: F811
+    from datetime import date, timedelta
+    from test_accessibility_browser import WIDE, problems_of, structure_of
+    from workflows.services.absences import declare_absence
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    today = date.today()
+    absence = declare_absence(conventio, "juriste", "juriste2", (today - timedelta(days=1)).isoformat(),
+                              (today + timedelta(days=6)).isoformat(), actor(conventio, "juriste"))
+    # axe-core is injected as a script tag, which the pages' CSP (rightly) forbids
+    context = browser.new_context(locale="fr-FR", viewport=WIDE, bypass_csp=True)
+    page = context.new_page()   # noqa: F811
+    try:
+        log_in(page, live_server, "juriste")
+        page.goto(f"{live_server}/compte")
+        row = f'#absences tr[data-absence-id="{absence["id"]}"]'
+        page.fill(f"{row} input[type=date]", (today - timedelta(days=3)).isoformat())   # before its first day
+        page.click(f"{row} form.shorten-absence button")
+        page.wait_for_selector("#absence-change-error")
+        assert "précède le premier" in page.locator("#absence-change-error").inner_text()
+        assert page.locator(f"{row} input[type=date]").get_attribute("aria-invalid") == "true"
+        assert problems_of(page) == [] and structure_of(page) == []
+        shot(page, "compte-absence-ecourtee-refusee")
+        page.fill(f"{row} input[type=date]", (today + timedelta(days=2)).isoformat())
+        page.click(f"{row} form.shorten-absence button")
+        page.wait_for_selector(".flash.success")
+        assert "écourtée" in page.locator(".flash.success").inner_text()
+        page.click(f"{row} form.cancel-absence button")
+        page.wait_for_selector(".flash.success")
+        assert "ne la remplace plus" in page.locator(".flash.success").inner_text()
+        assert page.locator("#absences tr[data-absence-id]").count() == 0   # under way: it ended now
+        shot(page, "compte-absence-annulee")
+    finally:
+        context.close()
