@@ -555,7 +555,7 @@ def users_list(ctx, as_json, username):
     rows = [dict(u, roles=",".join(u["roles"]), territories=",".join(u["territories"]))
             for u in list_users(app, acting(app, username))]
     _print(rows, as_json, [("username", "IDENTIFIANT"), ("display_name", "NOM"), ("roles", "RÔLES"),
-                           ("territories", "TERRITOIRES"), ("active", "ACTIF")])
+                           ("organisation", "ORGANISATION"), ("territories", "TERRITOIRES"), ("active", "ACTIF")])
 
 
 @users.command("disable")

@@ -213,3 +213,14 @@ def test_the_administrator_gives_a_partner_their_organisation_on_the_users_page_
                      "--organisation", "CCAS du Lorrain")
     assert result.exit_code == 0, result.stderr
     assert get_actor(conventio, "ccas").organisation == "CCAS du Lorrain"
+
+
+def test_the_users_list_names_each_partner_s_organisation(conventio):
+    from web_helpers import PASSWORD
+    from workflows.services.users import add_user
+    add_user(conventio, "ccas", ["prescriber"], ["cap-nord"], PASSWORD, "Chloé Agent", organisation="CCAS du Lorrain")
+    listed = run_cli(conventio, "users", "list")
+    assert "ORGANISATION" in listed.stdout.splitlines()[0]
+    assert "CCAS du Lorrain" in next(line for line in listed.stdout.splitlines() if line.startswith("ccas "))
+    rows = json.loads(run_cli(conventio, "users", "list", "--json").stdout)
+    assert {r["username"]: r["organisation"] for r in rows}["ccas"] == "CCAS du Lorrain"
