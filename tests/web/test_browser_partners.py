@@ -155,6 +155,9 @@ def test_an_absence_is_shortened_then_cancelled_on_the_account_page(browser, liv
         page.click(f"{row} form.shorten-absence button")
         page.wait_for_selector("#absence-change-error")
         assert "précède le premier" in page.locator("#absence-change-error").inner_text()
+        # the refusal takes the focus (autofocus applies at the next rendering, not at the load)
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'absence-change-error'",
+                               timeout=5000)
         assert page.locator(f"{row} input[type=date]").get_attribute("aria-invalid") == "true"
         assert problems_of(page) == [] and structure_of(page) == []
         shot(page, "compte-absence-ecourtee-refusee")
