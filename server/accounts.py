@@ -75,7 +75,8 @@ def check_credentials(username, password):
     if not roles:
         raise LoginRefused(_("Votre compte de l’annuaire n’a aucun rôle dans Conventio : "
                              "demandez-en un à l’administrateur."), 403, ErrorCode.NO_ROLE)
-    return mirror_directory_user(conventio(), user.username, user.display_name, roles, user.territories)
+    return mirror_directory_user(conventio(), user.username, user.display_name, roles, user.territories,
+                                 user.organisation)
 
 
 def ldap_enabled():

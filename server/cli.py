@@ -203,12 +203,14 @@ def tasks():
 @tasks.command("list")
 @click.option("--instance", "instance_id", type=int, default=None)
 @click.option("--role", default=None)
+@_as_option("Utilisateur dont on liste les tâches (par défaut : la console, administrateur).")
 @_json_option
 @click.pass_context
 @fails_in_french
-def tasks_list(ctx, instance_id, role, as_json):
+def tasks_list(ctx, instance_id, role, username, as_json):
     from workflows.services.tasks import list_tasks
-    rows = list_tasks(conventio_of(ctx), shell_actor(), instance_id=instance_id, role=role)
+    app = conventio_of(ctx)
+    rows = list_tasks(app, acting(app, username), instance_id=instance_id, role=role)
     _print(rows, as_json, [("id", "TÂCHE"), ("instance_id", "INSTANCE"), ("name", "NOM"),
                            ("role", "RÔLE"), ("due_at", "ÉCHÉANCE")])
 
@@ -513,16 +515,18 @@ def users():
 @click.option("--role", "roles", multiple=True, required=True, help="Rôle (répétable).")
 @click.option("--territory", "territories", multiple=True, help="Territoire (répétable).")
 @click.option("--name", "display_name", default=None, help="Nom affiché.")
+@click.option("--organisation", default=None,
+              help="Organisation d’un partenaire extérieur (« CCAS de Trinité ») : il n’en voit que les tâches.")
 @click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l’entrée standard.")
 @click.option("--as", "by_username", default=None, help="Administrateur qui agit (par défaut : la console).")
 @click.pass_context
 @fails_in_french
-def users_add(ctx, username, roles, territories, display_name, password_stdin, by_username):
+def users_add(ctx, username, roles, territories, display_name, organisation, password_stdin, by_username):
     from workflows.services.users import add_user
     app = conventio_of(ctx)
     by = acting(app, by_username)
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    add_user(app, username, roles, territories, password, display_name, by=by)
+    add_user(app, username, roles, territories, password, display_name, by=by, organisation=organisation)
     click.echo(f"Utilisateur « {username} » créé ({', '.join(roles)}).")
 
 
@@ -556,7 +560,7 @@ def users_list(ctx, as_json, username):
     rows = [dict(u, roles=",".join(u["roles"]), territories=",".join(u["territories"]))
             for u in list_users(app, acting(app, username))]
     _print(rows, as_json, [("username", "IDENTIFIANT"), ("display_name", "NOM"), ("roles", "RÔLES"),
-                           ("territories", "TERRITOIRES"), ("active", "ACTIF")])
+                           ("organisation", "ORGANISATION"), ("territories", "TERRITOIRES"), ("active", "ACTIF")])
 
 
 @users.command("disable")

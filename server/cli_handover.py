@@ -1,6 +1,6 @@
 """Handing work over from the shell: `conventio tasks reassign` (a director gives a task to a
-colleague) and `conventio absences …` (a user away and their substitute), through the services
-the pages and the API call."""
+colleague) and `conventio absences …` (a user away and their substitute: declare, list, cancel,
+shorten), through the services the pages and the API call."""
 import json
 
 import click
@@ -65,3 +65,36 @@ def absences_list(ctx, user, username, as_json):
     by = acting(app, username)
     _print(list_absences(app, by, user), as_json, [("id", "N°"), ("username", "ABSENT"), ("substitute", "REMPLAÇANT"),
                                                    ("starts_at", "DU"), ("ends_at", "AU (EXCLU)")])
+
+
+@absences.command("cancel")
+@click.argument("absence_id", type=int)
+@click.option("--as", "username", required=True, help="L’absent, qui l’a déclarée, ou la direction de son territoire.")
+@click.pass_context
+@fails_in_french
+def absences_cancel(ctx, absence_id, username):
+    """Annule une absence : à venir, elle est retirée ; en cours, elle finit maintenant."""
+    from workflows.services.absences import cancel_absence
+    app = conventio_of(ctx)
+    absence = cancel_absence(app, absence_id, acting(app, username))
+    click.echo(f"Absence n° {absence['id']} de « {absence['username']} » annulée : « {absence['substitute']} » "
+               "ne la remplace plus.")
+
+
+@absences.command("shorten")
+@click.argument("absence_id", type=int)
+@click.option("--to", "last_day", required=True, help="Nouveau dernier jour (AAAA-MM-JJ), avant l’actuel.")
+@click.option("--as", "username", required=True, help="L’absent, qui l’a déclarée, ou la direction de son territoire.")
+@_json_option
+@click.pass_context
+@fails_in_french
+def absences_shorten(ctx, absence_id, last_day, username, as_json):
+    """Avance le dernier jour d’une absence."""
+    from workflows.services.absences import shorten_absence
+    app = conventio_of(ctx)
+    absence = shorten_absence(app, absence_id, last_day, acting(app, username))
+    if as_json:
+        click.echo(json.dumps(absence, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"Absence n° {absence['id']} de « {absence['username']} » écourtée : elle finit le "
+                   f"{absence['ends_at']} (exclu).")

@@ -32,6 +32,8 @@ class LdapSettings:
     operation_timeout: float = 10.0
     display_name_attribute: str = "displayName"
     mail_attribute: str = "mail"
+    # an outside partner's organisation (inetOrgPerson's `o`; "" reads none): services/partners.py
+    organisation_attribute: str = "o"
 
     @classmethod
     def from_env(cls, env):
@@ -56,6 +58,7 @@ class LdapSettings:
             operation_timeout=float(env.get("CONVENTIO_LDAP_TIMEOUT", defaults.operation_timeout)),
             display_name_attribute=env.get("CONVENTIO_LDAP_DISPLAY_NAME_ATTRIBUTE", "displayName"),
             mail_attribute=env.get("CONVENTIO_LDAP_MAIL_ATTRIBUTE", "mail"),
+            organisation_attribute=env.get("CONVENTIO_LDAP_ORGANISATION_ATTRIBUTE", "o").strip(),
         )
 
 

@@ -6,12 +6,14 @@ stand today: the engine then fires by itself the timers already due (the wall cl
 in production), and those steps are skipped here; a late step stays open, late."""
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from workflows.services import ledger
 from workflows.services.instances import get_instance, start_instance
-from workflows.services.tasks import complete_task, get_task, list_tasks
+from workflows.documents.recipients import matching
+from workflows.services.partners import concerns
+from workflows.services.tasks import complete_task, get_task, list_tasks, task_partner
 from workflows.services.timers import fire_instance_timers
 
 LEDGER_DATES = ("on", "received_on", "executory_on", "as_of")
@@ -98,11 +100,15 @@ class Replay:
         return value
 
     def _actor(self, task):
+        """The lane's person; for a partner's task made for one organisation (a dotation's handouts,
+        a mediation place's statement), its own agent when given, else the lane's person playing
+        that organisation's part (the demo has one user a partner lane)."""
         lane = self.people.get(task["role"], self.fallback)
-        if task["role"] == "prescriber" and self.agents:   # a dotation's handouts close by its own agent
-            dotation = get_task(self.app, task["id"], lane)["data"].get("dotation") or {}
-            return self.agents.get(dotation.get("prescripteur"), lane)
-        return lane
+        partner = task_partner(self.app, task["id"])
+        if partner is None:
+            return lane
+        who = self.agents.get(matching(list(self.agents), partner), lane)
+        return who if concerns(who, task["role"], partner) else replace(who, organisation=partner)
 
     def _open(self, instance_id, bpmn_id, where):
         for task in list_tasks(self.app, self.starter, instance_id=instance_id, include_all_roles=True):

@@ -37,6 +37,7 @@ class DirectoryUser:
     groups: tuple
     roles: frozenset = field(default_factory=frozenset)
     territories: frozenset = field(default_factory=frozenset)
+    organisation: str | None = None
 
 
 def _first(entry, attribute):
@@ -119,7 +120,8 @@ class LdapDirectory:
     def _find_user(self, connection, login):
         s = self.settings
         query = fill_filter(s.user_filter, login=login)
-        attributes = [s.display_name_attribute, s.mail_attribute, "cn", "memberOf"]
+        attributes = [s.display_name_attribute, s.mail_attribute, "cn", "memberOf",
+                      *([s.organisation_attribute] if s.organisation_attribute else [])]
         results = [(dn, entry) for dn, entry in
                    connection.search_st(s.user_base, ldap.SCOPE_SUBTREE, query, attributes,
                                         timeout=s.operation_timeout)
@@ -164,4 +166,5 @@ class LdapDirectory:
             username=login.casefold(), dn=dn,
             display_name=_first(entry, s.display_name_attribute) or _first(entry, "cn") or login,
             mail=_first(entry, s.mail_attribute), groups=groups, roles=frozenset(roles),
-            territories=frozenset(territories or s.default_territories))
+            territories=frozenset(territories or s.default_territories),
+            organisation=_first(entry, s.organisation_attribute) if s.organisation_attribute else None)

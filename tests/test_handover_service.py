@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select, text
 
 from helpers import ADMIN, ROOT, downgrade
 from workflows.errors import Conflict, Forbidden, InvalidData, NotFound
-from workflows.services.absences import declare_absence, list_absences
+from workflows.services.absences import cancel_absence, declare_absence, list_absences, shorten_absence
 from workflows.services.assignments import claim_task, claims_for, reassign_task
 from workflows.services.deploy import deploy_paths
 from workflows.services.documents import list_documents
@@ -76,6 +76,28 @@ def test_the_substitute_takes_the_absent_s_claim(any_app, people):
                     (today + timedelta(days=1)).isoformat(), made["juriste"])
     assert [a["substitute"] for a in list_absences(any_app, made["juriste2"])] == ["juriste2"]
     assert claim_task(any_app, draft, made["juriste2"])["claimed_by"] == "juriste2"
+
+
+def test_an_absence_is_cancelled_or_shortened_by_who_may_and_an_absence_over_does_not_change(any_app, people):
+    made, _, draft = people
+    today = date.today()
+    under_way = declare_absence(any_app, "juriste", "juriste2", (today - timedelta(days=1)).isoformat(),
+                                (today + timedelta(days=3)).isoformat(), made["juriste"])
+    to_come = declare_absence(any_app, "juriste", "juriste2", "2030-01-02", "2030-01-09", made["directrice"])
+    before = journal(any_app)
+    with pytest.raises(Forbidden):
+        cancel_absence(any_app, under_way["id"], made["juriste2"])   # the substitute is neither of them
+    with pytest.raises(InvalidData, match="ne peut qu’être avancé"):
+        shorten_absence(any_app, to_come["id"], "2030-01-10", made["juriste"])
+    assert journal(any_app) == before
+    assert shorten_absence(any_app, to_come["id"], "2030-01-03", made["directrice"])["ends_at"] < to_come["ends_at"]
+    cancel_absence(any_app, under_way["id"], made["juriste"])
+    with pytest.raises(Conflict):   # the substitute no longer takes the absent's task
+        claim_task(any_app, draft, made["juriste2"])
+    with pytest.raises(Conflict, match="Cette absence est terminée"):
+        cancel_absence(any_app, under_way["id"], made["directrice"])
+    cancel_absence(any_app, to_come["id"], made["juriste"])
+    assert list_absences(any_app, made["juriste"]) == [] and journal(any_app) == before + 3
 
 
 def absence_differences(db):

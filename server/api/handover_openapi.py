@@ -12,8 +12,11 @@ SCHEMAS = {
     "AbsenceRequest": obj({"username": {**USERNAME, "description": "l’absent ; par défaut, vous"},
                            "substitute": USERNAME, "first_day": DAY, "last_day": DAY},
                           required=["substitute", "first_day", "last_day"]),
+    "AbsenceChange": obj({"last_day": {**DAY, "description": "le nouveau dernier jour : aujourd’hui ou après, "
+                                                            "avant l’actuel"}}, required=["last_day"]),
 }
 TASK_ID = path_parameter("task_id", STRING)
+ABSENCE_ID = path_parameter("absence_id", INTEGER)
 
 PATHS = {
     "/tasks/{task_id}/colleagues": {"get": operation(
@@ -31,4 +34,15 @@ PATHS = {
         "post": operation("Déclarer une absence et son remplaçant, qui pourra prendre les tâches prises par "
                           "l’absent ; finit d’elle-même au dernier jour", 201, ref("Absence"), 403, 422,
                           body=json_content(ref("AbsenceRequest")), tags=["absences"])},
+    "/absences/{absence_id}": {
+        "delete": operation("Annuler une absence (déclarée par erreur, ou finie plus tôt) : à venir, elle est "
+                            "retirée ; en cours, elle finit maintenant et le remplaçant ne prend plus les tâches "
+                            "de l’absent. Par l’absent, qui l’a déclarée, la direction de son territoire ou un "
+                            "administrateur ; une absence terminée ne change plus (409). L’absence telle "
+                            "qu’elle était", 200, ref("Absence"), 403, 404, 409,
+                            parameters=[ABSENCE_ID], tags=["absences"]),
+        "patch": operation("Avancer le dernier jour d’une absence (mêmes personnes) ; refusé (422) pour un jour "
+                           "passé ou qui ne l’avance pas, (409) pour une absence terminée", 200, ref("Absence"),
+                           403, 404, 409, 422, body=json_content(ref("AbsenceChange")),
+                           parameters=[ABSENCE_ID], tags=["absences"])},
 }

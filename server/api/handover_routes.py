@@ -1,9 +1,9 @@
 """Handing work over (/api/v1/tasks/{id}/reassign, /api/v1/absences): a director gives a task to a
-colleague; a user away names a substitute. Each one a service call."""
+colleague; a user away names a substitute, and cancels or shortens the absence. Each one a service call."""
 from flask import g, jsonify, request
 
 from workflows.errors import InvalidData
-from workflows.services.absences import declare_absence, list_absences
+from workflows.services.absences import cancel_absence, declare_absence, list_absences, shorten_absence
 from workflows.services.assignments import colleagues_for, reassign_task
 
 from ..context import conventio
@@ -41,3 +41,13 @@ def declare():
     absence = declare_absence(conventio(), _text(body, "username", required=False) or g.actor.username,
                               _text(body, "substitute"), _text(body, "first_day"), _text(body, "last_day"), g.actor)
     return jsonify(absence), 201
+
+
+@bp.delete("/absences/<int:absence_id>")
+def cancel(absence_id):
+    return jsonify(cancel_absence(conventio(), absence_id, g.actor))
+
+
+@bp.patch("/absences/<int:absence_id>")
+def shorten(absence_id):
+    return jsonify(shorten_absence(conventio(), absence_id, _text(json_body(), "last_day"), g.actor))

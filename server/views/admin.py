@@ -41,7 +41,8 @@ def add():
         return _page(422, error=_("Le mot de passe doit compter au moins 12 caractères."), form=form)
     try:
         add_user(conventio(), form.get("username", ""), form.getlist("roles"), territories, password,
-                 form.get("display_name", "").strip() or None, by=actor)
+                 form.get("display_name", "").strip() or None, by=actor,
+                 organisation=form.get("organisation", "").strip() or None)
     except ConventioError as refused:
         return _page(refused.http_status, error=refused.message, form=form)
     flash(_("Utilisateur « %(name)s » créé.", name=form.get("username", "").strip()), "success")

@@ -31,8 +31,8 @@ def install(app):
     deploy_paths(app, [LIBRARY], ADMIN)
 
 
-def user(app, username, role, *territories):
-    add_user(app, username, [role], list(territories), PASSWORD, username, by=ADMIN)
+def user(app, username, role, *territories, organisation=None):
+    add_user(app, username, [role], list(territories), PASSWORD, username, by=ADMIN, organisation=organisation)
     return get_actor(app, username)
 
 

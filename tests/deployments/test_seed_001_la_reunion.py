@@ -55,8 +55,10 @@ def reunion(app):
             "solidarnum": user(app, "solidarnum", "legal", "solidarnum"),
             "solidarnum-evaluation": user(app, "evaluation-solidarnum", "dgs", "solidarnum"),
             "solidarnum-direction": user(app, "direction-solidarnum", "director", "solidarnum"),
-            "places": user(app, "lieux-974", "mediation", "974"),
-            "agents": [user(app, f"agent-{n}", "prescriber", "974") for n in range(len(RELAYS))]}
+            # each place declares its own statements, each relay's agent closes its own handouts
+            "places": [user(app, f"lieu-{n}", "mediation", "974", organisation=place["nom"])
+                       for n, place in enumerate(PLACES)],
+            "agents": [user(app, f"agent-{n}", "prescriber", "974", organisation=name) for n, name in enumerate(RELAYS)]}
 
 
 def _received(app, people, instance, last):
@@ -152,8 +154,10 @@ def _alerts_and_months(app, people, instance):
         month, paid_on = (declared[0]["data"]["mois_paiement"][key] for key in ("mois", "date_paiement"))
         months.append(month)
         for task in declared:
-            passes = REDEEMED.get(month, (0, 0))[[p["nom"] for p in PLACES].index(task["data"]["lieu_mediation"])]
-            complete_task(app, task["id"], {"passes_encaisses": passes, "ateliers_realises": passes}, people["places"])
+            place = [p["nom"] for p in PLACES].index(task["data"]["lieu_mediation"])
+            passes = REDEEMED.get(month, (0, 0))[place]
+            complete_task(app, task["id"], {"passes_encaisses": passes, "ateliers_realises": passes},
+                          people["places"][place])
         for n, task in enumerate(_tasks(app, instance, "payer_lieu_mediation")):
             complete_task(app, task["id"], {"numero_mandat_lieu": f"MP974-{month}-{n + 1}",
                                             "date_mandatement_lieu": paid_on}, people["prefecture-finances"])

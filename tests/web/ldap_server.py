@@ -28,10 +28,12 @@ SUFFIX = "dc=conventio,dc=test"
 PASSWORDS = {"alice": "alice-secret", "bruno": "bruno-secret", "chloe": "chloe-secret", "denis": "denis-secret"}
 
 
-def person(uid, name, sam=None):
+def person(uid, name, sam=None, organisation=None):
     lines = [f"dn: uid={uid},ou=people,{SUFFIX}", "objectClass: inetOrgPerson"]
     if sam:
         lines += ["objectClass: adCompatUser", f"sAMAccountName: {sam}"]
+    if organisation:
+        lines += [f"o: {organisation}"]
     lines += [f"uid: {uid}", f"cn: {name}", f"sn: {name.split()[-1]}", f"displayName: {name}",
               f"mail: {uid}@conventio.test", f"userPassword: {PASSWORDS[uid]}", ""]
     return "\n".join(lines)
@@ -52,7 +54,7 @@ DATA = "\n".join([
     person("alice", "Alice Martin", sam="amartin"),
     person("bruno", "Bruno Leroy"),
     person("chloe", "Chloé Petit"),
-    person("denis", "Denis Moreau"),
+    person("denis", "Denis Moreau", organisation="CCAS du Lorrain"),   # an outside partner's agent
     group("conventio-directeurs", "alice"),
     group("territoire-cap-nord", "alice", "bruno", "denis"),
     group("conventio-juristes", "bruno", ou="legacy"),   # found only through memberOf

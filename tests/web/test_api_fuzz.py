@@ -17,13 +17,15 @@ from web_helpers import web_settings
 from server import create_app
 from server.api.openapi import PATHS
 from start_data import CAP_NORD
-from web_helpers import actor, api_token
+from web_helpers import PASSWORD, actor, api_token
+from workflows.services.absences import declare_absence
 from workflows.documents.examples import EXAMPLES
 from workflows.services.attachments import attach_file
 from workflows.services.documents import generate_documents
 from workflows.services import ledger
 from workflows.services.instances import start_instance
 from workflows.services.tasks import list_tasks
+from workflows.services.users import add_user
 
 MAX_EXAMPLES = 40
 OPERATIONS = [f"{method.upper()} {path}" for path, methods in PATHS.items() for method in methods]
@@ -40,6 +42,8 @@ CHECKED_BEYOND_THE_DOCUMENT = {"POST /processes/{process_id}/instances", "POST /
                                "GET /dashboard/exports/{table}",   # some tables are of one territory: name it
                                # a colleague, a substitute: an account holding the roles, in the territory
                                "POST /tasks/{task_id}/reassign", "POST /absences",
+                               # a new last day brings the absence's forward, to a day not past
+                               "PATCH /absences/{absence_id}",
                                # the ledger's records and imports: checked by its rules against the ledger
                                *(f"POST /campaigns/{{campaign_id}}/{what}" for what in (
                                    "handouts", "returns", "transfers", "imports/handouts", "imports/statements"))}
@@ -61,8 +65,10 @@ def fuzzed(conventio):
     campaign = campaign_in_cap_nord(conventio)
     handout = ledger.hand_out(conventio, campaign, actor(conventio, "prescripteur"), prescriber="CCAS", public="senior",
                               on=SPRING, serials=["CAPN05-000001"])
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    absence = declare_absence(conventio, "juriste", "juriste2", "2030-01-02", "2030-01-20", legal)
     app = create_app(conventio=conventio, test_config={"TESTING": False, "WEB_SETTINGS": web_settings()})
-    real = {"instance_id": fresh["id"], "document_id": document["id"], "task_id": ready["id"],
+    real = {"absence_id": absence["id"], "instance_id": fresh["id"], "document_id": document["id"], "task_id": ready["id"],
             "process_id": "convention_anct", "username": "juriste", "code": "cap-nord", "table": "formats",
             "campaign_id": campaign, "move_id": handout["move"], "attachment_id": attached["id"]}
     return app, api_token(app.test_client(), "juriste"), real

@@ -1,7 +1,8 @@
 """Who sees what, in a real browser (Debian's Chromium, driven by Playwright): a prescriber (an
 outside partner) logs in and reaches neither the ANCT convention nor the deliberation's dossier; a
-director hands a legal officer's task to a colleague, who finds it in their inbox. Screenshots go
-to test-artifacts/."""
+director hands a legal officer's task to a colleague, who finds it in their inbox; two prescribers of
+one territory (the CCAS and the Mission locale) each see only the task made for their organisation.
+Screenshots go to test-artifacts/."""
 import json
 from pathlib import Path
 
@@ -114,3 +115,60 @@ def test_an_absence_declared_on_the_account_page_lets_the_substitute_take_the_ta
     row.locator("button").click()
     page.wait_for_selector(f'#mine tr[data-task-id="{draft["id"]}"]')
     assert page.locator(f'#replacing tr[data-task-id="{draft["id"]}"]').count() == 0
+
+
+def test_two_prescribers_of_one_territory_each_see_only_their_own_task(page, live_server, conventio):
+    from test_partners import two_prescribers
+    task_of = two_prescribers(conventio)
+    for username, own, other in (("mission", "Mission locale du Nord", "CCAS du Lorrain"),
+                                 ("ccas", "CCAS du Lorrain", "Mission locale du Nord")):
+        log_in(page, live_server, username)
+        assert page.locator(f'tr[data-task-id="{task_of[own]}"]').count() == 1
+        assert page.locator(f'tr[data-task-id="{task_of[other]}"]').count() == 0
+        shot(page, f"prescripteur-{username}-sa-seule-tache")
+        page.click(f'tr[data-task-id="{task_of[own]}"] a')
+        assert own in page.locator("main").inner_text() and other not in page.locator("main").inner_text()
+        response = page.goto(f"{live_server}/tasks/{task_of[other]}")
+        assert response.status == 404 and "introuvable" in page.locator("main").inner_text()
+        api = page.request.get(f"{live_server}/api/v1/tasks/{task_of[other]}")
+        assert api.status == 404 and other not in api.text()
+        page.goto(f"{live_server}/inbox")
+        log_out(page)
+
+
+def test_an_absence_is_shortened_then_cancelled_on_the_account_page(browser, live_server, conventio):  # noqa: F811
+    from datetime import date, timedelta
+    from test_accessibility_browser import WIDE, problems_of, structure_of
+    from workflows.services.absences import declare_absence
+    add_user(conventio, "juriste2", ["legal"], ["cap-nord"], PASSWORD, "Julie Seconde")
+    today = date.today()
+    absence = declare_absence(conventio, "juriste", "juriste2", (today - timedelta(days=1)).isoformat(),
+                              (today + timedelta(days=6)).isoformat(), actor(conventio, "juriste"))
+    # axe-core is injected as a script tag, which the pages' CSP (rightly) forbids
+    context = browser.new_context(locale="fr-FR", viewport=WIDE, bypass_csp=True)
+    page = context.new_page()   # noqa: F811
+    try:
+        log_in(page, live_server, "juriste")
+        page.goto(f"{live_server}/compte")
+        row = f'#absences tr[data-absence-id="{absence["id"]}"]'
+        page.fill(f"{row} input[type=date]", (today - timedelta(days=3)).isoformat())   # before its first day
+        page.click(f"{row} form.shorten-absence button")
+        page.wait_for_selector("#absence-change-error")
+        assert "précède le premier" in page.locator("#absence-change-error").inner_text()
+        # the refusal takes the focus (autofocus applies at the next rendering, not at the load)
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'absence-change-error'",
+                               timeout=5000)
+        assert page.locator(f"{row} input[type=date]").get_attribute("aria-invalid") == "true"
+        assert problems_of(page) == [] and structure_of(page) == []
+        shot(page, "compte-absence-ecourtee-refusee")
+        page.fill(f"{row} input[type=date]", (today + timedelta(days=2)).isoformat())
+        page.click(f"{row} form.shorten-absence button")
+        page.wait_for_selector(".flash.success")
+        assert "écourtée" in page.locator(".flash.success").inner_text()
+        page.click(f"{row} form.cancel-absence button")
+        page.wait_for_selector(".flash.success")
+        assert "ne la remplace plus" in page.locator(".flash.success").inner_text()
+        assert page.locator("#absences tr[data-absence-id]").count() == 0   # under way: it ended now
+        shot(page, "compte-absence-annulee")
+    finally:
+        context.close()

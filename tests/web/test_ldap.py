@@ -44,6 +44,14 @@ def test_groups_through_member_search(slapd):
     assert f"cn=territoire-cap-nord,ou=groups,{SUFFIX}" in user.groups and user.roles == frozenset()
 
 
+def test_an_outside_partner_s_organisation_is_read_from_its_attribute(slapd):
+    assert LdapDirectory(settings_for(slapd)).authenticate("denis", PASSWORDS["denis"]).organisation == \
+        "CCAS du Lorrain"
+    assert LdapDirectory(settings_for(slapd)).authenticate("alice", PASSWORDS["alice"]).organisation is None
+    unread = LdapDirectory(settings_for(slapd, organisation_attribute="")).authenticate("denis", PASSWORDS["denis"])
+    assert unread.organisation is None
+
+
 def test_groups_through_memberof_only(slapd):
     directory = LdapDirectory(settings_for(slapd, group_base=""))   # AD style: the entry's memberOf
     user = directory.authenticate("bruno", PASSWORDS["bruno"])
@@ -162,3 +170,20 @@ def test_ldap_settings_from_the_environment():
     assert settings.group_map == {"cn=juristes,dc=example": {"roles": ["legal"], "territories": []}}
     assert settings.operation_timeout == 3.0
     assert LdapSettings.from_env({}) is None
+
+
+def test_a_directory_partner_is_mirrored_with_their_organisation_and_refreshed(ldap_client, conventio, slapd):
+    from server.config import parse_group_map
+    partners = dict(GROUP_MAP, **{"territoire-cap-nord": {"roles": ["prescriber"], "territories": ["cap-nord"]}})
+    from conftest import web_settings
+    from server import create_app
+    app = create_app(conventio=conventio, test_config={"WEB_SETTINGS": web_settings(ldap=settings_for(
+        slapd, group_map=parse_group_map(json.dumps(partners))))})
+    login(app.test_client(), "denis", PASSWORDS["denis"])
+    assert _account(conventio, "denis").organisation == "CCAS du Lorrain"
+    slapd.ldapmodify(f"dn: uid=denis,ou=people,{SUFFIX}\nchangetype: modify\nreplace: o\no: Mission locale\n")
+    try:
+        login(app.test_client(), "denis", PASSWORDS["denis"])
+        assert _account(conventio, "denis").organisation == "Mission locale"
+    finally:
+        slapd.ldapmodify(f"dn: uid=denis,ou=people,{SUFFIX}\nchangetype: modify\nreplace: o\no: CCAS du Lorrain\n")

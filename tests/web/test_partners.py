@@ -141,3 +141,86 @@ def test_the_dashboard_lists_no_procedure_to_an_outside_partner(flask_app, conve
                      client.get("/tableau-de-bord/export/chaines.csv").get_data(as_text=True),
                      client.get("/api/v1/dashboard", headers=token).get_data(as_text=True)):
             assert ("Convention confidentielle" in body) is shown, username
+
+
+def two_prescribers(conventio):
+    """The CCAS and the Mission locale, both prescribers of cap-nord (the CCAS's agent with an explicit
+    organisation, the Mission locale's named by their display name), and a handout task for each, made
+    by a multi-instance over the dotations: {organisation: task id}."""
+    from test_partner_organisations import CCAS, DOTATIONS, MISSION
+    from helpers import ADMIN, deploy_xml
+    from web_helpers import PASSWORD
+    from workflows.services.instances import start_instance
+    from workflows.services.tasks import get_task
+    from workflows.services.users import add_user
+    deploy_xml(conventio, {"dotations.bpmn": DOTATIONS})
+    add_user(conventio, "ccas", ["prescriber"], ["cap-nord"], PASSWORD, "Chloé Agent", organisation=CCAS)
+    add_user(conventio, "mission", ["prescriber"], ["cap-nord"], PASSWORD, MISSION)
+    instance = start_instance(conventio, "dotations", {"dotations": [{"prescripteur": CCAS, "nombre_carnets": 4},
+                                                                      {"prescripteur": MISSION, "nombre_carnets": 2}]},
+                              ADMIN, territory="cap-nord")
+    return {get_task(conventio, t["id"], ADMIN)["data"]["dotation"]["prescripteur"]: t["id"]
+            for t in list_tasks(conventio, ADMIN, instance_id=instance["id"])}
+
+
+def test_two_prescribers_of_one_territory_each_reach_only_their_own_task_by_every_door(flask_app, conventio):
+    from test_partner_organisations import CCAS, MISSION
+    task_of = two_prescribers(conventio)
+    mine, theirs = task_of[MISSION], task_of[CCAS]
+    client = flask_app.test_client()
+    login(client, "mission")
+    token = api_token(client, "mission")
+    before = journal_length(conventio)
+
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert f'data-task-id="{mine}"' in inbox and f'data-task-id="{theirs}"' not in inbox
+    assert MISSION in client.get(f"/tasks/{mine}").get_data(as_text=True)
+    assert client.get(f"/tasks/{theirs}").status_code == 404
+    assert [t["id"] for t in client.get("/api/v1/tasks", headers=token).get_json()] == [mine]
+    assert client.get(f"/api/v1/tasks/{theirs}", headers=token).status_code == 404
+    refused = client.post(f"/api/v1/tasks/{theirs}/complete", headers=token, json={"data": {}})
+    assert refused.status_code == 404 and refused.get_json()["error"] == "introuvable"
+    assert client.post(f"/api/v1/tasks/{theirs}/claim", headers=token).status_code == 404
+    listed = run_cli(conventio, "tasks", "list", "--as", "mission", "--json")
+    assert [t["id"] for t in json.loads(listed.stdout)] == [mine]
+    for command in (("tasks", "show", theirs, "--as", "mission"),
+                    ("tasks", "complete", theirs, "--data", "{}", "--as", "mission")):
+        result = run_cli(conventio, *command)
+        assert (result.exit_code, result.stderr.strip()) == (1, f"Erreur : Tâche {theirs} introuvable."), command
+    assert journal_length(conventio) == before
+
+    done = client.post(f"/api/v1/tasks/{mine}/complete", headers=token, json={"data": {}})
+    assert done.status_code == 200, done.get_json()
+    result = run_cli(conventio, "tasks", "complete", theirs, "--data", "{}", "--as", "ccas")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_the_administrator_gives_a_partner_their_organisation_on_the_users_page_and_the_command_line(
+        flask_app, conventio):
+    from workflows.services.users import get_actor
+    client = flask_app.test_client()
+    login(client, "admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert '<input id="organisation" name="organisation" aria-describedby="organisation-hint"' in page
+    from web_helpers import PASSWORD, post
+    response = post(client, "/admin/users", {"username": "lieu", "display_name": "Léa Lieu", "roles": "mediation",
+                                             "territories": "cap-nord", "organisation": " Cyberbase du Lorrain ",
+                                             "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert get_actor(conventio, "lieu").organisation == "Cyberbase du Lorrain"
+    assert "Cyberbase du Lorrain" in client.get("/admin/users").get_data(as_text=True)
+    result = run_cli(conventio, "users", "add", "ccas", "--role", "prescriber", "--territory", "cap-nord",
+                     "--organisation", "CCAS du Lorrain")
+    assert result.exit_code == 0, result.stderr
+    assert get_actor(conventio, "ccas").organisation == "CCAS du Lorrain"
+
+
+def test_the_users_list_names_each_partner_s_organisation(conventio):
+    from web_helpers import PASSWORD
+    from workflows.services.users import add_user
+    add_user(conventio, "ccas", ["prescriber"], ["cap-nord"], PASSWORD, "Chloé Agent", organisation="CCAS du Lorrain")
+    listed = run_cli(conventio, "users", "list")
+    assert "ORGANISATION" in listed.stdout.splitlines()[0]
+    assert "CCAS du Lorrain" in next(line for line in listed.stdout.splitlines() if line.startswith("ccas "))
+    rows = json.loads(run_cli(conventio, "users", "list", "--json").stdout)
+    assert {r["username"]: r["organisation"] for r in rows}["ccas"] == "CCAS du Lorrain"

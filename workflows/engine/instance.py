@@ -68,6 +68,7 @@ class TaskView:
     documents: tuple
     instructions: str | None
     due_source: str | None = None
+    partner: str | None = None   # the organisation the task is for (PARTNER_PROPERTY), None: its whole lane
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ class Definition:
         task_spec = spec.task_specs.get(spec_name) if spec is not None else None
         return (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
 
+    def partner(self, process_id, spec_name, data):
+        """The organisation a stored task of `process_id` is for, read in its `data` (PARTNER_PROPERTY)."""
+        spec = self.spec if process_id == self.spec.name else self.subprocess_specs.get(process_id)
+        task_spec = spec.task_specs.get(spec_name) if spec is not None else None
+        return partner_named(task_spec, data)
+
     def deadline_name(self, process_id, spec_name):
         """The name of the date timer attached to a task without interrupting it (its deadline,
         see _deadline_timer), or None: what the task's due date comes from."""
@@ -104,6 +111,26 @@ class Definition:
                 if _is_deadline(event):
                     return event.bpmn_name or event.bpmn_id
         return None
+
+
+# A task property naming, as a dotted path in the task's data, the organisation the task is for: a
+# prescriber's handout task made per dotation by a multi-instance ("dotation.prescripteur"), a
+# mediation place's statement ("lieu_mediation"). Without it, a task is for its whole lane.
+PARTNER_PROPERTY = "partenaire"
+
+
+def partner_named(task_spec, data):
+    """The organisation named in `data` by the task's PARTNER_PROPERTY, as text; None without one."""
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+    path = (properties.get(PARTNER_PROPERTY) or "").strip()
+    if not path:
+        return None
+    value = data
+    for key in path.split("."):
+        value = value.get(key.strip()) if isinstance(value, dict) else None
+    if value is None or isinstance(value, (dict, list)) or not str(value).strip():
+        return None
+    return str(value).strip()
 
 
 def _utc(timestamp):
@@ -178,7 +205,7 @@ class Instance:
             data=dict(task.data), state=STATE_NAMES.get(task.state, str(task.state)),
             created_at=created, due_at=due, documents=documents,
             instructions=(getattr(spec, "extensions", None) or {}).get("instructionsForEndUser"),
-            due_source=due_source,
+            due_source=due_source, partner=partner_named(spec, task.data),
         )
 
     def was_saved_ready(self, task_id):

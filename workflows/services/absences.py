@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
+from ..documents.recipients import same_name
 from ..domain.french_dates import format_date
-from ..errors import InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from ..states import JournalAction
 from ..store.models import Absence, Territory, UserAccount
 from .persistence import aware, db_time
+from .partners import organisation_of
 from .results import AbsenceSummary
-from .rights import require_absence_declarer
+from .rights import require_absence_changer, require_absence_declarer
 from .steps import Step, utc_now
 from .territories import DEFAULT_TIME_ZONE, account_actor
 
@@ -50,6 +52,78 @@ def declare_absence(app, username, substitute, first_day, last_day, actor) -> Ab
         return absence_summary(row)
 
 
+def cancel_absence(app, absence_id, actor) -> AbsenceSummary:
+    """Cancel an absence declared by mistake or ended early: one to come is withdrawn, one under way
+    ends now; from then on its substitute no longer takes the absent user's tasks. The absence as it
+    was; refused (nothing changed) when it is over already (409) or the actor may not (403)."""
+    with Step(app) as step:
+        row, absent, zone = _changeable(step, absence_id, actor)
+        summary, (start, end) = absence_summary(row), _dates(row, zone)
+        if row.starts_at > step.now:
+            step.session.delete(row)
+            words = "annulée"
+        else:
+            row.ends_at = step.now
+            words = "terminée ce jour"
+        step.record(JournalAction.ABSENCE,
+                    f"Absence de {_name(absent)} du {format_date(start)} au {format_date(end)} {words} par "
+                    f"{_name(actor)} : {_substitute_name(step.session, row)} ne la remplace plus", actor,
+                    payload={"absence": summary["id"], "absent": absent.username, "annulee": True})
+        step.commit()
+        return summary
+
+
+def shorten_absence(app, absence_id, last_day, actor) -> AbsenceSummary:
+    """Bring an absence's last day forward (an ISO date, today or later, not before its first day);
+    refused with the field and the reason (422), or when it is over already (409): nothing changed."""
+    with Step(app) as step:
+        row, absent, zone = _changeable(step, absence_id, actor)
+        start, end = _dates(row, zone)
+        new_end = _day(last_day, "last_day", "Le dernier jour")
+        ends_at = _midnight(new_end + timedelta(days=1), zone)
+        if new_end >= end:
+            raise InvalidData(f"Le dernier jour ne peut qu’être avancé (il est le {format_date(end)}) : pour une "
+                              "absence plus longue, déclarez-en une autre.", {"last_day": "pas avant l’actuel"})
+        if new_end < start:
+            raise InvalidData("Le dernier jour de l’absence précède le premier : annulez-la plutôt.",
+                              {"last_day": "avant le premier jour"})
+        if ends_at <= aware(step.now):
+            raise InvalidData("Ce dernier jour est passé : annulez l’absence pour qu’elle finisse dès maintenant.",
+                              {"last_day": "date passée"})
+        row.ends_at = db_time(ends_at)
+        step.record(JournalAction.ABSENCE,
+                    f"Absence de {_name(absent)} écourtée par {_name(actor)} : dernier jour le "
+                    f"{format_date(new_end)} au lieu du {format_date(end)}", actor,
+                    payload={"absence": row.id, "absent": absent.username, "au": new_end.isoformat(),
+                             "au_lieu_du": end.isoformat()})
+        step.commit()
+        return absence_summary(row)
+
+
+def _changeable(step, absence_id, actor):
+    """The absence not yet over that the actor may change: (row, the absent user, their time zone)."""
+    row = step.session.get(Absence, absence_id) if isinstance(absence_id, int) else None
+    absent_account = step.session.get(UserAccount, row.username) if row is not None else None
+    if row is None or absent_account is None:
+        raise NotFound(f"Absence n° {absence_id} introuvable.")
+    absent = account_actor(step.session, absent_account)
+    require_absence_changer(actor, absent, row.declared_by)
+    if row.ends_at <= step.now:
+        raise Conflict("Cette absence est terminée : elle ne peut plus être annulée ni modifiée.")
+    return row, absent, ZoneInfo(_time_zone(step.session, absent))
+
+
+def _dates(row, zone):
+    """(first day, last day) of an absence, in the absent user's time zone."""
+    return (aware(row.starts_at).astimezone(zone).date(),
+            (aware(row.ends_at).astimezone(zone) - timedelta(days=1)).date())
+
+
+def _substitute_name(session, row):
+    account = session.get(UserAccount, row.substitute)
+    return account.display_name if account is not None and account.display_name else row.substitute
+
+
 def _user(session, username, field, label):
     account = session.get(UserAccount, (username or "").strip()) if isinstance(username, str) else None
     if account is None or not account.active:
@@ -69,6 +143,10 @@ def _require_substitute(absent, replacing):
     if outside:
         raise InvalidData(f"{_name(replacing)} n’agit pas pour le territoire « {outside[0]} » de {_name(absent)} : "
                           "il ou elle ne peut pas reprendre ses tâches.", {"substitute": "territoire non couvert"})
+    if absent.is_outside_partner and not same_name(organisation_of(absent), organisation_of(replacing)):
+        raise InvalidData(f"{_name(replacing)} n’est pas de l’organisation « {organisation_of(absent)} » de "
+                          f"{_name(absent)} : il ou elle ne peut pas reprendre ses tâches.",
+                          {"substitute": "autre organisation"})
 
 
 def _days(first_day, last_day):

@@ -7,13 +7,15 @@ from ..roles import DECIDING_ROLES, OBSERVER, OUTSIDE_PARTNERS, role_label
 @dataclass(frozen=True)
 class Actor:
     """`territories` are the user's own; `operated` those their grouping acts for (they prepare,
-    the territory's own roles decide); `observed` those their grouping follows (read only)."""
+    the territory's own roles decide); `observed` those their grouping follows (read only);
+    `organisation` the outside partner's (services/partners.py), "" when not given."""
     username: str
     roles: frozenset = field(default_factory=frozenset)
     territories: frozenset = field(default_factory=frozenset)
     display_name: str = ""
     operated: frozenset = field(default_factory=frozenset)
     observed: frozenset = field(default_factory=frozenset)
+    organisation: str = ""
 
     @property
     def is_admin(self):

@@ -17,6 +17,7 @@ from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord, UserAccount
 from .absences import replaced_by, replacing
+from .partners import concerns, organisation_of, require_own_task, stored_partner
 from .persistence import aware
 from .results import Claim, Colleague
 from .rights import require_reassigner, require_role
@@ -25,12 +26,14 @@ from .tasks import list_tasks
 from .territories import account_actor
 
 
-def ready_task(session, task_id, actor, acting=True):
-    """The ready task and its instance; `acting`: the actor must act in its lane (else 403)."""
+def ready_task(app, session, task_id, actor, acting=True):
+    """The ready task and its instance; `acting`: the actor must act in its lane (else 403). Another
+    organisation's task of a partner's lane is a 404 to them (services/partners.py)."""
     record = session.get(TaskRecord, str(task_id))
     row = session.get(ProcessInstance, record.instance_id) if record is not None else None
     if record is None or not record.manual or not actor.sees_territory(row.territory):
         raise NotFound(f"Tâche {task_id} introuvable.")
+    require_own_task(app, session, record, row.definition_id, actor)
     if acting:
         require_role(actor, record.role, row.territory)
     if record.state != TaskState.READY:
@@ -42,7 +45,7 @@ def claim_task(app, task_id, actor) -> Claim:
     """Take a ready task; claiming one's own claim again is a no-op; the substitute of an absent
     claimer takes it over (journaled as such)."""
     with Step(app) as step:
-        record, row = ready_task(step.session, task_id, actor)
+        record, row = ready_task(app, step.session, task_id, actor)
         claim = step.session.get(TaskClaim, record.id)
         if claim is not None and claim.username != actor.username:
             if claim.username not in replaced_by(step.session, actor.username, step.now):
@@ -64,7 +67,7 @@ def claim_task(app, task_id, actor) -> Claim:
 def release_task(app, task_id, actor) -> Claim:
     """Give a claimed task back to its role's queue (its claimer, or an administrator)."""
     with Step(app) as step:
-        record, row = ready_task(step.session, task_id, actor)
+        record, row = ready_task(app, step.session, task_id, actor)
         claim = step.session.get(TaskClaim, record.id)
         if claim is None:
             raise Conflict("Cette tâche n’est prise par personne.")
@@ -82,9 +85,10 @@ def reassign_task(app, task_id, colleague, actor) -> Claim:
     """A director hands a ready task of their territory to `colleague`, who must hold its role
     there: the claim moves to them, whoever held it. Refused with the reason otherwise."""
     with Step(app) as step:
-        record, row = ready_task(step.session, task_id, actor, acting=False)
+        record, row = ready_task(app, step.session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
-        target = _colleague(step.session, colleague, record, row.territory)
+        target = _colleague(step.session, colleague, record, row.territory,
+                            stored_partner(app, step.session, record, row.definition_id))
         claim = step.session.get(TaskClaim, record.id)
         previous = claim.username if claim is not None else None
         if previous != target.username:
@@ -102,8 +106,9 @@ def reassign_task(app, task_id, colleague, actor) -> Claim:
         return {"task_id": record.id, "claimed_by": target.username, "claimed_at": aware(step.now).isoformat()}
 
 
-def _colleague(session, username, record, territory):
-    """The active user `username` who may take the task: its role, in its territory."""
+def _colleague(session, username, record, territory, partner=None):
+    """The active user `username` who may take the task: its role, in its territory, of the
+    organisation it is for (`partner`, for a partner's task made for one)."""
     account = session.get(UserAccount, username.strip()) if isinstance(username, str) else None
     if account is None or not account.active:
         raise InvalidData(f"Utilisateur « {username or ''} » inconnu ou désactivé : la tâche ne peut lui être "
@@ -116,6 +121,10 @@ def _colleague(session, username, record, territory):
     if not target.acts_in_territory(territory, record.role):
         raise InvalidData(f"{target.display_name} n’agit pas pour le territoire « {territory} » : la tâche « {task} » "
                           "ne peut lui être confiée.", {"user": "territoire non couvert"})
+    if not concerns(target, record.role, partner):
+        raise InvalidData(f"{target.display_name} est de l’organisation « {organisation_of(target)} » : la tâche "
+                          f"« {task} », destinée à « {partner} », ne peut lui être confiée.",
+                          {"user": "autre organisation"})
     return target
 
 
@@ -128,16 +137,17 @@ def reassignable(app, task_id, actor):
     """What handing the task over shows a director (who need not hold its role): the task, who
     holds it, and the colleagues who may take it."""
     with app.db.sessions() as session:
-        record, row = ready_task(session, task_id, actor, acting=False)
+        record, row = ready_task(app, session, task_id, actor, acting=False)
         require_reassigner(actor, row.territory)
         claim = session.get(TaskClaim, record.id)
+        partner = stored_partner(app, session, record, row.definition_id)
         accounts = session.execute(select(UserAccount).where(UserAccount.active.is_(True),
                                                              _may_hold(record.role))).scalars().all()
         found = []
         for account in accounts:
             other = account_actor(session, account)
             if other.roles and not other.only_observes and other.may_act_in(record.role) \
-                    and other.acts_in_territory(row.territory, record.role):
+                    and other.acts_in_territory(row.territory, record.role) and concerns(other, record.role, partner):
                 found.append({"username": other.username, "display_name": other.display_name})
         task = {"id": record.id, "name": record.name or record.bpmn_id, "role": record.role,
                 "instance_id": row.id, "territory": row.territory}

@@ -32,7 +32,7 @@ def attach_file(app, task_id, name, content, actor) -> AttachmentSummary:
     written = []
     try:
         with Step(app) as step:
-            record, row = ready_task(step.session, task_id, actor)
+            record, row = ready_task(app, step.session, task_id, actor)
             claim = step.session.get(TaskClaim, record.id)
             if claim is not None and claim.username != actor.username:
                 raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer "

@@ -203,6 +203,7 @@ class UserSummary(TypedDict):
     roles: list[str]
     territories: list[str]
     active: bool
+    organisation: str | None   # an outside partner's (services/partners.py)
 
 
 class TerritorySummary(TypedDict):

@@ -96,3 +96,15 @@ def require_absence_declarer(actor, absent):
     if not actor.roles & REASSIGNING_ROLES or not actor.territories & absent.territories:
         raise Forbidden("Vous ne pouvez déclarer que votre propre absence ; celle d’un collègue revient à la "
                         "direction de son territoire ou à un administrateur.")
+
+
+def require_absence_changer(actor, absent, declared_by):
+    """An absence is cancelled or shortened by who declared it, the absent user, an administrator, or a
+    director of one of the absent user's territories."""
+    if actor.username == declared_by:
+        return
+    if actor.username == absent.username or actor.is_admin:
+        return
+    if not actor.roles & REASSIGNING_ROLES or not actor.territories & absent.territories:
+        raise Forbidden("Seuls la personne absente, qui a déclaré l’absence, la direction de son territoire ou un "
+                        "administrateur peuvent annuler ou écourter cette absence.")

@@ -17,7 +17,7 @@ from .events import StepCompleted
 from .form_contracts import form_for_territory, territory_errors
 from .form_checks import field_rules, refusal_errors
 from .ledger_process import step_facts
-from .partners import task_data_for
+from .partners import concerns, require_own_task, separated, stored_partner, task_data_for
 from .persistence import aware, definition_for
 from .results import Completion, TaskLine, TaskWithForm
 from .rights import require_role
@@ -80,6 +80,9 @@ def list_tasks(app, actor, instance_id=None, role=None, include_all_roles=False,
             if (not include_all_roles or actor.is_outside_partner) and not (actor.may_act_in(record.role)
                                               and actor.acts_in_territory(territory, record.role)):
                 continue
+            if separated(actor, record.role) and not concerns(
+                    actor, record.role, stored_partner(app, session, record, definition_id)):
+                continue   # another organisation's task of the actor's partner lane
             # The definition names a due date's legal source: read only for a task that has one.
             definition = definition_for(app, session, definition_id) if record.due_at else None
             summary = task_summary(record, definition, territory, time_zone=time_zone or DEFAULT_TIME_ZONE)
@@ -96,7 +99,7 @@ def get_task(app, task_id, actor) -> TaskWithForm:
     checks that sent it back, by field (`field_errors`), and the rules they apply, by field
     (`field_rules`): services/form_checks.py."""
     with app.db.sessions() as session:
-        record, row = _task_and_instance(session, task_id, actor)
+        record, row = _task_and_instance(app, session, task_id, actor)
         require_role(actor, record.role, row.territory)
         definition = definition_for(app, session, row.definition_id)
         place = session.get(Territory, row.territory) if row.territory else None
@@ -110,11 +113,22 @@ def get_task(app, task_id, actor) -> TaskWithForm:
     return task
 
 
+def task_partner(app, task_id):
+    """The organisation a task is for (None: its whole lane), with no rights checked: for the tools
+    that replay a chain as its people would (server/demo_replay.py)."""
+    with app.db.sessions() as session:
+        record = session.get(TaskRecord, str(task_id))
+        if record is None:
+            raise NotFound(f"Tâche {task_id} introuvable.")
+        row = session.get(ProcessInstance, record.instance_id)
+        return stored_partner(app, session, record, row.definition_id)
+
+
 def dossier_forms(app, task_id, actor):
     """The JSON schemas of the forms of the task's process but its own (the start form first):
     the labels under which its page shows the dossier."""
     with app.db.sessions() as session:
-        record, row = _task_and_instance(session, task_id, actor)
+        record, row = _task_and_instance(app, session, task_id, actor)
         definition = definition_for(app, session, row.definition_id)
     own = definition.forms.get(f"{record.process_id}:{record.spec_name}")
     if actor.is_outside_partner:   # what their task is about, nothing else of the dossier
@@ -139,7 +153,7 @@ def step_history(app, task_id, actor):
     summary, comment, sent_back (whether this entry sent the step back: a later step's decision
     or the model's checks on this step, never this step's own earlier decision)."""
     with app.db.sessions() as session:
-        record, row = _task_and_instance(session, task_id, actor)
+        record, row = _task_and_instance(app, session, task_id, actor)
         require_role(actor, record.role, row.territory)
         rounds = set(session.execute(select(TaskRecord.id).where(
             TaskRecord.instance_id == row.id, TaskRecord.process_id == record.process_id,
@@ -168,11 +182,12 @@ def step_history(app, task_id, actor):
     return history[::-1]
 
 
-def _task_and_instance(session, task_id, actor):
+def _task_and_instance(app, session, task_id, actor):
     record = session.get(TaskRecord, str(task_id))
     row = session.get(ProcessInstance, record.instance_id) if record is not None else None
     if record is None or not record.manual or not actor.sees_territory(row.territory):
         raise NotFound(f"Tâche {task_id} introuvable.")
+    require_own_task(app, session, record, row.definition_id, actor)
     return record, row
 
 
@@ -258,6 +273,10 @@ def complete_task(app, task_id, data, actor) -> Completion:
         if not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
         require_role(actor, found.role, row.territory)
+        if separated(actor, found.role):
+            task = instance.find_task(task_id)
+            if task is not None and not concerns(actor, found.role, instance.view(task).partner):
+                raise NotFound(f"Tâche {task_id} introuvable.")
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
         misplaced = territory_errors(instance.definition.forms.get(f"{found.process_id}:{found.spec_name}"),
@@ -326,7 +345,8 @@ def _actor_tasks(step, instance, ready, actor, row, time_zone):
     lists them: a client goes on without listing. Only the tasks stored ready before the step can
     be claimed: their claims are read (and read again under the step's lock)."""
     territory = row.territory
-    mine = sorted((t for t in ready if actor.may_act_in(t.role) and actor.acts_in_territory(territory, t.role)),
+    mine = sorted((t for t in ready if actor.may_act_in(t.role) and actor.acts_in_territory(territory, t.role)
+                   and concerns(actor, t.role, t.partner)),
                   key=lambda t: (t.created_at, t.id))
     stored = [t.id for t in mine if instance.was_saved_ready(t.id)]
     claims = step.read(lambda session: _claims_of(session, stored)) if stored else {}

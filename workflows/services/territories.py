@@ -181,7 +181,8 @@ def account_actor(session, account):
     own = frozenset(json.loads(account.territories))
     operated, observed = scope_of(session, own)
     return Actor(account.username, frozenset(json.loads(account.roles)), own, account.display_name,
-                 operated=operated - own, observed=observed - own - operated)
+                 operated=operated - own, observed=observed - own - operated,
+                 organisation=account.organisation or "")
 
 
 def describe(row, links=()) -> TerritorySummary:

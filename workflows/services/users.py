@@ -19,8 +19,9 @@ from .territories import account_actor
 MIN_PASSWORD_LENGTH = 12
 
 
-def add_user(app, username, roles, territories, password=None, display_name=None, by=None):
-    """A new local account, added by an administrator `by` (None: the installation's own setup)."""
+def add_user(app, username, roles, territories, password=None, display_name=None, by=None, organisation=None):
+    """A new local account, added by an administrator `by` (None: the installation's own setup);
+    `organisation`: an outside partner's (the CCAS, a mediation place: services/partners.py)."""
     if by is not None:
         require_admin(by)
     username = (username or "").strip()
@@ -36,10 +37,12 @@ def add_user(app, username, roles, territories, password=None, display_name=None
         step.session.add(UserAccount(
             username=username, display_name=display_name or username,
             roles=json.dumps(sorted(set(roles))), territories=json.dumps(sorted(set(territories))),
-            password_hash=generate_password_hash(password) if password else None, active=True))
+            password_hash=generate_password_hash(password) if password else None, active=True,
+            organisation=(organisation or "").strip() or None))
         if by is not None:
             step.record(JournalAction.USER, f"Création de l’utilisateur « {username} »", by,
-                        payload={"roles": sorted(roles), "territoires": sorted(territories)})
+                        payload={"roles": sorted(roles), "territoires": sorted(territories),
+                                 "organisation": (organisation or "").strip() or None})
         step.commit()
     return get_actor(app, username)
 
@@ -68,7 +71,7 @@ def list_users(app, by=None) -> list[UserSummary]:
         require_admin(by)
     with app.db.sessions() as session:
         return [{"username": a.username, "display_name": a.display_name, "roles": json.loads(a.roles),
-                 "territories": json.loads(a.territories), "active": a.active}
+                 "territories": json.loads(a.territories), "active": a.active, "organisation": a.organisation}
                 for a in session.execute(select(UserAccount).order_by(UserAccount.username)).scalars()]
 
 
@@ -106,35 +109,36 @@ def reset_password(app, username, password, by):
     return ended
 
 
-def mirror_directory_user(app, username, display_name, roles, territories):
+def mirror_directory_user(app, username, display_name, roles, territories, organisation=None):
     """Create or refresh the local mirror of a directory user, with the roles and territories
-    their groups give; the Actor, or None when the mirror was disabled (or the name is a
-    local account's)."""
+    their groups give and their organisation (an outside partner's); the Actor, or None when the
+    mirror was disabled (or the name is a local account's)."""
+    organisation = (organisation or "").strip() or None
     try:
-        return _mirror(app, username, display_name, roles, territories)
+        return _mirror(app, username, display_name, roles, territories, organisation)
     except IntegrityError:  # two first logins at once: the other one created it
-        return _mirror(app, username, display_name, roles, territories)
+        return _mirror(app, username, display_name, roles, territories, organisation)
 
 
-def _mirror(app, username, display_name, roles, territories):
+def _mirror(app, username, display_name, roles, territories, organisation):
     roles_json = json.dumps(sorted(roles))
     territories_json = json.dumps(sorted(territories))
     who = Actor(username, frozenset(roles), frozenset(territories), display_name)
-    grants = {"roles": sorted(roles), "territoires": sorted(territories)}
+    grants = {"roles": sorted(roles), "territoires": sorted(territories), "organisation": organisation}
     with Step(app) as step:
         account = step.session.get(UserAccount, username)
         if account is None:
             step.session.add(UserAccount(username=username, display_name=display_name,
                                          roles=roles_json, territories=territories_json,
-                                         password_hash=None, active=True, source="ldap"))
+                                         password_hash=None, active=True, source="ldap", organisation=organisation))
             step.record(JournalAction.USER, summary=f"Utilisateur « {username} » créé depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         elif account.source != "ldap" or not account.active:
             return None
-        elif (account.roles, account.territories, account.display_name) != (
-                roles_json, territories_json, display_name):
+        elif (account.roles, account.territories, account.display_name, account.organisation) != (
+                roles_json, territories_json, display_name, organisation):
             account.roles, account.territories = roles_json, territories_json
-            account.display_name = display_name
+            account.display_name, account.organisation = display_name, organisation
             step.record(JournalAction.USER, summary=f"Rôles de « {username} » mis à jour depuis l’annuaire LDAP",
                         actor=who, payload=grants)
         step.commit()

@@ -151,6 +151,8 @@ class UserAccount(Base):
     password_hash: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(20), default="local")
+    # An outside partner's organisation (the CCAS, a mediation place): whose tasks are theirs.
+    organisation: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class TaskClaim(Base):
