@@ -113,7 +113,7 @@ def test_the_organisation_migration_upgrades_the_previous_version_and_goes_down_
     from workflows.store.migrate import current_revision, head_revisions, upgrade
     db = open_database(any_db_settings.database_url)
     try:
-        upgrade(db, "0016_ledger_speed")
+        upgrade(db, "0018_sitting_ticks")
         with db.write_engine.begin() as connection:
             connection.execute(text("INSERT INTO user_account (username, display_name, roles, territories, active, "
                                     "source) VALUES ('ccas', 'CCAS du Lorrain', '[\"prescriber\"]', '[\"cap-nord\"]', "
@@ -122,7 +122,7 @@ def test_the_organisation_migration_upgrades_the_previous_version_and_goes_down_
         assert {current_revision(db)} == set(head_revisions())
         with db.engine.connect() as connection:   # an account of before: its display name stands for it
             assert connection.execute(text("SELECT organisation FROM user_account")).scalars().all() == [None]
-        downgrade(db, "0016_ledger_speed")
+        downgrade(db, "0018_sitting_ticks")
         assert "organisation" not in {c["name"] for c in inspect(db.engine).get_columns("user_account")}
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT username FROM user_account")).scalars().all() == ["ccas"]

@@ -1,16 +1,16 @@
 """user accounts: an outside partner's organisation (the CCAS, the Mission locale, a mediation
 place), so that two partners of one lane and territory each reach only their own tasks (issue 15)
 
-Revision ID: 0017_partners_organisation
-Revises: 0016_ledger_speed
+Revision ID: 0019_partners_organisation
+Revises: 0018_sitting_ticks
 Create Date: 2026-12-06 04:40:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017_partners_organisation'
-down_revision = '0016_ledger_speed'
+revision = '0019_partners_organisation'
+down_revision = '0018_sitting_ticks'
 branch_labels = None
 depends_on = None
 
