@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..errors import Conflict, InvalidData, NotFound, TooLarge
 from ..store.models import ProcessInstance, TaskClaim, TaskDraft, TaskRecord, UserAccount
 from .assignments import ready_task
+from .partners import require_own_task
 from .persistence import aware
 from .results import TaskDraft as DraftSummary
 from .rights import require_role
@@ -66,6 +67,7 @@ def read_draft(app, task_id, actor) -> DraftSummary | None:
         row = session.get(ProcessInstance, record.instance_id) if record is not None else None
         if record is None or not record.manual or not actor.sees_territory(row.territory):
             raise NotFound(f"Tâche {task_id} introuvable.")
+        require_own_task(app, session, record, row.definition_id, actor)
         require_role(actor, record.role, row.territory)
         found = session.execute(
             select(TaskDraft, UserAccount.display_name)
@@ -85,7 +87,7 @@ def _actionable(step, task_id, actor):
     if record is not None and record.manual:
         step.lock_row(record.instance_id)
         step.session.refresh(record)
-    record, _row = ready_task(step.session, task_id, actor)
+    record, _row = ready_task(step.app, step.session, task_id, actor)
     claim = step.session.get(TaskClaim, record.id)
     if claim is not None and claim.username != actor.username:
         raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer "
