@@ -31,8 +31,9 @@ def test_a_step_sent_back_by_the_models_checks_exits_3_with_the_reason(cli, tmp_
     below = json.dumps(dict(CONVENTION_DRAFT, montant_achat_prevu_ht=12000))
     sent_back = cli("tasks", "complete", draft, "--data", "-", "--as", "juriste", stdin=below, ok=False)
     assert sent_back.returncode == 3 and sent_back.stdout == ""
-    assert sent_back.stderr.count("\n") == 1, sent_back.stderr
-    line = sent_back.stderr.strip()
+    # the reason on one line, then each field it concerns under its label
+    line, field = sent_back.stderr.strip().split("\n")
+    assert field.strip().startswith("Montant d'achat prévu (EUR HT) : Achat de 12") and "20" in field, field
     assert line.startswith("Erreur : étape renvoyée pour correction par les contrôles du processus : "
                            "« Rédiger la convention ANCT » est à reprendre (tâche ")
     assert "Projet à reprendre : " in line and "20 000" in line and "**" not in line

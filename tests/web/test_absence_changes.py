@@ -57,7 +57,7 @@ def test_the_absent_user_cancels_an_absence_under_way_and_the_substitute_no_long
     assert action == JournalAction.ABSENCE and summary.startswith("Absence de Julien Juriste du ")
     assert summary.endswith(" terminée ce jour par Julien Juriste : Julie Seconde ne la remplace plus")
     assert replacing(conventio, actor(conventio, "juriste2")) == set()
-    with pytest.raises(Conflict, match="déjà prise par « juriste »"):
+    with pytest.raises(Conflict, match="déjà prise par Julien Juriste"):
         claim_task(conventio, draft, actor(conventio, "juriste2"))
     [(_, _, ends_at)] = absence_rows(conventio)   # kept, as it was: ended now
     assert ends_at <= datetime.utcnow()

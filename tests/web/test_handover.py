@@ -85,7 +85,7 @@ def test_a_director_hands_a_claimed_task_to_a_colleague_who_finds_it_in_their_in
     assert draft in [t["id"] for t in inbox(conventio, actor(conventio, "juriste"))["others"]]
     client = signed_in(flask_app, "juriste")
     taken = client.post(f"/api/v1/tasks/{draft}/complete", headers=api_token(client, "juriste"), json={"data": {}})
-    assert taken.status_code == 409 and "juriste2" in taken.get_json()["message"]
+    assert taken.status_code == 409 and "Julie Seconde" in taken.get_json()["message"]
 
 
 def test_the_director_is_offered_the_colleagues_who_hold_the_task_s_role(draft, flask_app, conventio):
@@ -180,7 +180,7 @@ def test_a_substitute_takes_the_task_the_absent_colleague_had_claimed(draft, fla
     client = signed_in(flask_app, "juriste2")
     held = client.post(f"/api/v1/tasks/{draft}/complete", headers=api_token(client, "juriste2"), json={"data": {}})
     assert (held.status_code, held.get_json()["message"]) == (
-        409, "Cette tâche est prise par « juriste », que vous remplacez : prenez-la d’abord en remplacement.")
+        409, "Cette tâche est prise par Julien Juriste, que vous remplacez : prenez-la d’abord en remplacement.")
     page = client.get("/inbox").get_data(as_text=True)
     assert f'data-task-id="{draft}"' in page[page.index('id="replacing"'):]
     assert 'id="replacing"' in client.get(f"/tasks/{draft}").get_data(as_text=True)
@@ -258,5 +258,5 @@ def test_an_absence_runs_from_midnight_to_midnight_in_the_territory_s_time_and_e
         assert replaced_by(session, "juriste2", datetime(2027, 1, 9, 3, 59)) == {"juriste"}
         assert replaced_by(session, "juriste2", datetime(2027, 1, 9, 4, 0)) == set()
     # not begun yet: the claimed task is still the absent's own
-    with pytest.raises(Exception, match="déjà prise par « juriste »"):
+    with pytest.raises(Exception, match="déjà prise par Julien Juriste"):
         claim_task(conventio, draft, actor(conventio, "juriste2"))

@@ -95,7 +95,7 @@ def test_a_task_held_by_a_colleague_is_read_only_and_a_refusal_keeps_what_was_ty
     response = post(client, f"/tasks/{review_id}", {"decision": "rejeter", "commentaire": "Trop cher pour nous."})
     assert response.status_code == 409
     page = text(response)
-    assert "Cette tâche est prise par « directrice »" in section(page, "task-form")
+    assert "Cette tâche est prise par Claire Directrice" in section(page, "task-form")
     assert "Trop cher pour nous.</textarea>" in page, "the comment typed is still there"
     assert '<fieldset class="plain" disabled>' in page and 'class="decision' not in page
     assert "Cette tâche est prise par Claire Directrice" in page and "lecture seule" in page

@@ -17,6 +17,7 @@ from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import ProcessInstance, TaskClaim, TaskRecord, UserAccount
 from .absences import replaced_by, replacing
+from .names import person_name
 from .partners import concerns, organisation_of, require_own_task, stored_partner
 from .persistence import aware
 from .results import Claim, Colleague
@@ -49,10 +50,10 @@ def claim_task(app, task_id, actor) -> Claim:
         claim = step.session.get(TaskClaim, record.id)
         if claim is not None and claim.username != actor.username:
             if claim.username not in replaced_by(step.session, actor.username, step.now):
-                raise Conflict(f"Cette tâche est déjà prise par « {claim.username} ».")
+                raise Conflict(f"Cette tâche est déjà prise par {person_name(step.session, claim.username)}.")
             absent, claim.username, claim.claimed_at = claim.username, actor.username, step.now
             step.record(JournalAction.CLAIM, summary=f"« {record.name or record.bpmn_id} » reprise par "
-                        f"{_name(step.session, actor.username)} en remplacement de {_name(step.session, absent)}, "
+                        f"{person_name(step.session, actor.username)} en remplacement de {person_name(step.session, absent)}, "
                         "absent(e)", actor=actor, role=record.role, payload={"remplace": absent},
                         instance_id=row.id, task_id=record.id)
         if claim is None:
@@ -72,7 +73,7 @@ def release_task(app, task_id, actor) -> Claim:
         if claim is None:
             raise Conflict("Cette tâche n’est prise par personne.")
         if claim.username != actor.username and not actor.is_admin:
-            raise Forbidden(f"Cette tâche est prise par « {claim.username} » : seul(e) cette personne "
+            raise Forbidden(f"Cette tâche est prise par {person_name(step.session, claim.username)} : seul(e) cette personne "
                             "ou un administrateur peut la libérer.")
         step.session.delete(claim)
         step.record(JournalAction.RELEASE, summary=f"« {record.name or record.bpmn_id} » remise dans la file",
@@ -98,8 +99,8 @@ def reassign_task(app, task_id, colleague, actor) -> Claim:
                 claim.username, claim.claimed_at = target.username, step.now
             step.record(JournalAction.REASSIGNMENT,
                         summary=f"« {record.name or record.bpmn_id} » confiée à {target.display_name} par "
-                                f"{_name(step.session, actor.username, actor.display_name)}"
-                                + (f" (elle était prise par {_name(step.session, previous)})" if previous else ""),
+                                f"{person_name(step.session, actor.username, actor.display_name)}"
+                                + (f" (elle était prise par {person_name(step.session, previous)})" if previous else ""),
                         actor=actor, role=record.role, payload={"a": target.username, "de": previous},
                         instance_id=row.id, task_id=record.id)
         step.commit()
@@ -161,13 +162,6 @@ def _may_hold(role):
     if role is None:
         return true()
     return or_(UserAccount.roles.contains(json.dumps(role)), UserAccount.roles.contains('"admin"'))
-
-
-def _name(session, username, known=None):
-    if known:
-        return known
-    account = session.get(UserAccount, username)
-    return account.display_name if account is not None and account.display_name else username
 
 
 def _sweep_done_claims(session, username):

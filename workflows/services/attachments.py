@@ -15,6 +15,7 @@ from ..states import JournalAction
 from ..store.files import FileStorageError
 from ..store.models import ProcessInstance, TaskAttachment, TaskClaim, TaskRecord
 from .assignments import ready_task
+from .names import person_name
 from .documents import DocumentDamaged, journal_incident
 from .persistence import aware
 from .results import AttachmentSummary
@@ -35,7 +36,7 @@ def attach_file(app, task_id, name, content, actor) -> AttachmentSummary:
             record, row = ready_task(app, step.session, task_id, actor)
             claim = step.session.get(TaskClaim, record.id)
             if claim is not None and claim.username != actor.username:
-                raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer "
+                raise Conflict(f"Cette tâche est prise par {person_name(step.session, claim.username)} : demandez-lui de la libérer "
                                "avant d’agir.", {"claimed_by": claim.username})
             key = f"{row.id}/pieces/{uuid.uuid4().hex}/{_stored_name(name)}"
             digest = app.storage.put(key, content, session=step.session)

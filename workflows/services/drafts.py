@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..errors import Conflict, InvalidData, NotFound, TooLarge
 from ..store.models import ProcessInstance, TaskClaim, TaskDraft, TaskRecord, UserAccount
 from .assignments import ready_task
+from .names import person_name
 from .partners import require_own_task
 from .persistence import aware
 from .results import TaskDraft as DraftSummary
@@ -90,7 +91,7 @@ def _actionable(step, task_id, actor):
     record, _row = ready_task(step.app, step.session, task_id, actor)
     claim = step.session.get(TaskClaim, record.id)
     if claim is not None and claim.username != actor.username:
-        raise Conflict(f"Cette tâche est prise par « {claim.username} » : demandez-lui de la libérer "
+        raise Conflict(f"Cette tâche est prise par {person_name(step.session, claim.username)} : demandez-lui de la libérer "
                        "avant d’agir.", {"claimed_by": claim.username})
     return record
 

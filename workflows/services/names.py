@@ -65,3 +65,11 @@ def names_for(app, territories=(), processes=(), people=()) -> Names:
             found[2] = dict(session.execute(select(UserAccount.username, UserAccount.display_name)
                                             .where(UserAccount.username.in_(people))).all())
     return Names(*found)
+
+
+def person_name(session, username, known=None):
+    """Who a login is, in words: their display name (the login when the account has none or is gone)."""
+    if known:
+        return known
+    account = session.get(UserAccount, username)
+    return account.display_name if account is not None and account.display_name else username

@@ -13,6 +13,7 @@ from ..roles import role_label
 from ..states import JournalAction, TaskState
 from ..store.models import AuditEntry, ProcessInstance, TaskClaim, TaskDraft, TaskRecord, Territory, UserAccount
 from .absences import replaced_by
+from .names import person_name
 from .events import StepCompleted
 from .form_contracts import form_for_territory, territory_errors
 from .form_checks import field_rules, refusal_errors
@@ -323,9 +324,10 @@ def complete_task(app, task_id, data, actor) -> Completion:
 def _held_message(step, holder, actor):
     """Why a task claimed by someone else is refused, and what to do: ask them, or, replacing them
     during their absence, take it first (services/assignments.py)."""
+    name = step.read(lambda session: person_name(session, holder))
     if holder in step.read(lambda session: replaced_by(session, actor.username, step.now)):
-        return f"Cette tâche est prise par « {holder} », que vous remplacez : prenez-la d’abord en remplacement."
-    return f"Cette tâche est prise par « {holder} » : demandez-lui de la libérer avant d’agir."
+        return f"Cette tâche est prise par {name}, que vous remplacez : prenez-la d’abord en remplacement."
+    return f"Cette tâche est prise par {name} : demandez-lui de la libérer avant d’agir."
 
 
 def _returned_task(instance, view, task_id):
