@@ -418,10 +418,12 @@ def president_signs_what_he_sees(page, base, conventio, instance_id):
     assert html.index('id="documents"') < html.index('id="task-form"') < html.index("Terminer la tâche")
     fill(page, {"date_signature_convention_anct": "2026-09-25", "signataire_convention_anct": "Bruno Nestor AZÉROT"})
     submit(page)
-    assert "30 septembre 2026" in page.inner_text("#refusal")
+    # the rule's refusal by the signature's date, in the summary under the title too
+    assert "30 septembre 2026" in page.inner_text("#f-date_signature_convention_anct-error")
+    assert page.locator("#f-date_signature_convention_anct").get_attribute("aria-invalid") == "true"
+    assert page.locator("#error-summary a[href='#f-date_signature_convention_anct']").count() == 1
     assert page.input_value("#f-date_signature_convention_anct") == "2026-09-25"
     assert page.input_value("#f-signataire_convention_anct") == "Bruno Nestor AZÉROT"
-    # later (model-rule refusals by their field): the message next to the signature's date
     shot(page, "convention-06-signature-refusee")
     page.fill("#f-date_signature_convention_anct", "2026-10-20")
     submit(page)

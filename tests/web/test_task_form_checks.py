@@ -129,3 +129,51 @@ def test_the_votes_cannot_outnumber_the_members_recorded_at_the_sitting():
     assert rules["pour"]["max"] == 38 and "38 au plus" in rules["pour"]["hint"]
     assert field_rules(form, {"presents": 30, "procurations": 8, "membres_retires": 2})["pour"]["max"] == 36
     assert field_rules(form, {}) == {}, "nothing recorded yet: no rule to show"
+
+
+def signature_ready(conventio):
+    """The président's signature of an ANCT convention whose deliberation became executory on 30 September 2026."""
+    instance_id, review_id = anct_convention_at_review(conventio, start={
+        "numero_deliberation": "CC-09-2026-031", "date_seance": "2026-09-24", "date_executoire": "2026-09-30"})
+    complete_task(conventio, review_id, {"decision": "approuver"}, actor(conventio, "directrice"))
+    [task] = list_tasks(conventio, actor(conventio, "admin"), instance_id=instance_id)
+    assert task["bpmn_id"] == "signer_convention_anct"
+    return instance_id, task["id"]
+
+
+EARLY_SIGNATURE = {"date_signature_convention_anct": "2026-09-25", "signataire_convention_anct": "Bruno Nestor AZÉROT",
+                   "qualite_signataire_convention_anct": "Président"}
+
+
+def test_a_signature_refused_by_a_rule_comes_back_by_its_date_through_the_three_doors(client, conventio):
+    from workflows.errors import InvalidData
+    from workflows.services.instances import get_instance
+    instance_id, task_id = signature_ready(conventio)
+    president = actor(conventio, "president")
+    version = get_instance(conventio, instance_id, president)["version"]
+    # the service: invalid data on the date (x-refused-field), nothing done
+    try:
+        complete_task(conventio, task_id, EARLY_SIGNATURE, president)
+        raise AssertionError("an early signature was accepted")
+    except InvalidData as refused:
+        assert list(refused.details) == ["date_signature_convention_anct"]
+        assert "30 septembre 2026" in refused.details["date_signature_convention_anct"]
+    assert get_instance(conventio, instance_id, president)["version"] == version
+    # the API: 422 naming the field
+    answer = client.post(f"/api/v1/tasks/{task_id}/complete", headers=api_token(client, "president"),
+                         json={"data": EARLY_SIGNATURE})
+    assert answer.status_code == 422
+    assert "30 septembre 2026" in json.dumps(answer.get_json(), ensure_ascii=False)
+    assert "date_signature_convention_anct" in json.dumps(answer.get_json())
+    # the page: the message by the date, linked from the summary, the values kept
+    login(client, "president")
+    page = post(client, f"/tasks/{task_id}", data=EARLY_SIGNATURE)
+    assert page.status_code == 422
+    body = text(page)
+    assert re.search(r'id="f-date_signature_convention_anct-error"[^>]*>[^<]*30 septembre 2026', body), body[:3000]
+    assert 'href="#f-date_signature_convention_anct"' in body and 'value="2026-09-25"' in body
+    # the CLI: a refusal naming the field, non-zero
+    result = CliRunner().invoke(main, ["tasks", "complete", task_id, "--data", json.dumps(EARLY_SIGNATURE),
+                                       "--as", "president"], obj=conventio)
+    assert result.exit_code != 0 and "30 septembre 2026" in result.output, result.output
+    assert get_instance(conventio, instance_id, president)["version"] == version

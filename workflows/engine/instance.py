@@ -46,9 +46,10 @@ class FormRejected(Exception):
 class ExecutionFailed(Exception):
     """A script, expression or decision of the model failed."""
 
-    def __init__(self, message, task_name=None):
+    def __init__(self, message, task_name=None, rule=None):
         super().__init__(message)
         self.task_name = task_name
+        self.rule = rule   # the application's own refusal (a domain rule), written for users; else None
 
 
 @dataclass(frozen=True)
@@ -357,13 +358,25 @@ class Instance:
             name = None
             if failing is not None:
                 name = failing.task_spec.bpmn_name or failing.task_spec.bpmn_id
-            raise ExecutionFailed(_french_error(exc, name), name) from exc
+            raise ExecutionFailed(_french_error(exc, name), name, _rule_refusal(exc)) from exc
+
+
+def _cause(exc):
+    # Spiff wraps a script's error without keeping it: it is the context of the wrapper.
+    return getattr(exc, "exception", None) or exc.__context__
+
+
+def _rule_refusal(exc):
+    """The message of a refusal by the application's own rules (not a fault of the model)."""
+    cause = _cause(exc)
+    if cause is not None and not isinstance(cause, NameError) and type(cause).__module__ != "builtins":
+        return str(cause) or None
+    return None
 
 
 def _french_error(exc, task_name):
     where = f"l’étape « {task_name} »" if task_name else "le modèle"
-    # Spiff wraps a script's error without keeping it: it is the context of the wrapper.
-    cause = getattr(exc, "exception", None) or exc.__context__
+    cause = _cause(exc)
     if isinstance(cause, NameError) and cause.name:
         # A phase started alone lacks what an earlier phase would have given it.
         detail = (f"donnée « {cause.name} » absente : elle vient d'une étape précédente "

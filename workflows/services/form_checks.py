@@ -8,6 +8,9 @@ The contract lives in the form's JSON schema, next to the fields:
   When one check judges several fields, its variable holds ``{part: reason}``: mapped to ``"*"`` when
   its parts are the form's field names, else to ``{part: field}`` (a check shared by several forms,
   such as a transmission to the préfecture). A variable that is empty or None refuses nothing.
+- ``"x-refused-field": field`` at the top: the field whose value a rule of the model refuses outright
+  (the step is not done, nothing changes: a signature dated before the deliberation was executory);
+  the refusal then comes back as invalid data on that field (422), like a field the schema refuses.
 - ``"x-rule": name`` on a field: one of RULES, computed from the data the process holds (the ANCT's
   dated terms, the counts recorded at the sitting); the page shows it as the field's hint and checks
   it as one types, the model checks it again at the step.
@@ -38,6 +41,12 @@ def refusal_errors(form, data) -> dict:
         for name, text in pairs:
             errors[name] = f"{errors[name]} {text}" if name in errors else text
     return errors
+
+
+def refused_field(form):
+    """The field a rule's outright refusal of this form's step concerns (``x-refused-field``), or None."""
+    field = (form or {}).get("x-refused-field")
+    return field if field in ((form or {}).get("properties") or {}) else None
 
 
 def field_labels(form, errors) -> list:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, literal, select
 
 from ..domain.french_dates import format_date
-from ..engine import FormRejected, TaskNotReady, describe_form_errors, occurrence_fields
+from ..engine import ExecutionFailed, FormRejected, TaskNotReady, describe_form_errors, occurrence_fields
 from ..errors import Conflict, InvalidData, NotFound
 from ..roles import role_label
 from ..states import JournalAction, TaskState
@@ -16,7 +16,7 @@ from .absences import replaced_by
 from .names import person_name
 from .events import StepCompleted
 from .form_contracts import form_for_territory, territory_errors
-from .form_checks import field_rules, refusal_errors
+from .form_checks import field_rules, refusal_errors, refused_field
 from .ledger_process import step_facts
 from .partners import concerns, require_own_task, separated, stored_partner, task_data_for
 from .persistence import aware, definition_for
@@ -280,8 +280,8 @@ def complete_task(app, task_id, data, actor) -> Completion:
                 raise NotFound(f"Tâche {task_id} introuvable.")
         if found.claimed_by is not None and found.claimed_by != actor.username:
             raise Conflict(_held_message(step, found.claimed_by, actor), {"claimed_by": found.claimed_by})
-        misplaced = territory_errors(instance.definition.forms.get(f"{found.process_id}:{found.spec_name}"),
-                                     found.territory_kind, data)
+        form = instance.definition.forms.get(f"{found.process_id}:{found.spec_name}")
+        misplaced = territory_errors(form, found.territory_kind, data)
         if misplaced:
             raise InvalidData("Données invalides : " + describe_form_errors(misplaced), misplaced)
         try:
@@ -290,6 +290,11 @@ def complete_task(app, task_id, data, actor) -> Completion:
             raise Conflict("Cette tâche n’est plus à faire : déjà terminée, annulée ou remplacée.") from exc
         except FormRejected as exc:
             raise InvalidData("Données invalides : " + describe_form_errors(exc.errors), exc.errors) from exc
+        except ExecutionFailed as exc:   # a rule refusing a field's value: refused like invalid data
+            field = refused_field(form)
+            if exc.rule is None or field is None:
+                raise
+            raise InvalidData(f"Refusé par les contrôles du processus : {exc.rule}", {field: exc.rule}) from exc
         step.save(row, instance)
         if found.claimed_by is not None:   # the claim goes with the task
             step.on_write(lambda session: session.execute(delete(TaskClaim).where(TaskClaim.task_id == str(task_id))))
