@@ -13,6 +13,7 @@ from workflows.services.dashboard_portfolio import LATENESS, SORTS, page_of, pha
 from workflows.services.dashboard_tables import export_table
 from workflows.services.dashboard_territory import comparison, territory_dashboard
 from workflows.services.deploy import list_definitions
+from workflows.services.names import names_for
 from workflows.services.territories import list_territories
 
 from ..context import conventio
@@ -61,11 +62,13 @@ def index():
     choices = portfolio_choices()
     chains = page_of(portfolio(figures, **choices), _arg("page") or 1, size=SHOWN)
     known = list_territories(conventio(), actor)
+    codes = {line["territory"] for line in figures["territories"] if line["territory"]} | {t["code"] for t in known}
     return render_template("dashboard/index.html", figures=figures, stages=FUNNEL_STAGES, chosen=territory,
                            chains=chains, choices=choices, shown=SHOWN, phases=phases_of(figures), sorts=SORTS,
                            lateness=LATENESS, compared=comparison(conventio(), actor) if territory is None else [],
-                           territories=sorted({line["territory"] for line in figures["territories"] if line["territory"]}
-                                              | {t["code"] for t in known}),
+                           territories=sorted(codes), names=names_for(
+                               conventio(), territories=codes,
+                               processes={c.get("process_id") for c in [*chains["items"], *figures["errors"]]}),
                            groupings=sorted({g for t in known for g in (t["operator"], *t["hubs"])
                                              if g and actor.sees_territory(g)}))
 

@@ -124,3 +124,12 @@ def test_names_are_read_once_for_a_page_and_fall_back_to_the_codes(conventio):
     assert Names().person("système", JournalAction.MESSAGE) == "Conventio (message entre procédures)"
     assert Names().person("système", JournalAction.START) == "Conventio (automatique)"
     assert Names().person("shell:") == "shell:" and Names().person(None) is None
+
+
+def test_the_dashboard_names_territories_and_processes(client, conventio, review):
+    instance_id, _review_id = review
+    login(client, "dgs")
+    page = text(client.get("/tableau-de-bord"))
+    row = re.search(rf'<tr data-instance="{instance_id}">.*?</tr>', page, re.S).group(0)
+    assert "CAP Nord Martinique" in row and ">cap-nord<" not in row, row
+    assert re.search(r'<option value="cap-nord"[^>]*>CAP Nord Martinique</option>', page)
