@@ -45,10 +45,11 @@ def upload():
         problems = refused.details.get("problems", []) if isinstance(refused.details, dict) else []
         return _page(grouped_definitions(), actor, error=refused.message, problems=problems), refused.http_status
     for item in deployed:
+        what = f"« {item.name} » ({item.process_id})" if item.name else item.process_id
         if item.created:
-            flash(_("%(id)s : version %(v)d déployée.", id=item.process_id, v=item.version), "success")
+            flash(_("%(id)s : version %(v)d déployée.", id=what, v=item.version), "success")
         else:
-            flash(_("%(id)s : inchangé (version %(v)d).", id=item.process_id, v=item.version), "info")
+            flash(_("%(id)s : inchangé (version %(v)d).", id=what, v=item.version), "info")
         for warning in item.warnings:
-            flash(_("%(id)s : avertissement : %(w)s", id=item.process_id, w=warning), "warning")
+            flash(_("%(id)s : avertissement : %(w)s", id=what, w=warning), "warning")
     return redirect(url_for(".index"))

@@ -1,4 +1,5 @@
 """The pages people use every day, through Flask's test client."""
+import html
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -338,7 +339,7 @@ def test_models_page_lists_versions_and_admin_uploads(client, conventio):
     assert "convention_anct" in page and "v1" in page and "Déployer un jeu de modèles" in page
     response = _upload(client, ("simple.bpmn", GOOD))
     assert response.status_code == 302
-    assert "simple : version 1 déployée" in text(client.get("/models"))
+    assert "« Processus cassé » (simple) : version 1 déployée" in html.unescape(text(client.get("/models")))
 
 
 def test_a_refused_model_set_names_file_element_reason_and_deploys_nothing(client, conventio):
