@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 
 from workflows.services import ledger
 from workflows.services.instances import get_instance, start_instance
-from workflows.documents.recipients import matching
-from workflows.services.partners import concerns
+from workflows.services.partners import concerns, organisation_among
 from workflows.services.tasks import complete_task, get_task, list_tasks, task_partner
 from workflows.services.timers import fire_instance_timers
 
@@ -107,7 +106,7 @@ class Replay:
         partner = task_partner(self.app, task["id"])
         if partner is None:
             return lane
-        who = self.agents.get(matching(list(self.agents), partner), lane)
+        who = self.agents.get(organisation_among(self.agents, partner), lane)
         return who if concerns(who, task["role"], partner) else replace(who, organisation=partner)
 
     def _open(self, instance_id, bpmn_id, where):

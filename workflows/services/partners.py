@@ -17,7 +17,7 @@ import json
 
 from jinja2 import Environment, TemplateError, meta
 
-from ..documents.recipients import same_name
+from ..documents.recipients import matching, same_name
 from ..errors import NotFound
 from ..roles import ADDRESSED_TEMPLATES, OUTSIDE_PARTNERS
 from .persistence import definition_for
@@ -95,3 +95,8 @@ def _names_in(instructions):
         return meta.find_undeclared_variables(_PARSER.parse(instructions))
     except TemplateError:   # a broken template is shown as written, with no value in it
         return set()
+
+
+def organisation_among(known, wanted):
+    """The organisation of `known` that `wanted` names (other case or spaces allowed), or None."""
+    return matching(list(known), wanted)
