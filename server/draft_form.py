@@ -1,7 +1,7 @@
 """A task's draft on its page: the form's values as typed, with the roster's ticks, and the form
 filled again from them. The ticks are kept under `_roster` ({member id: [choice, holder id]}), a
 name outside every form's schema, as the roster's fields are (server/roster_form.py)."""
-from workflows.services.attendance import CHOICES
+from workflows.services.attendance import ticks_from_json
 
 from .roster_form import posted_choices, task_roster
 from .schema_form import parse_submission
@@ -31,16 +31,4 @@ def drafted(task, draft):
     properties = (task.get("form") or {}).get("properties") or {}
     saved = {name: value for name, value in saved.items()
              if isinstance(value, list) or (properties.get(name) or {}).get("type") != "array"}
-    return dict(task.get("data") or {}, **saved), _choices(ticks)
-
-
-def _choices(ticks):
-    if not isinstance(ticks, dict):
-        return None
-    choices = {}
-    for member, tick in ticks.items():
-        if str(member).isdigit() and isinstance(tick, list) and len(tick) == 2:
-            choice, holder = tick
-            choices[int(member)] = (choice if choice in CHOICES else None,
-                                    holder if isinstance(holder, int) and not isinstance(holder, bool) else None)
-    return choices or None
+    return dict(task.get("data") or {}, **saved), ticks_from_json(ticks)

@@ -106,3 +106,18 @@ def without_roster_names(members, values):
             kept[field] = [r for r in values[field] if not isinstance(r, dict) or r in _others(
                 {field: [r]}, field, key, by_id)]
     return kept
+
+
+def ticks_from_json(ticks):
+    """{member id: (choice, holder id)} from ticks kept as JSON ({"12": [choice, holder id]}), as a
+    draft or a sitting keeps them; what is not a tick is left out (a draft sent through the API may
+    hold anything). None when nothing is left."""
+    if not isinstance(ticks, dict):
+        return None
+    choices = {}
+    for member, tick in ticks.items():
+        if str(member).isdigit() and isinstance(tick, list) and len(tick) == 2:
+            choice, holder = tick
+            choices[int(member)] = (choice if choice in CHOICES else None,
+                                    holder if isinstance(holder, int) and not isinstance(holder, bool) else None)
+    return choices or None

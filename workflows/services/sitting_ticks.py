@@ -9,9 +9,8 @@ import json
 
 from ..errors import NotFound
 from ..store.models import ProcessInstance, SittingTicks
+from .attendance import CHOICES, ticks_from_json
 from .steps import Step
-
-CHOICES = ("present", "represented", "absent")
 
 
 def keep_sitting_ticks(app, instance_id, choices, actor):
@@ -33,7 +32,7 @@ def sitting_ticks(app, instance_id, actor) -> dict:
         _visible(session, instance_id, actor)
         row = session.get(SittingTicks, instance_id)
         stored = json.loads(row.ticks_json) if row is not None else {}
-    return {int(member): (choice, holder) for member, (choice, holder) in stored.items()}
+    return ticks_from_json(stored) or {}
 
 
 def _visible(session, instance_id, actor):
